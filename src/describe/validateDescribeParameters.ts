@@ -1,0 +1,80 @@
+import type { BedrockApi } from '../bedrock/index.js';
+import { findModel } from '../bedrock/index.js';
+import { badInput } from '../errors.js';
+import type { ImageSource } from '../images/index.js';
+import { DEFAULT_MAX_TOKENS, DEFAULT_PROMPT, type DescribeImageCommand } from './DescribeImageCommand.js';
+
+/** Everything but the images, checked and with defaults applied. */
+export interface DescribeParameters {
+  readonly sources: readonly ImageSource[];
+  readonly prompt: string;
+  readonly system: string | undefined;
+  readonly modelId: string;
+  readonly api: BedrockApi;
+  readonly maxTokens: number;
+  readonly temperature: number | undefined;
+  readonly topP: number | undefined;
+  readonly clientRequestId: string | undefined;
+}
+
+/** Long enough for any real instruction, short enough that a typo cannot post megabytes of text. */
+export const MAX_PROMPT_CHARS = 50_000;
+const MAX_CLIENT_REQUEST_ID = 128;
+/** For models outside the catalog Bedrock decides; this only stops absurd values early. */
+const MAX_TOKENS_UNKNOWN_MODEL = 128_000;
+// Bedrock model ids, inference profile ids and ARNs: no spaces, no control characters.
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,2047}$/;
+
+const given = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
+
+/**
+ * Checks the request's parameters before anything is spent: every refusal is a
+ * BAD_USER_INPUT with a stable reason.
+ */
+export function validateDescribeParameters(command: DescribeImageCommand, defaultModelId: string): DescribeParameters {
+  if (given(command.image) && given(command.images)) {
+    throw badInput('IMAGE_SOURCE_INVALID', 'Give either image or images, not both');
+  }
+  const sources = given(command.image) ? [command.image] : (command.images ?? []);
+
+  const prompt = command.prompt ?? DEFAULT_PROMPT;
+  if (prompt.trim() === '' || prompt.length > MAX_PROMPT_CHARS) {
+    throw badInput('PROMPT_INVALID', `The prompt must be 1 to ${MAX_PROMPT_CHARS} characters and not blank`);
+  }
+  const system = command.system ?? undefined;
+  if (system !== undefined && (system.trim() === '' || system.length > MAX_PROMPT_CHARS)) {
+    throw badInput('SYSTEM_INVALID', `The system prompt must be 1 to ${MAX_PROMPT_CHARS} characters and not blank`);
+  }
+
+  const modelId = command.modelId ?? defaultModelId;
+  if (!MODEL_ID.test(modelId)) throw badInput('MODEL_ID_INVALID', 'modelId is not a Bedrock model id');
+
+  const maxTokens = command.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const limit = findModel(modelId)?.maxOutputTokens ?? MAX_TOKENS_UNKNOWN_MODEL;
+  if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > limit) {
+    throw badInput('MAX_TOKENS_INVALID', `maxTokens must be between 1 and ${limit} for ${modelId}`);
+  }
+  const temperature = command.temperature ?? undefined;
+  if (temperature !== undefined && !(temperature >= 0 && temperature <= 1)) {
+    throw badInput('TEMPERATURE_INVALID', 'temperature must be between 0 and 1');
+  }
+  const topP = command.topP ?? undefined;
+  if (topP !== undefined && !(topP >= 0 && topP <= 1)) {
+    throw badInput('TOP_P_INVALID', 'topP must be between 0 and 1');
+  }
+  const clientRequestId = command.clientRequestId ?? undefined;
+  if (clientRequestId !== undefined && (clientRequestId.trim() === '' || clientRequestId.length > MAX_CLIENT_REQUEST_ID)) {
+    throw badInput('CLIENT_REQUEST_ID_INVALID', `clientRequestId must be 1 to ${MAX_CLIENT_REQUEST_ID} characters`);
+  }
+  return {
+    sources,
+    prompt,
+    system,
+    modelId,
+    api: command.api ?? 'CONVERSE',
+    maxTokens,
+    temperature,
+    topP,
+    clientRequestId,
+  };
+}

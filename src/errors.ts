@@ -1,0 +1,84 @@
+/**
+ * The one registry of public error codes. Every refusal or failure a client can see
+ * carries one of these as `extensions.code`; FAILED ledger rows store the same codes.
+ * The README's table is checked against this object by a test, so adding a code
+ * here without documenting it fails the suite.
+ */
+export const ERROR_CODES = {
+  GRAPHQL_PARSE_FAILED: 'The GraphQL document does not parse (from Apollo Server).',
+  GRAPHQL_VALIDATION_FAILED: 'The operation does not match the schema (from Apollo Server).',
+  BAD_REQUEST: 'The HTTP request is malformed: not JSON, or a GET/form POST without `Apollo-Require-Preflight` (CSRF protection).',
+  PAYLOAD_TOO_LARGE: 'The request body is larger than 20 images at Bedrock\'s size limit can be (HTTP 413).',
+  BAD_USER_INPUT: 'The request is invalid and was refused before any model call or ledger row; `extensions.reason` says why.',
+  REQUEST_IN_PROGRESS: 'A request with the same clientRequestId is still running; retry after it completes.',
+  UPSTREAM_THROTTLED: 'Bedrock throttled the call (ThrottlingException, ServiceQuotaExceeded) after the SDK\'s retries.',
+  UPSTREAM_TIMEOUT: 'Bedrock or the model did not answer in time (connection or request timeout, ModelTimeoutException).',
+  UPSTREAM_MODEL_UNAVAILABLE: 'Bedrock refused the model: retired (end of life), unknown, or not enabled for this account. The message names current vision models.',
+  UPSTREAM_ERROR: 'Any other Bedrock failure (5xx, ModelErrorException, a validation error Bedrock raised).',
+  INTERRUPTED: 'Ledger only: the server stopped while the request was running; found and closed at the next start-up.',
+  INTERNAL_SERVER_ERROR: 'An unexpected error; the message is masked and the details are in the server log.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Why a BAD_USER_INPUT was refused, as `extensions.reason`. Stable, documented in the
+ * README and checked against it by a test.
+ */
+export const INPUT_REASONS = {
+  IMAGE_REQUIRED: 'Neither `image` nor `images` was given, or `images` is empty.',
+  IMAGE_SOURCE_INVALID: 'An image input must have exactly one source, and `image` and `images` cannot be combined.',
+  IMAGE_BASE64_INVALID: 'The base64 text is not valid base64 (or a base64 data: URL).',
+  IMAGE_EMPTY: 'An image decoded to zero bytes.',
+  IMAGE_UNSUPPORTED: 'The bytes are not JPEG, PNG, GIF or WebP (checked from the bytes, not the declared type).',
+  IMAGE_INVALID: 'The bytes claim a supported format but the image is truncated or corrupt.',
+  IMAGE_TOO_LARGE: 'An image is larger than 3.75 MB as sent to Bedrock.',
+  IMAGE_DIMENSIONS: 'An image side is longer than 8000 px.',
+  TOO_MANY_IMAGES: 'More than 20 images in one request.',
+  PROMPT_INVALID: 'The prompt is empty or longer than the limit.',
+  SYSTEM_INVALID: 'The system prompt is empty or longer than the limit.',
+  MODEL_ID_INVALID: 'The model id is not a well-formed Bedrock model or inference profile id.',
+  MAX_TOKENS_INVALID: 'maxTokens is not between 1 and the model\'s maximum.',
+  TEMPERATURE_INVALID: 'temperature is not between 0 and 1.',
+  TOP_P_INVALID: 'topP is not between 0 and 1.',
+  CLIENT_REQUEST_ID_INVALID: 'clientRequestId is empty or longer than 128 characters.',
+  CLIENT_REQUEST_ID_REUSED: 'clientRequestId was already used for a different request.',
+  FILTER_INVALID: 'A history filter is malformed (inverted range, negative number, over-long search).',
+  PAGE_SIZE_INVALID: 'first is not between 1 and 100.',
+  CURSOR_INVALID: 'The cursor was not issued by this API for this ordering, or was altered.',
+  ID_INVALID: 'The id is not a UUID.',
+} as const;
+
+export type InputReason = keyof typeof INPUT_REASONS;
+
+/**
+ * A failure with a public code. `cause` keeps the foreign error (SDK, Prisma) for
+ * the log; only `code`, `reason` and `message` ever reach a client.
+ */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly code: ErrorCode;
+  readonly reason: InputReason | undefined;
+  /** The ledger row a failure was recorded in, so a client can find it in history. */
+  readonly descriptionId: string | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { reason?: InputReason; cause?: unknown; descriptionId?: string },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.reason = options?.reason;
+    this.descriptionId = options?.descriptionId;
+  }
+}
+
+/** Shorthand for the most common refusal. */
+export function badInput(reason: InputReason, message: string, cause?: unknown): AppError {
+  return new AppError('BAD_USER_INPUT', message, { reason, cause });
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

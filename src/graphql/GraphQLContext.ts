@@ -1,0 +1,8 @@
+import type { DescribeImage } from '../describe/index.js';
+import type { DescriptionRepository } from '../store/index.js';
+
+/** Per-request context: the use cases a resolver may call, nothing else. */
+export interface GraphQLContext {
+  readonly describeImage: DescribeImage;
+  readonly descriptions: DescriptionRepository;
+}

@@ -1,0 +1,47 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { isAppError } from '../errors.js';
+
+// Codes Apollo and graphql-js produce themselves for malformed operations; they describe
+// the client's own request and are safe to pass through.
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/**
+ * The one mapping from errors to what a client sees. AppError keeps its code (and
+ * reason, and the ledger row id); Apollo's own client-error codes pass through;
+ * anything else is INTERNAL_SERVER_ERROR with a masked message, logged in full.
+ */
+export function createFormatError(logger: Logger) {
+  return function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+    const original = unwrapResolverError(error);
+    if (isAppError(original)) {
+      return {
+        message: original.message,
+        ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
+        ...(formatted.path === undefined ? {} : { path: formatted.path }),
+        extensions: {
+          code: original.code,
+          ...(original.reason === undefined ? {} : { reason: original.reason }),
+          ...(original.descriptionId === undefined ? {} : { descriptionId: original.descriptionId }),
+        },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
+    logger.error({ err: original }, 'unexpected error in a GraphQL operation');
+    return {
+      message: 'Internal server error',
+      ...(formatted.path === undefined ? {} : { path: formatted.path }),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

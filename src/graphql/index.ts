@@ -1,0 +1,7 @@
+/**
+ * The GraphQL layer: schema loading, thin resolvers, and the one error mapping.
+ */
+export { resolvers } from './resolvers.js';
+export { createFormatError } from './formatError.js';
+export { loadTypeDefs } from './loadTypeDefs.js';
+export type { GraphQLContext } from './GraphQLContext.js';

@@ -1,0 +1,29 @@
+import { ConfigError, loadConfig } from './config.js';
+import { startApp } from './startApp.js';
+
+/** The process: read config, start the app, stop cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await startApp(config);
+  app.logger.info({ url: app.url, database: config.database.kind, bedrockEndpoint: config.bedrock.endpoint ?? `bedrock-runtime.${config.bedrock.region}` }, 'bedrock-vision-graphql ready');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'stopping: finishing requests in flight');
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { VisionModel } from './bedrock/index.js';
+import { createDescribeImage } from './describe/index.js';
+import { createFormatError, loadTypeDefs, resolvers, type GraphQLContext } from './graphql/index.js';
+import { IMAGE_LIMITS } from './images/index.js';
+import type { Store } from './store/index.js';
+
+export interface ServerDeps {
+  readonly store: Store;
+  readonly model: VisionModel;
+  readonly defaultModelId: string;
+  readonly logger: Logger;
+}
+
+export interface AppServer {
+  readonly httpServer: Server;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting requests and waits for in-flight ones (so their rows complete). */
+  stop(): Promise<void>;
+}
+
+// Base64 inflates by 4/3: room for the maximum number of maximum-size images plus JSON.
+const MAX_BODY_BYTES = Math.ceil((IMAGE_LIMITS.maxImages * IMAGE_LIMITS.maxBytes * 4) / 3) + 1024 * 1024;
+
+/**
+ * Builds the HTTP server: GraphQL at /graphql, health at /healthz and /readyz. It opens
+ * no connections of its own; everything it talks to arrives in `deps`, so tests build
+ * it against a fresh database and the emulator.
+ */
+export async function createServer(deps: ServerDeps): Promise<AppServer> {
+  const { store, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createHttpServer(app);
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    formatError: createFormatError(logger),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const describeImage = createDescribeImage({
+    descriptions: store.descriptions,
+    model: deps.model,
+    defaultModelId: deps.defaultModelId,
+    logger,
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ status: 'ok', database: store.kind });
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', database: store.kind });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: MAX_BODY_BYTES }),
+    expressMiddleware(apollo, {
+      context: async (): Promise<GraphQLContext> => ({ describeImage, descriptions: store.descriptions }),
+    }),
+  );
+
+  // Body-parser failures (too large, malformed JSON) answered as JSON GraphQL errors.
+  const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = error.status ?? 500;
+    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+    if (status >= 500) logger.error({ err: error }, 'HTTP error');
+    const message = status === 413 ? `Request body is larger than ${MAX_BODY_BYTES} bytes` : status < 500 ? 'Malformed request body' : 'Internal server error';
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+  app.use(onError);
+
+  return {
+    httpServer,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve(httpServer.address() as AddressInfo);
+        });
+      });
+    },
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { pino, type Logger } from 'pino';
+import { createBedrockVisionModel } from './bedrock/index.js';
+import type { AppConfig } from './config.js';
+import { createServer } from './server.js';
+import { openStore, type Store } from './store/index.js';
+
+export interface RunningApp {
+  readonly url: string;
+  readonly address: AddressInfo;
+  readonly store: Store;
+  readonly logger: Logger;
+  /** Drains requests in flight, then closes the model client and the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  readonly logger?: Logger;
+  /** Static AWS credentials (the emulator); otherwise the SDK's default chain. */
+  readonly credentials?: AwsCredentialIdentity;
+}
+
+/**
+ * Wires the real parts from a config: opens (and migrates) the database, closes rows
+ * a crashed process left PENDING, builds the Bedrock client and serves HTTP.
+ * `main.ts` and `dev.ts` use it, and so do the tests.
+ */
+export async function startApp(config: AppConfig, options: StartAppOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const store = await openStore(config.database, {
+    log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
+  });
+  try {
+    const interrupted = await store.descriptions.failAbandoned(
+      new Date(Date.now() - config.abandonedAfterMs),
+      'INTERRUPTED',
+      'The server stopped while this request was running',
+    );
+    if (interrupted > 0) logger.warn({ interrupted }, 'closed requests left PENDING by a stopped server');
+
+    const model = createBedrockVisionModel({
+      ...config.bedrock,
+      ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    });
+    const server = await createServer({ store, model, defaultModelId: config.bedrock.defaultModelId, logger });
+    const address = await server.listen(config.port, config.host);
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const shownHost = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
+    return {
+      url: `http://${shownHost}:${address.port}/graphql`,
+      address,
+      store,
+      logger,
+      async stop() {
+        await server.stop();
+        model.destroy();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

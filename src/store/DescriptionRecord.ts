@@ -1,0 +1,89 @@
+import type { BedrockApi, ImageFormat, TokenUsage } from '../bedrock/index.js';
+
+export type DescriptionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
+
+export interface ImageRecord {
+  readonly sha256: string;
+  readonly mediaType: string;
+  readonly byteSize: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+interface DescriptionCommon {
+  readonly id: string;
+  readonly modelId: string;
+  readonly api: BedrockApi;
+  readonly prompt: string;
+  readonly system: string | null;
+  readonly maxTokens: number;
+  readonly temperature: number | null;
+  readonly topP: number | null;
+  readonly clientRequestId: string | null;
+  readonly requestHash: string;
+  readonly createdAt: Date;
+  /** In the order they were sent to the model. */
+  readonly images: readonly ImageRecord[];
+}
+
+export interface PendingDescription extends DescriptionCommon {
+  readonly status: 'PENDING';
+}
+
+export interface SucceededDescription extends DescriptionCommon {
+  readonly status: 'SUCCEEDED';
+  readonly text: string;
+  readonly stopReason: string | null;
+  readonly usage: TokenUsage;
+  /** Exact decimal string; null when the model is not in the catalog. */
+  readonly costUsd: string | null;
+  readonly latencyMs: number;
+  readonly modelLatencyMs: number | null;
+  readonly bedrockRequestId: string | null;
+  readonly completedAt: Date;
+}
+
+export interface FailedDescription extends DescriptionCommon {
+  readonly status: 'FAILED';
+  readonly error: { readonly code: string; readonly message: string };
+  readonly latencyMs: number | null;
+  readonly bedrockRequestId: string | null;
+  readonly completedAt: Date;
+}
+
+/** A ledger row; each status carries exactly the fields that status has. */
+export type DescriptionRecord = PendingDescription | SucceededDescription | FailedDescription;
+
+/** What the use case writes before calling the model. */
+export interface NewDescription {
+  readonly id: string;
+  readonly modelId: string;
+  readonly api: BedrockApi;
+  readonly prompt: string;
+  readonly system: string | undefined;
+  readonly maxTokens: number;
+  readonly temperature: number | undefined;
+  readonly topP: number | undefined;
+  readonly clientRequestId: string | undefined;
+  readonly requestHash: string;
+  readonly images: readonly (ImageRecord & { readonly format: ImageFormat })[];
+  /** Defaults to the database's clock; set only when importing or seeding history. */
+  readonly createdAt?: Date;
+}
+
+export interface DescriptionSuccess {
+  readonly text: string;
+  readonly stopReason: string | undefined;
+  readonly usage: TokenUsage;
+  readonly costUsd: string | null;
+  readonly latencyMs: number;
+  readonly modelLatencyMs: number | undefined;
+  readonly bedrockRequestId: string | undefined;
+}
+
+export interface DescriptionFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly latencyMs: number | undefined;
+  readonly bedrockRequestId: string | undefined;
+}

@@ -1,0 +1,158 @@
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import type {
+  DescriptionFailure,
+  DescriptionRecord,
+  DescriptionSuccess,
+  NewDescription,
+} from './DescriptionRecord.js';
+import type { HistoryFilter, HistoryKey } from './HistoryFilter.js';
+import { historyWhere } from './historyWhere.js';
+import { toDescriptionRecord, withImages } from './toDescriptionRecord.js';
+
+/** Raised when a clientRequestId is already taken by another row (a replay or a race). */
+export class DuplicateClientRequestIdError extends Error {
+  override readonly name = 'DuplicateClientRequestIdError';
+}
+
+export interface HistoryPage {
+  readonly records: readonly DescriptionRecord[];
+  readonly hasNextPage: boolean;
+}
+
+export interface DescriptionRepository {
+  /** Write-ahead: commits the PENDING row (and its images) before the model is called. */
+  createPending(input: NewDescription): Promise<DescriptionRecord>;
+  succeed(id: string, outcome: DescriptionSuccess): Promise<DescriptionRecord>;
+  fail(id: string, failure: DescriptionFailure): Promise<DescriptionRecord>;
+  findById(id: string): Promise<DescriptionRecord | null>;
+  findByClientRequestId(clientRequestId: string): Promise<DescriptionRecord | null>;
+  /** Newest first, keyset-paged on (createdAt, id). */
+  listHistory(filter: HistoryFilter, first: number, after?: HistoryKey): Promise<HistoryPage>;
+  countHistory(filter: HistoryFilter): Promise<number>;
+  /** Closes PENDING rows older than `olderThan` as FAILED with `code`; returns how many. */
+  failAbandoned(olderThan: Date, code: string, message: string): Promise<number>;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+export function createDescriptionRepository(prisma: PrismaClient): DescriptionRepository {
+  const load = async (id: string) => {
+    const row = await prisma.descriptionRequest.findUniqueOrThrow({ where: { id }, include: withImages });
+    return toDescriptionRecord(row);
+  };
+
+  return {
+    async createPending(input) {
+      try {
+        await prisma.$transaction([
+          // ON CONFLICT DO NOTHING: concurrent requests may bring the same image.
+          prisma.image.createMany({
+            data: input.images.map(({ sha256, mediaType, byteSize, width, height }) => ({
+              sha256,
+              mediaType,
+              byteSize,
+              width,
+              height,
+            })),
+            skipDuplicates: true,
+          }),
+          prisma.descriptionRequest.create({
+            data: {
+              id: input.id,
+              status: 'PENDING',
+              modelId: input.modelId,
+              api: input.api,
+              prompt: input.prompt,
+              systemPrompt: input.system ?? null,
+              maxTokens: input.maxTokens,
+              temperature: input.temperature ?? null,
+              topP: input.topP ?? null,
+              clientRequestId: input.clientRequestId ?? null,
+              requestHash: input.requestHash,
+              ...(input.createdAt === undefined ? {} : { createdAt: input.createdAt }),
+              images: {
+                create: input.images.map((image, position) => ({ position, imageSha256: image.sha256 })),
+              },
+            },
+          }),
+        ]);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new DuplicateClientRequestIdError(`clientRequestId ${input.clientRequestId} is taken`, { cause: error });
+        }
+        throw error;
+      }
+      return load(input.id);
+    },
+
+    async succeed(id, outcome) {
+      await prisma.descriptionRequest.update({
+        where: { id, status: 'PENDING' },
+        data: {
+          status: 'SUCCEEDED',
+          text: outcome.text,
+          stopReason: outcome.stopReason ?? null,
+          inputTokens: outcome.usage.inputTokens,
+          outputTokens: outcome.usage.outputTokens,
+          totalTokens: outcome.usage.totalTokens,
+          costUsd: outcome.costUsd,
+          latencyMs: outcome.latencyMs,
+          modelLatencyMs: outcome.modelLatencyMs ?? null,
+          bedrockRequestId: outcome.bedrockRequestId ?? null,
+          completedAt: new Date(),
+        },
+      });
+      return load(id);
+    },
+
+    async fail(id, failure) {
+      await prisma.descriptionRequest.update({
+        where: { id, status: 'PENDING' },
+        data: {
+          status: 'FAILED',
+          errorCode: failure.code,
+          errorMessage: failure.message,
+          latencyMs: failure.latencyMs ?? null,
+          bedrockRequestId: failure.bedrockRequestId ?? null,
+          completedAt: new Date(),
+        },
+      });
+      return load(id);
+    },
+
+    async findById(id) {
+      const row = await prisma.descriptionRequest.findUnique({ where: { id }, include: withImages });
+      return row === null ? null : toDescriptionRecord(row);
+    },
+
+    async findByClientRequestId(clientRequestId) {
+      const row = await prisma.descriptionRequest.findUnique({ where: { clientRequestId }, include: withImages });
+      return row === null ? null : toDescriptionRecord(row);
+    },
+
+    async listHistory(filter, first, after) {
+      const rows = await prisma.descriptionRequest.findMany({
+        where: historyWhere(filter, after),
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: first + 1,
+        include: withImages,
+      });
+      return { records: rows.slice(0, first).map(toDescriptionRecord), hasNextPage: rows.length > first };
+    },
+
+    countHistory(filter) {
+      return prisma.descriptionRequest.count({ where: historyWhere(filter) });
+    },
+
+    async failAbandoned(olderThan, code, message) {
+      const { count } = await prisma.descriptionRequest.updateMany({
+        where: { status: 'PENDING', createdAt: { lt: olderThan } },
+        data: { status: 'FAILED', errorCode: code, errorMessage: message, completedAt: new Date() },
+      });
+      return count;
+    },
+  };
+}
+

@@ -1,0 +1,89 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { DatabaseConfig } from '../config.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { applyMigrations, type MigrationLog, type SqlSession } from './applyMigrations.js';
+import { createDescriptionRepository, type DescriptionRepository } from './createDescriptionRepository.js';
+import { join } from 'node:path';
+import { packageRoot } from '../packageRoot.js';
+
+export interface Store {
+  readonly kind: DatabaseConfig['kind'];
+  readonly descriptions: DescriptionRepository;
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  readonly log: MigrationLog;
+  /** Defaults to this package's prisma/migrations. */
+  readonly migrationsDir?: string;
+}
+
+// Any constant works; it only has to be the same for every instance of this app.
+const MIGRATION_LOCK_KEY = 727_340_118;
+
+async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pglite-memory' }>) {
+  if (config.kind === 'pglite') await mkdir(config.dataDir, { recursive: true });
+  const db = config.kind === 'pglite' ? new PGlite(config.dataDir) : new PGlite();
+  await db.waitReady;
+  const session: SqlSession = { query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql) };
+  return { session, adapter: new PrismaPGlite(db), closeDriver: () => db.close() };
+}
+
+function openPostgres(url: string) {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const adapter = new PrismaPg(pool);
+  // Several servers may start at once behind a load balancer: one migrates, the others wait.
+  async function withLock<T>(f: (session: SqlSession) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      try {
+        return await f({ query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+  return { adapter, withLock, closeDriver: () => pool.end() };
+}
+
+/**
+ * Opens the ledger database named by the config, applies pending migrations, and
+ * returns the repositories. The only place that knows which database is in use.
+ */
+export async function openStore(config: DatabaseConfig, options: OpenStoreOptions): Promise<Store> {
+  const migrationsDir = options.migrationsDir ?? join(packageRoot(), 'prisma', 'migrations');
+  let adapter: ConstructorParameters<typeof PrismaClient>[0]['adapter'];
+  let closeDriver: () => Promise<unknown>;
+  if (config.kind === 'postgres') {
+    const opened = openPostgres(config.url);
+    await opened.withLock((session) => applyMigrations(session, migrationsDir, options.log));
+    adapter = opened.adapter;
+    closeDriver = opened.closeDriver;
+  } else {
+    const opened = await openPglite(config);
+    await applyMigrations(opened.session, migrationsDir, options.log);
+    adapter = opened.adapter;
+    closeDriver = opened.closeDriver;
+  }
+  const prisma = new PrismaClient({ adapter });
+  return {
+    kind: config.kind,
+    descriptions: createDescriptionRepository(prisma),
+    async ping() {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    async close() {
+      await prisma.$disconnect();
+      await closeDriver();
+    },
+  };
+}

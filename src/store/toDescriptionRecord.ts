@@ -1,0 +1,79 @@
+import type { Prisma } from '../generated/prisma/client.js';
+import type { DescriptionRecord } from './DescriptionRecord.js';
+
+/** The relations every ledger read loads: images in the order they were sent. */
+export const withImages = {
+  images: { orderBy: { position: 'asc' }, include: { image: true } },
+} as const satisfies Prisma.DescriptionRequestInclude;
+
+export type DescriptionRow = Prisma.DescriptionRequestGetPayload<{ include: typeof withImages }>;
+
+function required<T>(value: T | null, field: string, id: string): T {
+  if (value === null) throw new Error(`Ledger row ${id} is missing ${field} for its status`);
+  return value;
+}
+
+/**
+ * Turns a database row into the status-tagged record the rest of the app uses. A
+ * SUCCEEDED row without text or usage is a corrupt ledger, and is reported as such
+ * rather than shown with holes.
+ */
+export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
+  const common = {
+    id: row.id,
+    modelId: row.modelId,
+    api: row.api,
+    prompt: row.prompt,
+    system: row.systemPrompt,
+    maxTokens: row.maxTokens,
+    temperature: row.temperature,
+    topP: row.topP,
+    clientRequestId: row.clientRequestId,
+    requestHash: row.requestHash,
+    createdAt: row.createdAt,
+    images: row.images.map(({ image }) => ({
+      sha256: image.sha256,
+      mediaType: image.mediaType,
+      byteSize: image.byteSize,
+      width: image.width,
+      height: image.height,
+    })),
+  };
+  switch (row.status) {
+    case 'PENDING':
+      return { ...common, status: 'PENDING' };
+    case 'SUCCEEDED':
+      return {
+        ...common,
+        status: 'SUCCEEDED',
+        text: required(row.text, 'text', row.id),
+        stopReason: row.stopReason,
+        usage: {
+          inputTokens: required(row.inputTokens, 'inputTokens', row.id),
+          outputTokens: required(row.outputTokens, 'outputTokens', row.id),
+          totalTokens: required(row.totalTokens, 'totalTokens', row.id),
+        },
+        costUsd: row.costUsd === null ? null : row.costUsd.toFixed(),
+        latencyMs: required(row.latencyMs, 'latencyMs', row.id),
+        modelLatencyMs: row.modelLatencyMs,
+        bedrockRequestId: row.bedrockRequestId,
+        completedAt: required(row.completedAt, 'completedAt', row.id),
+      };
+    case 'FAILED':
+      return {
+        ...common,
+        status: 'FAILED',
+        error: {
+          code: required(row.errorCode, 'errorCode', row.id),
+          message: required(row.errorMessage, 'errorMessage', row.id),
+        },
+        latencyMs: row.latencyMs,
+        bedrockRequestId: row.bedrockRequestId,
+        completedAt: required(row.completedAt, 'completedAt', row.id),
+      };
+    default: {
+      const unreachable: never = row.status;
+      throw new Error(`Unknown status ${String(unreachable)}`);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig, type AppConfig, type DatabaseConfig } from '../../src/config.js';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { startApp, type RunningApp } from '../../src/startApp.js';
+import { createFreshPostgresDatabase, type DatabaseKind } from './databases.js';
+import { gql, type GraphQLResponse } from './graphqlClient.js';
+
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator-secret' };
+
+export interface TestDatabase {
+  readonly config: DatabaseConfig;
+  cleanup(): Promise<void>;
+}
+
+/** A fresh, empty database of the given kind: an in-memory PGlite, or a new PostgreSQL database. */
+export async function freshDatabase(kind: DatabaseKind | 'pglite-folder'): Promise<TestDatabase> {
+  if (kind === 'postgres') {
+    const db = await createFreshPostgresDatabase();
+    return { config: { kind: 'postgres', url: db.url }, cleanup: () => db.drop() };
+  }
+  if (kind === 'pglite-folder') {
+    const dir = mkdtempSync(join(tmpdir(), 'bvg-pglite-'));
+    return { config: { kind: 'pglite', dataDir: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  return { config: { kind: 'pglite-memory' }, cleanup: async () => {} };
+}
+
+/** Config as main.ts would build it, pointed at the emulator and the given database. */
+export function testConfig(database: DatabaseConfig, emulatorUrl: string, overrides: Partial<AppConfig['bedrock']> = {}): AppConfig {
+  const base = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' });
+  return {
+    ...base,
+    database,
+    bedrock: {
+      ...base.bedrock,
+      endpoint: emulatorUrl,
+      maxAttempts: 3,
+      connectionTimeoutMs: 2_000,
+      requestTimeoutMs: 2_000,
+      ...overrides,
+    },
+  };
+}
+
+export interface TestApp {
+  readonly url: string;
+  readonly app: RunningApp;
+  readonly emulator: Emulator;
+  readonly database: TestDatabase;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Stops the server and the emulator; keeps the database unless `keepDatabase`. */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+/**
+ * The whole product as a user runs it: the real server, the real AWS SDK, the Bedrock
+ * emulator over HTTP/2, and a fresh database of the given kind.
+ */
+export async function startTestApp(
+  kind: DatabaseKind | 'pglite-folder',
+  options: { database?: TestDatabase; emulator?: Emulator; bedrock?: Partial<AppConfig['bedrock']> } = {},
+): Promise<TestApp> {
+  const emulator = options.emulator ?? (await startEmulator({ port: 0 }));
+  const database = options.database ?? (await freshDatabase(kind));
+  const app = await startApp(testConfig(database.config, emulator.url, options.bedrock), {
+    logger: pino({ level: 'silent' }),
+    credentials: TEST_CREDENTIALS,
+  });
+  const url = `http://127.0.0.1:${app.address.port}/graphql`;
+  return {
+    url,
+    app,
+    emulator,
+    database,
+    gql: (query, variables) => gql(url, query, variables),
+    async stop(stopOptions = {}) {
+      await app.stop();
+      if (options.emulator === undefined) await emulator.close();
+      if (!stopOptions.keepDatabase) await database.cleanup();
+    },
+  };
+}

@@ -9,7 +9,7 @@ function tableCodes(heading: string): string[] {
   const start = readme.indexOf(heading);
   expect(start, `README has a "${heading}" section`).toBeGreaterThanOrEqual(0);
   const section = readme.slice(start + heading.length).split(/\n#{2,3} /)[0]!;
-  return [...section.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((m) => m[1]!);
+  return [...section.matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|/gm)].map((m) => m[1]!);
 }
 
 describe('README error tables', () => {

@@ -1,0 +1,95 @@
+import { validationError } from './bedrockError.js';
+import { colourHex, colourName } from './colourName.js';
+import { inspectImage } from './inspectImage.js';
+import type { ImageFacts, ImageFormat } from './inspectImage.js';
+import { imageTokens, textTokens, truncateToTokens } from './tokens.js';
+
+/** An image as a request carries it, before anything is trusted. */
+export interface ImageInput {
+  declaredFormat: ImageFormat;
+  base64: string;
+  /** Where it sits in the request, for error messages (e.g. "messages.0.content.1.image"). */
+  label: string;
+}
+
+/** What both wire formats boil down to: the model's whole input, independent of Converse or InvokeModel. */
+export interface DescribeInput {
+  images: readonly ImageInput[];
+  /** Every text the model reads (system prompt and all message texts); all of it costs input tokens. */
+  texts: readonly string[];
+  /** The text of the last user turn, echoed back so a client can see which prompt was answered. */
+  prompt: string;
+  maxTokens: number;
+  stopSequences: readonly string[];
+}
+
+/** The model's answer in wire-neutral terms; each operation renders it in its own vocabulary. */
+export interface ModelAnswer {
+  text: string;
+  stopReason: 'end_turn' | 'max_tokens' | 'stop_sequence';
+  stopSequence: string | null;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Bedrock's limit on images per request. */
+export const MAX_IMAGES = 20;
+
+const strictBase64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Answers deterministically and honestly: one sentence per image naming facts computed from its pixels (size,
+ * format, dominant colour), then the prompt echoed. Same input, same text and usage, so tests can assert exact
+ * numbers; and nothing is invented, so a developer is never misled about what was sent.
+ */
+export async function describeImages(input: DescribeInput): Promise<ModelAnswer> {
+  if (input.images.length > MAX_IMAGES) {
+    throw validationError(`Too many images: ${input.images.length} images were sent, the maximum is ${MAX_IMAGES}.`);
+  }
+  const facts: ImageFacts[] = [];
+  for (const image of input.images) {
+    // Buffer.from silently skips bad characters; a real service refuses them, so check first.
+    if (image.base64.length % 4 !== 0 || !strictBase64.test(image.base64)) {
+      throw validationError(`${image.label}: Could not process image: invalid base64 data`);
+    }
+    facts.push(await inspectImage(Buffer.from(image.base64, 'base64'), image.declaredFormat, image.label));
+  }
+  const sentences = facts.map(describeOne);
+  if (facts.length === 0) sentences.push('There is no image in this request.');
+  if (input.prompt.trim() !== '') sentences.push(`You asked: "${input.prompt.trim()}".`);
+  let text = sentences.join(' ');
+
+  let stopReason: ModelAnswer['stopReason'] = 'end_turn';
+  let stopSequence: string | null = null;
+  const stop = earliestStop(text, input.stopSequences);
+  if (stop) {
+    text = text.slice(0, stop.index);
+    stopReason = 'stop_sequence';
+    stopSequence = stop.sequence;
+  }
+  if (textTokens([text]) > input.maxTokens) {
+    text = truncateToTokens(text, input.maxTokens);
+    stopReason = 'max_tokens';
+    stopSequence = null;
+  }
+  const inputTokens =
+    facts.reduce((sum, image) => sum + imageTokens(image.width, image.height), 0) + textTokens(input.texts);
+  return { text, stopReason, stopSequence, inputTokens, outputTokens: textTokens([text]) };
+}
+
+function describeOne(image: ImageFacts, index: number): string {
+  const size = `${image.width}×${image.height} ${image.format.toUpperCase()} image`;
+  const colour = `${colourHex(image.colour)} (${colourName(image.colour)})`;
+  return image.solid
+    ? `Image ${index + 1} is a ${size} filled with the single colour ${colour}.`
+    : `Image ${index + 1} is a ${size} whose dominant colour is ${colour}.`;
+}
+
+function earliestStop(text: string, sequences: readonly string[]): { index: number; sequence: string } | undefined {
+  let best: { index: number; sequence: string } | undefined;
+  for (const sequence of sequences) {
+    const index = sequence === '' ? -1 : text.indexOf(sequence);
+    if (index >= 0 && (best === undefined || index < best.index)) best = { index, sequence };
+  }
+  return best;
+}

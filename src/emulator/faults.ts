@@ -1,0 +1,105 @@
+import { BedrockError } from './bedrockError.js';
+import type { BedrockErrorType } from './bedrockError.js';
+import type { Fault, FaultKind } from './types.js';
+
+/** Every fault kind, for validating faults that arrive over HTTP. */
+export const faultKinds = [
+  'throttle',
+  'server-error',
+  'unavailable',
+  'validation',
+  'model-timeout',
+  'model-error',
+  'slow',
+  'not-found',
+  'access-denied',
+  'end-of-life',
+] as const satisfies readonly FaultKind[];
+
+/**
+ * The error each failing kind answers with, worded as Bedrock words it so that code matching on messages (and people
+ * reading logs) see what production would show them.
+ *
+ * 'end-of-life' is a 404 ResourceNotFoundException, not a ValidationException: since 2025 Bedrock answers calls to
+ * retired models (Claude 2.1, Claude 3.5 Haiku, ...) with "ResourceNotFoundException: This model version has reached
+ * the end of its life..." and status 404, as reported from live accounts. The ValidationException variant came from
+ * models missing in a region, a different case that 'validation' with a custom message can still reproduce.
+ */
+const faultErrors: Readonly<Record<Exclude<FaultKind, 'slow'>, readonly [BedrockErrorType, string]>> = {
+  throttle: ['ThrottlingException', 'Too many requests, please wait before trying again.'],
+  'server-error': [
+    'InternalServerException',
+    'The system encountered an unexpected error during processing. Try your request again.',
+  ],
+  unavailable: ['ServiceUnavailableException', 'Bedrock is unable to process your request.'],
+  validation: ['ValidationException', 'Malformed input request, please reformat your input and try again.'],
+  'model-timeout': ['ModelTimeoutException', 'Model has timed out in processing the request. Try your request again.'],
+  'model-error': ['ModelErrorException', 'The model returned an error. Try your request again.'],
+  'not-found': [
+    'ResourceNotFoundException',
+    'Could not resolve the foundation model from the provided model identifier.',
+  ],
+  'access-denied': ['AccessDeniedException', "You don't have access to the model with the specified model ID."],
+  'end-of-life': [
+    'ResourceNotFoundException',
+    'This model version has reached the end of its life. Please refer to the AWS documentation for more details.',
+  ],
+};
+
+/** Default delay of a 'slow' fault: long enough to notice, short enough for a test. */
+const DEFAULT_SLOW_MS = 1000;
+
+/** The error a fault answers with, or `undefined` for 'slow', which answers normally after its delay. */
+export function faultError(fault: Fault): BedrockError | undefined {
+  if (fault.kind === 'slow') return undefined;
+  const [errorType, message] = faultErrors[fault.kind];
+  return new BedrockError(errorType, fault.message ?? message);
+}
+
+/** How long to wait before answering under this fault. */
+export function faultDelayMs(fault: Fault): number {
+  return fault.delayMs ?? (fault.kind === 'slow' ? DEFAULT_SLOW_MS : 0);
+}
+
+/** Queued faults, consumed first-in first-out; each entry lasts `times` calls. */
+export interface FaultQueue {
+  push(fault: Fault): void;
+  clear(): void;
+  /** Consumes one use of the oldest fault that applies to this model, if any. */
+  take(modelId: string): Fault | undefined;
+  /** Faults still queued, with how many uses each has left. */
+  pending(): readonly Fault[];
+}
+
+/** Creates an empty queue. Faults are checked here so a typo fails at the injection, not as a puzzling pass. */
+export function createFaultQueue(): FaultQueue {
+  const entries: { fault: Fault; left: number }[] = [];
+  return {
+    push(fault) {
+      if (!(faultKinds as readonly string[]).includes(fault.kind))
+        throw new TypeError(`Unknown fault kind: ${String(fault.kind)}`);
+      const times = fault.times ?? 1;
+      if (!(times === Infinity || (Number.isInteger(times) && times > 0))) {
+        throw new TypeError(`Fault times must be a positive integer or Infinity, got ${times}`);
+      }
+      if (fault.delayMs !== undefined && !(Number.isFinite(fault.delayMs) && fault.delayMs >= 0)) {
+        throw new TypeError(`Fault delayMs must be a non-negative number, got ${fault.delayMs}`);
+      }
+      entries.push({ fault: { ...fault }, left: times });
+    },
+    clear() {
+      entries.length = 0;
+    },
+    take(modelId) {
+      const index = entries.findIndex((e) => e.fault.modelId === undefined || e.fault.modelId === modelId);
+      if (index < 0) return undefined;
+      const entry = entries[index];
+      entry.left -= 1;
+      if (entry.left <= 0) entries.splice(index, 1);
+      return entry.fault;
+    },
+    pending() {
+      return entries.map((e) => ({ ...e.fault, times: e.left }));
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { BedrockError, validationError } from './bedrockError.js';
+import type { EmulatorState } from './emulatorState.js';
+import { faultDelayMs, faultError } from './faults.js';
+import type { OperationAnswer, OperationRoute } from './operation.js';
+import type { Fault } from './types.js';
+import { readBody, writeError } from './wire.js';
+import type { WireRequest, WireResponse } from './wire.js';
+import { writeAnswer } from './writeAnswer.js';
+
+const notJson = Symbol('not JSON');
+
+/**
+ * Serves one model call: read the body, consume a fault, wait the configured latency, answer, record. The call is
+ * recorded before the answer is written, so a test sees it in `calls` as soon as the SDK returns.
+ */
+export async function handleModelCall(
+  state: EmulatorState,
+  req: WireRequest,
+  res: WireResponse,
+  match: { route: OperationRoute; modelId: string },
+): Promise<void> {
+  const requestId = randomUUID();
+  const startedAt = Date.now();
+  const rawBody = (await readBody(req)).toString('utf8');
+  const body = parseJson(rawBody);
+  const fault = state.faults.take(match.modelId);
+  const waitMs = state.latencyMs + (fault ? faultDelayMs(fault) : 0);
+  if (waitMs > 0) {
+    try {
+      await sleep(waitMs, undefined, { signal: state.closing });
+    } catch {
+      return; // The emulator is closing; its sockets are being destroyed, so there is no one to answer.
+    }
+  }
+  const answer = await runOperation(state, match, fault, body, requestId, startedAt);
+  const status = answer instanceof BedrockError ? answer.status : 200;
+  const { operation } = match.route;
+  state.calls.push({
+    operation,
+    modelId: match.modelId,
+    body: body === notJson ? undefined : body,
+    rawBody,
+    requestId,
+    status,
+  });
+  state.logger?.info(
+    { operation, modelId: match.modelId, status, requestId, ms: Date.now() - startedAt, fault: fault?.kind },
+    'bedrock emulator call',
+  );
+  if (answer instanceof BedrockError) writeError(res, requestId, answer);
+  else writeAnswer(res, requestId, answer);
+}
+
+async function runOperation(
+  state: EmulatorState,
+  match: { route: OperationRoute; modelId: string },
+  fault: Fault | undefined,
+  body: unknown,
+  requestId: string,
+  startedAt: number,
+): Promise<OperationAnswer | BedrockError> {
+  const injected = fault && faultError(fault);
+  if (injected) return injected;
+  if (body === notJson) {
+    return validationError(
+      'Malformed input request: the body is not valid JSON, please reformat your input and try again.',
+    );
+  }
+  try {
+    return await match.route.handle({ modelId: match.modelId, body, requestId, startedAt });
+  } catch (error) {
+    if (error instanceof BedrockError) return error;
+    // A bug in the emulator: answer as the service would for its own failure, and leave a trace.
+    state.logger?.info({ err: error, requestId }, 'bedrock emulator operation failed');
+    return new BedrockError('InternalServerException', `The emulator failed: ${String(error)}`);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return notJson;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Public types of the emulator. They live apart from `startEmulator` so that tests and tools can name them without
+ * pulling in the server.
+ */
+
+/** Options for {@link startEmulator}. Everything has a default so `startEmulator()` just works in a test. */
+export interface EmulatorOptions {
+  /** Interface to listen on; default `127.0.0.1` so nothing outside the machine can reach a development emulator. */
+  host?: string;
+  /** TCP port; `0` (the default) picks a free one, which lets tests run in parallel. */
+  port?: number;
+  /** Delay added before every model answer (errors included), to make client timeouts and latency reporting testable. */
+  latencyMs?: number;
+  /** Receives one line per call; pino's `info(obj, msg)` fits. */
+  logger?: { info(...args: unknown[]): void };
+}
+
+/** The failures a test can ask for; each maps to the status and error type Bedrock itself sends. */
+export type FaultKind =
+  | 'throttle'
+  | 'server-error'
+  | 'unavailable'
+  | 'validation'
+  | 'model-timeout'
+  | 'model-error'
+  | 'slow'
+  | 'not-found'
+  | 'access-denied'
+  | 'end-of-life';
+
+/** A failure queued for the next calls; see `injectFault`. */
+export interface Fault {
+  kind: FaultKind;
+  /** How many calls it affects; default 1; `Infinity` keeps it until `clearFaults()`. */
+  times?: number;
+  /** Wait this long before answering; the point of `'slow'` (default 1000 ms there), 0 for the others. */
+  delayMs?: number;
+  /** Replaces Bedrock's usual message for this kind. */
+  message?: string;
+  /** Only calls for this model id consume the fault; others pass it by. */
+  modelId?: string;
+}
+
+/** Model operations the emulator answers; streaming operations will join this union. */
+export type OperationName = 'Converse' | 'InvokeModel';
+
+/** One model call as the emulator saw it, kept so tests can assert on what the client really sent. */
+export interface RecordedCall {
+  operation: OperationName;
+  /** URL-decoded, e.g. `anthropic.claude-3-sonnet-20240229-v1:0`. */
+  modelId: string;
+  /** The parsed JSON body, or `undefined` when it was not JSON. */
+  body: unknown;
+  rawBody: string;
+  /** The `x-amzn-requestid` the emulator answered with, equal to the SDK's `$metadata.requestId`. */
+  requestId: string;
+  /** The HTTP status answered, so faulted and refused calls are visible too. */
+  status: number;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** `http://host:port`, ready for the SDK's `endpoint` option or `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`. */
+  url: string;
+  port: number;
+  /** Every model call in arrival order, including those answered with a fault or a validation error. */
+  readonly calls: readonly RecordedCall[];
+  /** Queues a fault; faults are consumed first-in first-out, one per call. */
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
+  resetCalls(): void;
+  /** Stops listening and drops open connections, so a test run never hangs on a kept-alive HTTP/2 session. */
+  close(): Promise<void>;
+}

@@ -77,19 +77,14 @@ export function parseDatabaseUrl(value: string | undefined, cwd: string): Databa
     return Object.freeze({ kind: 'pglite', dataDir: resolve(cwd, dir) });
   }
   if (/^postgres(ql)?:\/\//.test(value)) return Object.freeze({ kind: 'postgres', url: value });
-  throw new ConfigError(
-    'DATABASE_URL must be unset, file:<dir>, memory:, or a postgres:// / postgresql:// URL',
-  );
+  throw new ConfigError('DATABASE_URL must be unset, file:<dir>, memory:, or a postgres:// / postgresql:// URL');
 }
 
 /**
  * The only reader of the environment: parses, validates and freezes everything the
  * process needs, so a bad value fails at start-up rather than on the first request.
  */
-export function loadConfig(
-  env: NodeJS.ProcessEnv = process.env,
-  cwd: string = process.cwd(),
-): AppConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

@@ -13,10 +13,19 @@ const EMULATOR_PORT = 4010;
 async function dev(): Promise<void> {
   const config = loadConfig();
   const emulator = await startEmulator({ port: EMULATOR_PORT });
-  const app = await startApp({ ...config, bedrock: { ...config.bedrock, endpoint: emulator.url } }, { credentials: EMULATOR_CREDENTIALS });
-  app.logger.info({ url: app.url, emulator: emulator.url, database: config.database.kind }, 'dev server ready (Bedrock emulator)');
+  const app = await startApp(
+    { ...config, bedrock: { ...config.bedrock, endpoint: emulator.url } },
+    { credentials: EMULATOR_CREDENTIALS },
+  );
+  app.logger.info(
+    { url: app.url, emulator: emulator.url, database: config.database.kind },
+    'dev server ready (Bedrock emulator)',
+  );
   const stop = () => {
-    void app.stop().then(() => emulator.close()).then(() => process.exit(0));
+    void app
+      .stop()
+      .then(() => emulator.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

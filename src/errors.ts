@@ -7,13 +7,17 @@
 export const ERROR_CODES = {
   GRAPHQL_PARSE_FAILED: 'The GraphQL document does not parse (from Apollo Server).',
   GRAPHQL_VALIDATION_FAILED: 'The operation does not match the schema (from Apollo Server).',
-  BAD_REQUEST: 'The HTTP request is malformed: not JSON, or a GET/form POST without `Apollo-Require-Preflight` (CSRF protection).',
-  PAYLOAD_TOO_LARGE: 'The request body is larger than 20 images at Bedrock\'s size limit can be (HTTP 413).',
-  BAD_USER_INPUT: 'The request is invalid and was refused before any model call or ledger row; `extensions.reason` says why.',
+  BAD_REQUEST:
+    'The HTTP request is malformed: not JSON, or a GET/form POST without `Apollo-Require-Preflight` (CSRF protection).',
+  PAYLOAD_TOO_LARGE: "The request body is larger than 20 images at Bedrock's size limit can be (HTTP 413).",
+  BAD_USER_INPUT:
+    'The request is invalid and was refused before any model call or ledger row; `extensions.reason` says why.',
   REQUEST_IN_PROGRESS: 'A request with the same clientRequestId is still running; retry after it completes.',
-  UPSTREAM_THROTTLED: 'Bedrock throttled the call (ThrottlingException, ServiceQuotaExceeded) after the SDK\'s retries.',
-  UPSTREAM_TIMEOUT: 'Bedrock or the model did not answer in time (connection or request timeout, ModelTimeoutException).',
-  UPSTREAM_MODEL_UNAVAILABLE: 'Bedrock refused the model: retired (end of life), unknown, or not enabled for this account. The message names current vision models.',
+  UPSTREAM_THROTTLED: "Bedrock throttled the call (ThrottlingException, ServiceQuotaExceeded) after the SDK's retries.",
+  UPSTREAM_TIMEOUT:
+    'Bedrock or the model did not answer in time (connection or request timeout, ModelTimeoutException).',
+  UPSTREAM_MODEL_UNAVAILABLE:
+    'Bedrock refused the model: retired (end of life), unknown, or not enabled for this account. The message names current vision models.',
   UPSTREAM_ERROR: 'Any other Bedrock failure (5xx, ModelErrorException, a validation error Bedrock raised).',
   INTERRUPTED: 'Ledger only: the server stopped while the request was running; found and closed at the next start-up.',
   INTERNAL_SERVER_ERROR: 'An unexpected error; the message is masked and the details are in the server log.',
@@ -38,7 +42,7 @@ export const INPUT_REASONS = {
   PROMPT_INVALID: 'The prompt is empty or longer than the limit.',
   SYSTEM_INVALID: 'The system prompt is empty or longer than the limit.',
   MODEL_ID_INVALID: 'The model id is not a well-formed Bedrock model or inference profile id.',
-  MAX_TOKENS_INVALID: 'maxTokens is not between 1 and the model\'s maximum.',
+  MAX_TOKENS_INVALID: "maxTokens is not between 1 and the model's maximum.",
   TEMPERATURE_INVALID: 'temperature is not between 0 and 1.',
   TOP_P_INVALID: 'topP is not between 0 and 1.',
   CLIENT_REQUEST_ID_INVALID: 'clientRequestId is empty or longer than 128 characters.',

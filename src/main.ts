@@ -5,7 +5,14 @@ import { startApp } from './startApp.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await startApp(config);
-  app.logger.info({ url: app.url, database: config.database.kind, bedrockEndpoint: config.bedrock.endpoint ?? `bedrock-runtime.${config.bedrock.region}` }, 'bedrock-vision-graphql ready');
+  app.logger.info(
+    {
+      url: app.url,
+      database: config.database.kind,
+      bedrockEndpoint: config.bedrock.endpoint ?? `bedrock-runtime.${config.bedrock.region}`,
+    },
+    'bedrock-vision-graphql ready',
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -82,7 +82,12 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     const status = error.status ?? 500;
     const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
     if (status >= 500) logger.error({ err: error }, 'HTTP error');
-    const message = status === 413 ? `Request body is larger than ${MAX_BODY_BYTES} bytes` : status < 500 ? 'Malformed request body' : 'Internal server error';
+    const message =
+      status === 413
+        ? `Request body is larger than ${MAX_BODY_BYTES} bytes`
+        : status < 500
+          ? 'Malformed request body'
+          : 'Internal server error';
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };
   app.use(onError);

@@ -5,7 +5,6 @@ import { expectData, expectErrorCode } from './helpers/graphqlClient.js';
 import { DESCRIBE } from './helpers/operations.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 
-
 /** Anthropic's rule for image tokens, after the model's own downscale to a 1568 px long edge. */
 function imageTokens(width: number, height: number): number {
   const scale = Math.min(1, 1568 / Math.max(width, height));
@@ -50,8 +49,17 @@ describe.each(DATABASES)('describeImage on %s', (kind) => {
     expect(t.emulator.calls).toHaveLength(1);
     expect(t.emulator.calls[0]!.operation).toBe('Converse');
 
-    const again = expectData(await t.gql(`query($id: ID!) { description(id: $id) { status text costUsd usage { totalTokens } } }`, { id: d.id }));
-    expect(again.description).toEqual({ status: 'SUCCEEDED', text: d.text, costUsd: d.costUsd, usage: { totalTokens: d.usage.totalTokens } });
+    const again = expectData(
+      await t.gql(`query($id: ID!) { description(id: $id) { status text costUsd usage { totalTokens } } }`, {
+        id: d.id,
+      }),
+    );
+    expect(again.description).toEqual({
+      status: 'SUCCEEDED',
+      text: d.text,
+      costUsd: d.costUsd,
+      usage: { totalTokens: d.usage.totalTokens },
+    });
   });
 
   it('sends InvokeModel the exact body the seed article builds', async () => {
@@ -111,7 +119,9 @@ describe.each(DATABASES)('describeImage on %s', (kind) => {
 
   it('records a model outside the catalog with a null cost', async () => {
     const png = await solidImage(16, 16);
-    const res = await t.gql(DESCRIBE, { input: { image: { base64: toBase64(png) }, modelId: 'example.private-vision-v1:0' } });
+    const res = await t.gql(DESCRIBE, {
+      input: { image: { base64: toBase64(png) }, modelId: 'example.private-vision-v1:0' },
+    });
     const d = expectData(res).describeImage;
     expect(d.status).toBe('SUCCEEDED');
     expect(d.costUsd).toBeNull();

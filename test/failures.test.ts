@@ -50,7 +50,10 @@ describe.each(DATABASES)('failures and refusals on %s', (kind) => {
   it('refuses bytes that are not an image, whatever they claim to be', async () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
     await expectRefused({ image: { base64: svg.toString('base64') } }, 'IMAGE_UNSUPPORTED');
-    await expectRefused({ image: { base64: `data:image/png;base64,${Buffer.from('hello').toString('base64')}` } }, 'IMAGE_UNSUPPORTED');
+    await expectRefused(
+      { image: { base64: `data:image/png;base64,${Buffer.from('hello').toString('base64')}` } },
+      'IMAGE_UNSUPPORTED',
+    );
   });
 
   it('refuses a PNG whose header is truncated', async () => {
@@ -87,9 +90,12 @@ describe.each(DATABASES)('failures and refusals on %s', (kind) => {
     const extensions = expectErrorCode(res, code);
     expect(t.emulator.calls).toHaveLength(1);
     const row = expectData(
-      await t.gql(`query($id: ID!) { description(id: $id) { status error { code message } completedAt usage { totalTokens } } }`, {
-        id: extensions.descriptionId,
-      }),
+      await t.gql(
+        `query($id: ID!) { description(id: $id) { status error { code message } completedAt usage { totalTokens } } }`,
+        {
+          id: extensions.descriptionId,
+        },
+      ),
     ).description;
     expect(row.status).toBe('FAILED');
     expect(row.error.code).toBe(code);
@@ -113,7 +119,9 @@ describe.each(DATABASES)('failures and refusals on %s', (kind) => {
     t.emulator.injectFault({ kind: 'slow', delayMs: 3_000 });
     const res = await t.gql(DESCRIBE, { input: { image: { base64: png } } });
     const extensions = expectErrorCode(res, 'UPSTREAM_TIMEOUT');
-    const history = expectData(await t.gql(HISTORY, { filter: { status: ['FAILED'], errorCode: 'UPSTREAM_TIMEOUT' } })).history;
+    const history = expectData(
+      await t.gql(HISTORY, { filter: { status: ['FAILED'], errorCode: 'UPSTREAM_TIMEOUT' } }),
+    ).history;
     expect(history.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(extensions.descriptionId);
   });
 

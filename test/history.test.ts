@@ -6,7 +6,14 @@ import { expectData, expectErrorCode } from './helpers/graphqlClient.js';
 import { HISTORY } from './helpers/operations.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 
-const IMAGE = { sha256: 'a'.repeat(64), mediaType: 'image/png', format: 'png' as const, byteSize: 10, width: 1, height: 1 };
+const IMAGE = {
+  sha256: 'a'.repeat(64),
+  mediaType: 'image/png',
+  format: 'png' as const,
+  byteSize: 10,
+  width: 1,
+  height: 1,
+};
 const OTHER_IMAGE = { ...IMAGE, sha256: 'b'.repeat(64) };
 const SAME_INSTANT = new Date('2026-03-01T12:00:00.000Z');
 
@@ -58,9 +65,16 @@ describe.each(DATABASES)('history on %s', (kind) => {
     // 25 rows in the same millisecond: paging must order them by id, without gaps or repeats.
     for (let i = 0; i < 25; i++) ids.tied.push(await seed(repo, { createdAt: SAME_INSTANT }));
     ids.early = await seed(repo, { createdAt: new Date('2026-01-15T00:00:00Z') });
-    ids.forklift = await seed(repo, { createdAt: new Date('2026-04-01T00:00:00Z'), text: 'A yellow FORKLIFT in a warehouse.' });
+    ids.forklift = await seed(repo, {
+      createdAt: new Date('2026-04-01T00:00:00Z'),
+      text: 'A yellow FORKLIFT in a warehouse.',
+    });
     ids.failed = await seed(repo, { createdAt: new Date('2026-04-02T00:00:00Z'), fail: 'UPSTREAM_THROTTLED' });
-    ids.nova = await seed(repo, { createdAt: new Date('2026-04-03T00:00:00Z'), modelId: 'amazon.nova-lite-v1:0', prompt: 'Count the pallets' });
+    ids.nova = await seed(repo, {
+      createdAt: new Date('2026-04-03T00:00:00Z'),
+      modelId: 'amazon.nova-lite-v1:0',
+      prompt: 'Count the pallets',
+    });
     ids.otherImage = await seed(repo, { createdAt: new Date('2026-04-04T00:00:00Z'), image: OTHER_IMAGE });
   });
   afterAll(async () => {
@@ -103,16 +117,21 @@ describe.each(DATABASES)('history on %s', (kind) => {
   });
 
   it('filters by status, model, time range, search, error code and image', async () => {
-    const only = async (filter: Record<string, unknown>) =>
-      (await pageAll(50, filter)).map((e) => e.node.id);
+    const only = async (filter: Record<string, unknown>) => (await pageAll(50, filter)).map((e) => e.node.id);
     expect(await only({ status: ['FAILED'] })).toEqual([ids.failed]);
     expect(await only({ modelId: ['amazon.nova-lite-v1:0'] })).toEqual([ids.nova]);
-    expect(await only({ createdAfter: '2026-01-01T00:00:00Z', createdBefore: '2026-02-01T00:00:00Z' })).toEqual([ids.early]);
+    expect(await only({ createdAfter: '2026-01-01T00:00:00Z', createdBefore: '2026-02-01T00:00:00Z' })).toEqual([
+      ids.early,
+    ]);
     expect(await only({ search: 'forklift' })).toEqual([ids.forklift]);
     expect(await only({ search: 'PALLETS' })).toEqual([ids.nova]);
     expect(await only({ errorCode: 'UPSTREAM_THROTTLED' })).toEqual([ids.failed]);
     expect(await only({ imageSha256: OTHER_IMAGE.sha256 })).toEqual([ids.otherImage]);
-    expect(await only({ status: ['SUCCEEDED'], createdAfter: '2026-04-01T00:00:00Z' })).toEqual([ids.otherImage, ids.nova, ids.forklift]);
+    expect(await only({ status: ['SUCCEEDED'], createdAfter: '2026-04-01T00:00:00Z' })).toEqual([
+      ids.otherImage,
+      ids.nova,
+      ids.forklift,
+    ]);
     expect(await only({ search: 'no such words' })).toEqual([]);
   });
 

@@ -15,18 +15,28 @@ describe('the ledger across restarts', () => {
   it('keeps every row in a PGlite folder when the server restarts', async () => {
     const emulator = await startEmulator({ port: 0 });
     const database = await freshDatabase('pglite-folder');
-    cleanups.push(() => emulator.close(), () => database.cleanup());
+    cleanups.push(
+      () => emulator.close(),
+      () => database.cleanup(),
+    );
 
     const first = await startTestApp('pglite-folder', { database, emulator });
     const png = toBase64(await solidImage(30, 20));
-    const described = expectData(await first.gql(DESCRIBE, { input: { image: { base64: png }, prompt: 'Before the restart' } })).describeImage;
+    const described = expectData(
+      await first.gql(DESCRIBE, { input: { image: { base64: png }, prompt: 'Before the restart' } }),
+    ).describeImage;
     await first.stop({ keepDatabase: true });
 
     const second = await startTestApp('pglite-folder', { database, emulator });
     try {
       const history = expectData(await second.gql(HISTORY, {})).history;
       expect(history.totalCount).toBe(1);
-      expect(history.edges[0].node).toMatchObject({ id: described.id, status: 'SUCCEEDED', prompt: 'Before the restart', text: described.text });
+      expect(history.edges[0].node).toMatchObject({
+        id: described.id,
+        status: 'SUCCEEDED',
+        prompt: 'Before the restart',
+        text: described.text,
+      });
     } finally {
       await second.stop({ keepDatabase: true });
     }
@@ -35,7 +45,10 @@ describe('the ledger across restarts', () => {
   it('closes a request a stopped server left PENDING as FAILED/INTERRUPTED at the next start', async () => {
     const emulator = await startEmulator({ port: 0 });
     const database = await freshDatabase('pglite-folder');
-    cleanups.push(() => emulator.close(), () => database.cleanup());
+    cleanups.push(
+      () => emulator.close(),
+      () => database.cleanup(),
+    );
 
     const first = await startTestApp('pglite-folder', { database, emulator });
     const id = randomUUID();
@@ -58,7 +71,9 @@ describe('the ledger across restarts', () => {
 
     const second = await startTestApp('pglite-folder', { database, emulator });
     try {
-      const row = expectData(await second.gql(`query($id: ID!) { description(id: $id) { status error { code } } }`, { id })).description;
+      const row = expectData(
+        await second.gql(`query($id: ID!) { description(id: $id) { status error { code } } }`, { id }),
+      ).description;
       expect(row).toEqual({ status: 'FAILED', error: { code: 'INTERRUPTED' } });
     } finally {
       await second.stop({ keepDatabase: true });

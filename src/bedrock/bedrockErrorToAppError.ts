@@ -7,10 +7,16 @@ interface SdkErrorLike {
   $metadata?: { httpStatusCode?: number; requestId?: string };
 }
 
-const THROTTLED = new Set(['ThrottlingException', 'ServiceQuotaExceededException', 'ModelNotReadyException', 'TooManyRequestsException']);
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'ServiceQuotaExceededException',
+  'ModelNotReadyException',
+  'TooManyRequestsException',
+]);
 const TIMED_OUT = new Set(['ModelTimeoutException', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 // Bedrock words a retired or unusable model in several ways, depending on API and age.
-const MODEL_REFUSAL = /end of (its )?life|legacy|no longer (available|supported)|access to the model|model identifier is invalid|model.*not (found|supported|available)|isn.t supported|inference profile/i;
+const MODEL_REFUSAL =
+  /end of (its )?life|legacy|no longer (available|supported)|access to the model|model identifier is invalid|model.*not (found|supported|available)|isn.t supported|inference profile/i;
 
 function suggestion(modelId: string): string {
   const names = currentVisionModels()
@@ -42,7 +48,11 @@ export function bedrockErrorToAppError(error: unknown, modelId: string): AppErro
   if (modelRefused) {
     return new AppError('UPSTREAM_MODEL_UNAVAILABLE', `${suggestion(modelId)} Bedrock said: ${detail}`, options);
   }
-  if (name === 'CredentialsProviderError' || name === 'UnrecognizedClientException' || name === 'ExpiredTokenException') {
+  if (
+    name === 'CredentialsProviderError' ||
+    name === 'UnrecognizedClientException' ||
+    name === 'ExpiredTokenException'
+  ) {
     return new AppError('UPSTREAM_ERROR', `Bedrock rejected or could not find AWS credentials (${detail})`, options);
   }
   return new AppError('UPSTREAM_ERROR', `Bedrock call failed (${detail})`, options);

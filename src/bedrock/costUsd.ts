@@ -26,8 +26,7 @@ export function costUsd(usage: TokenUsage, model: CatalogModel): string {
   const output = parseDecimal(model.outputUsdPerMillion);
   const scale = Math.max(input.scale, output.scale);
   const widen = (d: { units: bigint; scale: number }) => d.units * 10n ** BigInt(scale - d.scale);
-  const total =
-    BigInt(usage.inputTokens) * widen(input) + BigInt(usage.outputTokens) * widen(output);
+  const total = BigInt(usage.inputTokens) * widen(input) + BigInt(usage.outputTokens) * widen(output);
   // Prices are per million tokens: six more decimal places, still exact.
   return formatDecimal(total, scale + 6);
 }

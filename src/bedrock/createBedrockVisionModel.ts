@@ -45,9 +45,7 @@ function converseInput(request: VisionRequest) {
 }
 
 function fromConverse(output: ConverseCommandOutput): VisionResult {
-  const text = (output.output?.message?.content ?? [])
-    .map((block) => block.text ?? '')
-    .join('');
+  const text = (output.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
   const input = output.usage?.inputTokens ?? 0;
   const out = output.usage?.outputTokens ?? 0;
   return {

@@ -35,7 +35,9 @@ function replay(existing: DescriptionRecord, hash: string): DescriptionRecord {
         descriptionId: existing.id,
       });
     case 'FAILED':
-      throw new AppError(existing.error.code as AppError['code'], existing.error.message, { descriptionId: existing.id });
+      throw new AppError(existing.error.code as AppError['code'], existing.error.message, {
+        descriptionId: existing.id,
+      });
     default: {
       const unreachable: never = existing;
       return unreachable;
@@ -100,14 +102,19 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImage {
       });
     } catch (error) {
       const latencyMs = Math.round(performance.now() - started);
-      const failure = isAppError(error) ? error : new AppError('INTERNAL_SERVER_ERROR', 'The model call failed unexpectedly', { cause: error });
+      const failure = isAppError(error)
+        ? error
+        : new AppError('INTERNAL_SERVER_ERROR', 'The model call failed unexpectedly', { cause: error });
       await descriptions.fail(pending.id, {
         code: failure.code,
         message: failure.message,
         latencyMs,
         bedrockRequestId: undefined,
       });
-      logger.warn({ descriptionId: pending.id, modelId: parameters.modelId, code: failure.code, err: error }, 'describeImage failed');
+      logger.warn(
+        { descriptionId: pending.id, modelId: parameters.modelId, code: failure.code, err: error },
+        'describeImage failed',
+      );
       throw new AppError(failure.code, failure.message, { cause: error, descriptionId: pending.id });
     }
 

@@ -63,7 +63,10 @@ export function validateDescribeParameters(command: DescribeImageCommand, defaul
     throw badInput('TOP_P_INVALID', 'topP must be between 0 and 1');
   }
   const clientRequestId = command.clientRequestId ?? undefined;
-  if (clientRequestId !== undefined && (clientRequestId.trim() === '' || clientRequestId.length > MAX_CLIENT_REQUEST_ID)) {
+  if (
+    clientRequestId !== undefined &&
+    (clientRequestId.trim() === '' || clientRequestId.length > MAX_CLIENT_REQUEST_ID)
+  ) {
     throw badInput('CLIENT_REQUEST_ID_INVALID', `clientRequestId must be 1 to ${MAX_CLIENT_REQUEST_ID} characters`);
   }
   return {

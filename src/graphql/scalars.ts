@@ -5,7 +5,10 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 
 function parseDateTime(value: unknown): Date {
   if (typeof value !== 'string' || !ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
-    throw badInput('FILTER_INVALID', 'DateTime must be an ISO 8601 instant with a time zone, e.g. 2026-11-24T10:00:00Z');
+    throw badInput(
+      'FILTER_INVALID',
+      'DateTime must be an ISO 8601 instant with a time zone, e.g. 2026-11-24T10:00:00Z',
+    );
   }
   return new Date(value);
 }

@@ -33,7 +33,10 @@ async function intakeOne(source: ImageSource, index: number): Promise<AcceptedIm
     throw badInput('IMAGE_UNSUPPORTED', `Image ${index + 1} is not a JPEG, PNG, GIF or WebP image`);
   }
   if (bytes.length > IMAGE_LIMITS.maxBytes) {
-    throw badInput('IMAGE_TOO_LARGE', `Image ${index + 1} is ${bytes.length} bytes; Bedrock takes at most ${IMAGE_LIMITS.maxBytes}`);
+    throw badInput(
+      'IMAGE_TOO_LARGE',
+      `Image ${index + 1} is ${bytes.length} bytes; Bedrock takes at most ${IMAGE_LIMITS.maxBytes}`,
+    );
   }
   // metadata() reads the header only: dimensions are known before any pixel is decoded.
   let width: number | undefined;
@@ -47,7 +50,10 @@ async function intakeOne(source: ImageSource, index: number): Promise<AcceptedIm
   }
   if (!width || !height) throw badInput('IMAGE_INVALID', `Image ${index + 1} has no readable dimensions`);
   if (width > IMAGE_LIMITS.maxSide || height > IMAGE_LIMITS.maxSide) {
-    throw badInput('IMAGE_DIMENSIONS', `Image ${index + 1} is ${width}×${height}; Bedrock takes at most ${IMAGE_LIMITS.maxSide} px per side`);
+    throw badInput(
+      'IMAGE_DIMENSIONS',
+      `Image ${index + 1} is ${width}×${height}; Bedrock takes at most ${IMAGE_LIMITS.maxSide} px per side`,
+    );
   }
   return {
     format,
@@ -67,7 +73,10 @@ async function intakeOne(source: ImageSource, index: number): Promise<AcceptedIm
 export async function intakeImages(sources: readonly ImageSource[]): Promise<AcceptedImage[]> {
   if (sources.length === 0) throw badInput('IMAGE_REQUIRED', 'Give an image (image or images)');
   if (sources.length > IMAGE_LIMITS.maxImages) {
-    throw badInput('TOO_MANY_IMAGES', `${sources.length} images; Bedrock takes at most ${IMAGE_LIMITS.maxImages} per request`);
+    throw badInput(
+      'TOO_MANY_IMAGES',
+      `${sources.length} images; Bedrock takes at most ${IMAGE_LIMITS.maxImages} per request`,
+    );
   }
   const accepted: AcceptedImage[] = [];
   // One at a time: bounded memory however many images arrive.

@@ -65,7 +65,9 @@ export async function applyMigrations(
     const previous = applied.get(name);
     if (previous !== undefined) {
       if (previous.finished_at === null) {
-        throw new Error(`Migration ${name} failed earlier and was not resolved; fix the database, then mark it rolled back`);
+        throw new Error(
+          `Migration ${name} failed earlier and was not resolved; fix the database, then mark it rolled back`,
+        );
       }
       if (previous.checksum !== checksum) {
         log.warn(`Migration ${name} was modified after it was applied (checksum differs)`);

@@ -1,10 +1,5 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import type {
-  DescriptionFailure,
-  DescriptionRecord,
-  DescriptionSuccess,
-  NewDescription,
-} from './DescriptionRecord.js';
+import type { DescriptionFailure, DescriptionRecord, DescriptionSuccess, NewDescription } from './DescriptionRecord.js';
 import type { HistoryFilter, HistoryKey } from './HistoryFilter.js';
 import { historyWhere } from './historyWhere.js';
 import { toDescriptionRecord, withImages } from './toDescriptionRecord.js';
@@ -80,7 +75,9 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
         ]);
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw new DuplicateClientRequestIdError(`clientRequestId ${input.clientRequestId} is taken`, { cause: error });
+          throw new DuplicateClientRequestIdError(`clientRequestId ${input.clientRequestId} is taken`, {
+            cause: error,
+          });
         }
         throw error;
       }
@@ -155,4 +152,3 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
     },
   };
 }
-

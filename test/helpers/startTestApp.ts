@@ -23,13 +23,20 @@ export async function freshDatabase(kind: DatabaseKind | 'pglite-folder'): Promi
   }
   if (kind === 'pglite-folder') {
     const dir = mkdtempSync(join(tmpdir(), 'bvg-pglite-'));
-    return { config: { kind: 'pglite', dataDir: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      config: { kind: 'pglite', dataDir: dir },
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   return { config: { kind: 'pglite-memory' }, cleanup: async () => {} };
 }
 
 /** Config as main.ts would build it, pointed at the emulator and the given database. */
-export function testConfig(database: DatabaseConfig, emulatorUrl: string, overrides: Partial<AppConfig['bedrock']> = {}): AppConfig {
+export function testConfig(
+  database: DatabaseConfig,
+  emulatorUrl: string,
+  overrides: Partial<AppConfig['bedrock']> = {},
+): AppConfig {
   const base = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' });
   return {
     ...base,

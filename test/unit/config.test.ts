@@ -22,7 +22,10 @@ describe('loadConfig', () => {
   });
 
   it('takes the Bedrock endpoint and region the way the AWS SDK names them', () => {
-    const config = loadConfig({ AWS_REGION: 'eu-central-1', AWS_ENDPOINT_URL_BEDROCK_RUNTIME: 'http://127.0.0.1:4010' });
+    const config = loadConfig({
+      AWS_REGION: 'eu-central-1',
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: 'http://127.0.0.1:4010',
+    });
     expect(config.bedrock.region).toBe('eu-central-1');
     expect(config.bedrock.endpoint).toBe('http://127.0.0.1:4010');
   });

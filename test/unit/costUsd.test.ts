@@ -24,7 +24,9 @@ describe('costUsd', () => {
   });
 
   it('prices cross-region inference profiles as their base model', () => {
-    expect(findModel('us.anthropic.claude-sonnet-4-5-20250929-v1:0')?.id).toBe('anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(findModel('us.anthropic.claude-sonnet-4-5-20250929-v1:0')?.id).toBe(
+      'anthropic.claude-sonnet-4-5-20250929-v1:0',
+    );
     expect(findModel('global.anthropic.claude-haiku-4-5-20251001-v1:0')?.outputUsdPerMillion).toBe('5');
     expect(findModel('example.unknown-v1:0')).toBeUndefined();
   });

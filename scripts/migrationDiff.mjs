@@ -7,9 +7,10 @@
 // the matching JavaScript glue. This script runs that engine through a driver adapter: the "dev database" and
 // the shadow database are in-memory PGlite instances, so nothing needs a PostgreSQL server or the network.
 //
-// It performs the calls `prisma migrate dev` makes (devDiagnostic, then createMigration), so the SQL it prints
-// or writes is what `prisma migrate dev --name <name>` would write, byte for byte, including its
-// `-- CreateTable`-style comments and the `/* Warnings: ... */` block for destructive changes.
+// It makes the engine calls `prisma migrate dev` makes on an up-to-date dev database (applyMigrations,
+// devDiagnostic, createMigration), so the SQL it prints or writes is what `prisma migrate dev --name <name>` would
+// write, byte for byte, including the `-- CreateTable`-style comments and the `/* Warnings: ... */` block for
+// destructive changes. Migrations are replayed on PGlite (PostgreSQL 18); --shadow-url replays them on a server.
 //
 //   node scripts/migrationDiff.mjs                  print the SQL from prisma/migrations to schema.prisma
 //   node scripts/migrationDiff.mjs --check          same, exit 1 (printing the SQL) when they disagree
@@ -156,13 +157,29 @@ function charAsTextPool(pg, config) {
       const done = typeof values === 'function' ? values : callback;
       if (typeof done === 'function') {
         const wrapped = (error, result) => done(error, charAsText(result));
-        return typeof values === 'function' ? query.call(this, config, wrapped) : query.call(this, config, values, wrapped);
+        return typeof values === 'function'
+          ? query.call(this, config, wrapped)
+          : query.call(this, config, values, wrapped);
       }
       const result = query.call(this, config, values);
       return typeof result?.then === 'function' ? result.then(charAsText) : result;
     };
   });
   return pool;
+}
+
+// pglite-prisma-adapter 0.7.2's executeScript does not await PGlite's exec: a failing migration script would look
+// applied to the engine (and crash the process with an unhandled rejection). Await it and report the error.
+async function pgliteAdapter(db) {
+  const adapter = await new PrismaPGlite(db).connect();
+  adapter.executeScript = async (script) => {
+    try {
+      await db.exec(script);
+    } catch (error) {
+      adapter.onError(error);
+    }
+  };
+  return adapter;
 }
 
 class MigrationAdapterFactory {
@@ -197,7 +214,7 @@ class MigrationAdapterFactory {
   }
 
   async connect() {
-    return new PrismaPGlite(await this.#mainDb()).connect();
+    return pgliteAdapter(await this.#mainDb());
   }
 
   async connectToShadowDb() {
@@ -205,7 +222,7 @@ class MigrationAdapterFactory {
     if (this.#shadowUrl) return this.#connectToServerShadow();
     const db = await PGlite.create({ loadDataDir: this.#pristine, extensions: this.#extensions });
     this.#cleanups.push(() => db.close());
-    return new PrismaPGlite(db).connect();
+    return pgliteAdapter(db);
   }
 
   async #connectToServerShadow() {
@@ -300,8 +317,8 @@ function engineError(error, factory) {
 
 /**
  * Ask the engine for the next migration of `migrationsDir` towards `schemaPath`, exactly as `prisma migrate dev`
- * does: devDiagnostic (applies the migrations to a shadow database) then createMigration. Writes nothing.
- * `script` is null when there is nothing to migrate (unless `draft`).
+ * does once its dev database is up to date. Writes nothing. `script` is null when there is nothing to migrate
+ * (unless `draft`). Throws when a migration fails to apply.
  */
 export async function planNextMigration(opts = {}) {
   const schemaPath = path.resolve(opts.schemaPath ?? DEFAULT_SCHEMA_PATH);
@@ -499,14 +516,16 @@ async function main(argv) {
     }
     default: {
       const sql = await diffMigrationsToSchema(opts);
+      const schema = path.relative(process.cwd(), path.resolve(opts.schemaPath ?? DEFAULT_SCHEMA_PATH));
+      const migrations = path.relative(process.cwd(), path.resolve(opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR));
       if (sql === '') {
-        process.stderr.write('prisma/migrations and schema.prisma are in sync.\n');
+        process.stderr.write(`${migrations} and ${schema} are in sync.\n`);
         return 0;
       }
       process.stdout.write(sql);
       if (args.mode === 'check') {
         process.stderr.write(
-          '\nschema.prisma differs from prisma/migrations: the SQL above is missing.\n' +
+          `\n${schema} differs from ${migrations}: the SQL above is missing.\n` +
             'Create the migration with: node scripts/migrationDiff.mjs --create <name>\n',
         );
         return 1;
@@ -517,6 +536,13 @@ async function main(argv) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  // Exit code 1 means drift: anything unexpected must not look like it.
+  const crash = (error) => {
+    process.stderr.write(`migrationDiff: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(2);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -13,8 +13,14 @@ const config: CodegenConfig = {
         mappers: {
           Description: '../store/index.js#DescriptionRecord',
           DescriptionConnection: '../graphql/historyConnection.js#HistoryConnectionParent',
+          ImageInfo: '../store/index.js#RequestImageRecord',
+          StoredImage: '../store/index.js#ImageRecord',
         },
-        scalars: { DateTime: 'Date', Decimal: 'string' },
+        scalars: {
+          DateTime: 'Date',
+          Decimal: 'string',
+          Upload: { input: "Promise<import('../images/index.js').UploadedFile>", output: 'never' },
+        },
         enumsAsTypes: true,
         strictScalars: true,
         avoidOptionals: false,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -23,11 +24,34 @@ export interface BedrockConfig {
   readonly requestTimeoutMs: number;
 }
 
+/** Where image bytes are kept; by default they are not kept at all. */
+export type ImageStoreConfig = { readonly kind: 'none' } | { readonly kind: 'file'; readonly dir: string };
+
+/** How images given as URLs are fetched (see src/images/url). */
+export interface ImageUrlConfig {
+  readonly allowedPorts: readonly number[];
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  readonly maxRedirects: number;
+  /** Only for tests and closed networks: lets URLs reach loopback and private addresses. */
+  readonly allowPrivateAddresses: boolean;
+  /** Extra trusted CA certificates (PEM) for image hosts. */
+  readonly ca: string | undefined;
+}
+
+export interface ImagesConfig {
+  readonly store: ImageStoreConfig;
+  readonly url: ImageUrlConfig;
+  /** Largest upload read per file; larger ones are refused while streaming. */
+  readonly maxUploadBytes: number;
+}
+
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
   readonly database: DatabaseConfig;
   readonly bedrock: BedrockConfig;
+  readonly images: ImagesConfig;
   readonly logLevel: string;
   /**
    * A PENDING row older than this at start-up belongs to a process that died mid-call:
@@ -53,6 +77,17 @@ const envSchema = z.object({
   BEDROCK_MAX_ATTEMPTS: intFrom(1, 10).default(3),
   BEDROCK_CONNECTION_TIMEOUT_MS: intFrom(100, 60_000).default(3_000),
   BEDROCK_REQUEST_TIMEOUT_MS: intFrom(1_000, 600_000).default(120_000),
+  IMAGE_STORE: z.string().optional(),
+  IMAGE_URL_ALLOWED_PORTS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'a comma-separated list of ports')
+    .default('443'),
+  IMAGE_URL_TIMEOUT_MS: intFrom(100, 120_000).default(10_000),
+  IMAGE_URL_MAX_BYTES: intFrom(1, 200 * 1024 * 1024).default(20 * 1024 * 1024),
+  IMAGE_URL_MAX_REDIRECTS: intFrom(0, 10).default(3),
+  IMAGE_URL_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  IMAGE_URL_CA_FILE: z.string().min(1).optional(),
+  IMAGE_UPLOAD_MAX_BYTES: intFrom(1, 200 * 1024 * 1024).default(20 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -80,6 +115,24 @@ export function parseDatabaseUrl(value: string | undefined, cwd: string): Databa
   throw new ConfigError('DATABASE_URL must be unset, file:<dir>, memory:, or a postgres:// / postgresql:// URL');
 }
 
+/** IMAGE_STORE: unset or `off` keeps no bytes; `file:<dir>` keeps them content-addressed there. */
+export function parseImageStore(value: string | undefined, cwd: string): ImageStoreConfig {
+  if (value === undefined || value === '' || value === 'off') return Object.freeze({ kind: 'none' });
+  if (value.startsWith('file:') && value.length > 'file:'.length) {
+    return Object.freeze({ kind: 'file', dir: resolve(cwd, value.slice('file:'.length)) });
+  }
+  throw new ConfigError('IMAGE_STORE must be unset, off, or file:<dir>');
+}
+
+function readCaFile(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`IMAGE_URL_CA_FILE cannot be read: ${(error as Error).message}`);
+  }
+}
+
 /**
  * The only reader of the environment: parses, validates and freezes everything the
  * process needs, so a bad value fails at start-up rather than on the first request.
@@ -102,6 +155,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       maxAttempts: e.BEDROCK_MAX_ATTEMPTS,
       connectionTimeoutMs: e.BEDROCK_CONNECTION_TIMEOUT_MS,
       requestTimeoutMs: e.BEDROCK_REQUEST_TIMEOUT_MS,
+    }),
+    images: Object.freeze({
+      store: parseImageStore(e.IMAGE_STORE, cwd),
+      url: Object.freeze({
+        allowedPorts: Object.freeze(e.IMAGE_URL_ALLOWED_PORTS.split(',').map(Number)),
+        maxBytes: e.IMAGE_URL_MAX_BYTES,
+        timeoutMs: e.IMAGE_URL_TIMEOUT_MS,
+        maxRedirects: e.IMAGE_URL_MAX_REDIRECTS,
+        allowPrivateAddresses: e.IMAGE_URL_ALLOW_PRIVATE === 'true',
+        ca: readCaFile(e.IMAGE_URL_CA_FILE),
+      }),
+      maxUploadBytes: e.IMAGE_UPLOAD_MAX_BYTES,
     }),
     logLevel: e.LOG_LEVEL,
     abandonedAfterMs: Math.max(10 * 60_000, 2 * e.BEDROCK_MAX_ATTEMPTS * e.BEDROCK_REQUEST_TIMEOUT_MS),

@@ -34,13 +34,16 @@ export const INPUT_REASONS = {
   IMAGE_SOURCE_INVALID: 'An image input must have exactly one source, and `image` and `images` cannot be combined.',
   IMAGE_BASE64_INVALID: 'The base64 text is not valid base64 (or a base64 data: URL).',
   IMAGE_EMPTY: 'An image decoded to zero bytes.',
-  IMAGE_URL_FORBIDDEN: 'The image URL is refused by policy: not https, credentials in it, a port not allowed, or an address that is not public.',
-  IMAGE_FETCH_FAILED: 'The image could not be fetched from the URL (one generic reason, so the API reveals nothing about the network behind it).',
+  IMAGE_URL_FORBIDDEN:
+    'The image URL is refused by policy: not https, credentials in it, a port not allowed, or an address that is not public.',
+  IMAGE_FETCH_FAILED:
+    'The image could not be fetched from the URL (one generic reason, so the API reveals nothing about the network behind it).',
   IMAGE_UPLOAD_FAILED: 'An uploaded file could not be read (interrupted, or larger than the limit).',
   IMAGE_UNSUPPORTED: 'The bytes are not JPEG, PNG, GIF or WebP (checked from the bytes, not the declared type).',
   IMAGE_INVALID: 'The bytes claim a supported format but the image is truncated or corrupt.',
   IMAGE_TOO_LARGE: 'An image is larger than 3.75 MB as sent to Bedrock.',
-  IMAGE_DIMENSIONS: 'An image side is longer than 8000 px.',
+  IMAGE_DIMENSIONS:
+    'An image side is longer than 8000 px, or it has more pixels or animation frames than the decode budget.',
   TOO_MANY_IMAGES: 'More than 20 images in one request.',
   PROMPT_INVALID: 'The prompt is empty or longer than the limit.',
   SYSTEM_INVALID: 'The system prompt is empty or longer than the limit.',
@@ -54,6 +57,7 @@ export const INPUT_REASONS = {
   PAGE_SIZE_INVALID: 'first is not between 1 and 100.',
   CURSOR_INVALID: 'The cursor was not issued by this API for this ordering, or was altered.',
   ID_INVALID: 'The id is not a UUID.',
+  SHA256_INVALID: 'The sha256 is not 64 hexadecimal characters.',
 } as const;
 
 export type InputReason = keyof typeof INPUT_REASONS;

@@ -5,11 +5,12 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
+import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import type { Logger } from 'pino';
 import type { VisionModel } from './bedrock/index.js';
 import { createDescribeImage } from './describe/index.js';
 import { createFormatError, loadTypeDefs, resolvers, type GraphQLContext } from './graphql/index.js';
-import { IMAGE_LIMITS } from './images/index.js';
+import { IMAGE_LIMITS, type ImageStore, type UrlFetchPolicy } from './images/index.js';
 import type { Store } from './store/index.js';
 
 export interface ServerDeps {
@@ -17,6 +18,9 @@ export interface ServerDeps {
   readonly model: VisionModel;
   readonly defaultModelId: string;
   readonly logger: Logger;
+  readonly imageStore: ImageStore;
+  readonly urlPolicy: UrlFetchPolicy;
+  readonly maxUploadBytes: number;
 }
 
 export interface AppServer {
@@ -54,6 +58,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     model: deps.model,
     defaultModelId: deps.defaultModelId,
     logger,
+    imageStore: deps.imageStore,
+    urlPolicy: deps.urlPolicy,
+    maxUploadBytes: deps.maxUploadBytes,
   });
 
   app.get('/healthz', (_req, res) => {
@@ -71,8 +78,19 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY_BYTES }),
+    // Multipart uploads (GraphQL multipart request spec). Apollo's CSRF prevention stays on:
+    // a multipart POST must carry Apollo-Require-Preflight, so a browser form cannot forge one.
+    graphqlUploadExpress({
+      maxFileSize: deps.maxUploadBytes,
+      maxFiles: IMAGE_LIMITS.maxImages,
+      maxFieldSize: MAX_BODY_BYTES,
+    }),
     expressMiddleware(apollo, {
-      context: async (): Promise<GraphQLContext> => ({ describeImage, descriptions: store.descriptions }),
+      context: async (): Promise<GraphQLContext> => ({
+        describeImage,
+        descriptions: store.descriptions,
+        imageStore: deps.imageStore,
+      }),
     }),
   );
 

@@ -3,6 +3,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { pino, type Logger } from 'pino';
 import { createBedrockVisionModel } from './bedrock/index.js';
 import type { AppConfig } from './config.js';
+import { createFileImageStore, NO_IMAGE_STORE } from './images/index.js';
 import { createServer } from './server.js';
 import { openStore, type Store } from './store/index.js';
 
@@ -43,7 +44,15 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
       ...config.bedrock,
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     });
-    const server = await createServer({ store, model, defaultModelId: config.bedrock.defaultModelId, logger });
+    const server = await createServer({
+      store,
+      model,
+      defaultModelId: config.bedrock.defaultModelId,
+      logger,
+      imageStore: config.images.store.kind === 'file' ? createFileImageStore(config.images.store.dir) : NO_IMAGE_STORE,
+      urlPolicy: config.images.url,
+      maxUploadBytes: config.images.maxUploadBytes,
+    });
     const address = await server.listen(config.port, config.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const shownHost = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;

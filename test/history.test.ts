@@ -9,10 +9,11 @@ import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 const IMAGE = {
   sha256: 'a'.repeat(64),
   mediaType: 'image/png',
-  format: 'png' as const,
   byteSize: 10,
   width: 1,
   height: 1,
+  source: 'BASE64' as const,
+  original: { format: 'png', width: 1, height: 1, byteSize: 10 },
 };
 const OTHER_IMAGE = { ...IMAGE, sha256: 'b'.repeat(64) };
 const SAME_INSTANT = new Date('2026-03-01T12:00:00.000Z');

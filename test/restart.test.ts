@@ -64,7 +64,17 @@ describe('the ledger across restarts', () => {
       topP: undefined,
       clientRequestId: undefined,
       requestHash: id,
-      images: [{ sha256: 'c'.repeat(64), mediaType: 'image/png', format: 'png', byteSize: 1, width: 1, height: 1 }],
+      images: [
+        {
+          sha256: 'c'.repeat(64),
+          mediaType: 'image/png',
+          byteSize: 1,
+          width: 1,
+          height: 1,
+          source: 'BASE64',
+          original: { format: 'png', width: 1, height: 1, byteSize: 1 },
+        },
+      ],
       createdAt: new Date(Date.now() - 60 * 60_000),
     });
     await first.stop({ keepDatabase: true });

@@ -1,5 +1,5 @@
 import type { BedrockApi } from '../bedrock/index.js';
-import type { ImageSource } from '../images/index.js';
+import type { ImageSource, NormalizeMode } from '../images/index.js';
 
 /** A describeImage request as the API received it; null and undefined both mean "not given". */
 export interface DescribeImageCommand {
@@ -13,6 +13,8 @@ export interface DescribeImageCommand {
   readonly topP?: number | null | undefined;
   readonly system?: string | null | undefined;
   readonly clientRequestId?: string | null | undefined;
+  /** AUTO (default) orients, downscales and re-encodes where that saves tokens; NONE sends bytes as received. */
+  readonly normalize?: NormalizeMode | null | undefined;
 }
 
 export const DEFAULT_PROMPT = 'What is in this image?';

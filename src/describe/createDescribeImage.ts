@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { costUsd, findModel, type VisionModel, type VisionResult } from '../bedrock/index.js';
 import { AppError, isAppError } from '../errors.js';
-import { intakeImages } from '../images/index.js';
+import { intakeImages, type ImageStore, type UrlFetchPolicy } from '../images/index.js';
 import { DuplicateClientRequestIdError, type DescriptionRecord, type DescriptionRepository } from '../store/index.js';
 import type { DescribeImageCommand } from './DescribeImageCommand.js';
 import { requestHash } from './requestHash.js';
@@ -13,6 +13,10 @@ export interface DescribeImageDeps {
   readonly model: VisionModel;
   readonly defaultModelId: string;
   readonly logger: Logger;
+  readonly urlPolicy: UrlFetchPolicy;
+  readonly maxUploadBytes: number;
+  /** Keeps image bytes when the operator configured IMAGE_STORE; NO_IMAGE_STORE otherwise. */
+  readonly imageStore: ImageStore;
 }
 
 export type DescribeImage = (command: DescribeImageCommand, signal?: AbortSignal) => Promise<DescriptionRecord>;
@@ -55,7 +59,12 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImage {
 
   return async function describeImage(command, signal) {
     const parameters = validateDescribeParameters(command, deps.defaultModelId);
-    const images = await intakeImages(parameters.sources);
+    const images = await intakeImages(parameters.sources, {
+      mode: parameters.normalize,
+      urlPolicy: deps.urlPolicy,
+      maxUploadBytes: deps.maxUploadBytes,
+      signal,
+    });
     const hash = requestHash(parameters, images);
 
     if (parameters.clientRequestId !== undefined) {
@@ -89,6 +98,9 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImage {
     const started = performance.now();
     let result: VisionResult;
     try {
+      // After the row, inside the try: only accepted requests keep bytes, and a failing
+      // disk still ends the row FAILED rather than leaving it PENDING.
+      for (const image of images) await deps.imageStore.put(image.sha256, image.bytes);
       result = await model.describe({
         modelId: parameters.modelId,
         api: parameters.api,

@@ -1,7 +1,7 @@
 import type { BedrockApi } from '../bedrock/index.js';
 import { findModel } from '../bedrock/index.js';
 import { badInput } from '../errors.js';
-import type { ImageSource } from '../images/index.js';
+import type { ImageSource, NormalizeMode } from '../images/index.js';
 import { DEFAULT_MAX_TOKENS, DEFAULT_PROMPT, type DescribeImageCommand } from './DescribeImageCommand.js';
 
 /** Everything but the images, checked and with defaults applied. */
@@ -15,6 +15,7 @@ export interface DescribeParameters {
   readonly temperature: number | undefined;
   readonly topP: number | undefined;
   readonly clientRequestId: string | undefined;
+  readonly normalize: NormalizeMode;
 }
 
 /** Long enough for any real instruction, short enough that a typo cannot post megabytes of text. */
@@ -79,5 +80,6 @@ export function validateDescribeParameters(command: DescribeImageCommand, defaul
     temperature,
     topP,
     clientRequestId,
+    normalize: command.normalize ?? 'AUTO',
   };
 }

@@ -1,8 +1,10 @@
 import type { DescribeImage } from '../describe/index.js';
+import type { ImageStore } from '../images/index.js';
 import type { DescriptionRepository } from '../store/index.js';
 
-/** Per-request context: the use cases a resolver may call, nothing else. */
+/** Per-request context: the use cases and stores a resolver may call, nothing else. */
 export interface GraphQLContext {
   readonly describeImage: DescribeImage;
   readonly descriptions: DescriptionRepository;
+  readonly imageStore: ImageStore;
 }

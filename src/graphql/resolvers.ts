@@ -1,22 +1,30 @@
+import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
 import { badInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
+import { estimateImageTokens } from '../images/index.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from '../store/index.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
 import { toHistoryFilter } from './toHistoryFilter.js';
 
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
+const SHA256 = /^[0-9a-f]{64}$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Thin resolvers: argument shaping and field mapping; the work is in describe/ and store/. */
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Decimal: DecimalScalar,
+  Upload: GraphQLUpload,
 
   Query: {
     async description(_parent, { id }, { descriptions }) {
       if (!UUID.test(id)) throw badInput('ID_INVALID', 'id must be a UUID');
       return descriptions.findById(id.toLowerCase());
+    },
+    async image(_parent, { sha256 }, { descriptions }) {
+      if (!SHA256.test(sha256)) throw badInput('SHA256_INVALID', 'sha256 must be 64 hexadecimal characters');
+      return descriptions.findImage(sha256.toLowerCase());
     },
     async history(_parent, args, { descriptions }) {
       const first = args.first ?? DEFAULT_PAGE_SIZE;
@@ -49,6 +57,15 @@ export const resolvers: Resolvers = {
       };
     },
     totalCount: ({ filter, descriptions }) => descriptions.countHistory(filter),
+  },
+
+  ImageInfo: {
+    estimatedTokens: (image) => estimateImageTokens(image.width, image.height),
+  },
+
+  StoredImage: {
+    estimatedTokens: (image) => estimateImageTokens(image.width, image.height),
+    bytesStored: (image, _args, { imageStore }) => imageStore.has(image.sha256),
   },
 
   Description: {

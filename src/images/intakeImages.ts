@@ -1,76 +1,54 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
-import type { ImageFormat } from '../bedrock/index.js';
 import { badInput } from '../errors.js';
 import { decodeBase64Image } from './decodeBase64Image.js';
 import { IMAGE_LIMITS } from './imageLimits.js';
-import { sniffImageFormat } from './sniffImageFormat.js';
+import { normalizeImage, type NormalizedImage, type NormalizeMode } from './normalize/index.js';
+import { readUpload, type UploadedFile } from './readUpload.js';
+import { fetchImageUrl, type UrlFetchPolicy } from './url/index.js';
 
-/** One image as a client may send it. Exactly one source is set; more sources come later. */
+export type ImageSourceKind = 'BASE64' | 'URL' | 'UPLOAD';
+
+/** One image as a client may send it: exactly one source is set. */
 export interface ImageSource {
   readonly base64?: string | null | undefined;
+  readonly url?: string | null | undefined;
+  readonly upload?: Promise<UploadedFile> | UploadedFile | null | undefined;
 }
 
-/** An image that passed every check, ready to send and to record. */
-export interface AcceptedImage {
-  readonly format: ImageFormat;
-  readonly mediaType: string;
-  readonly bytes: Buffer;
+/** An image that passed every check, as it will be sent, with what it was. */
+export interface AcceptedImage extends NormalizedImage {
+  readonly source: ImageSourceKind;
+  /** Hex sha256 of the bytes sent to the model. */
   readonly sha256: string;
-  readonly byteSize: number;
-  readonly width: number;
-  readonly height: number;
 }
 
-async function intakeOne(source: ImageSource, index: number): Promise<AcceptedImage> {
-  const sources = Object.values(source).filter((v) => v !== undefined && v !== null);
-  if (sources.length !== 1 || typeof source.base64 !== 'string') {
-    throw badInput('IMAGE_SOURCE_INVALID', `Image ${index + 1} must have exactly one source (base64)`);
+export interface IntakeOptions {
+  readonly mode: NormalizeMode;
+  readonly urlPolicy: UrlFetchPolicy;
+  readonly maxUploadBytes: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+const given = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
+
+async function bytesOf(source: ImageSource, index: number, options: IntakeOptions): Promise<[ImageSourceKind, Buffer]> {
+  const set = [source.base64, source.url, source.upload].filter(given);
+  if (set.length !== 1) {
+    throw badInput('IMAGE_SOURCE_INVALID', `Image ${index + 1} must have exactly one source: base64, url or upload`);
   }
-  const bytes = decodeBase64Image(source.base64);
-  const format = sniffImageFormat(bytes);
-  if (format === undefined) {
-    throw badInput('IMAGE_UNSUPPORTED', `Image ${index + 1} is not a JPEG, PNG, GIF or WebP image`);
+  if (given(source.base64)) return ['BASE64', decodeBase64Image(source.base64)];
+  if (given(source.url)) {
+    const fetched = await fetchImageUrl(source.url, options.urlPolicy, options.signal);
+    return ['URL', fetched.bytes];
   }
-  if (bytes.length > IMAGE_LIMITS.maxBytes) {
-    throw badInput(
-      'IMAGE_TOO_LARGE',
-      `Image ${index + 1} is ${bytes.length} bytes; Bedrock takes at most ${IMAGE_LIMITS.maxBytes}`,
-    );
-  }
-  // metadata() reads the header only: dimensions are known before any pixel is decoded.
-  let width: number | undefined;
-  let height: number | undefined;
-  try {
-    const meta = await sharp(bytes, { limitInputPixels: IMAGE_LIMITS.maxPixels }).metadata();
-    width = meta.width;
-    height = meta.height;
-  } catch (error) {
-    throw badInput('IMAGE_INVALID', `Image ${index + 1} is corrupt or truncated`, error);
-  }
-  if (!width || !height) throw badInput('IMAGE_INVALID', `Image ${index + 1} has no readable dimensions`);
-  if (width > IMAGE_LIMITS.maxSide || height > IMAGE_LIMITS.maxSide) {
-    throw badInput(
-      'IMAGE_DIMENSIONS',
-      `Image ${index + 1} is ${width}×${height}; Bedrock takes at most ${IMAGE_LIMITS.maxSide} px per side`,
-    );
-  }
-  return {
-    format,
-    mediaType: `image/${format}`,
-    bytes,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    byteSize: bytes.length,
-    width,
-    height,
-  };
+  return ['UPLOAD', await readUpload(source.upload!, options.maxUploadBytes, index)];
 }
 
 /**
- * Turns the request's image inputs into checked images, in order, or refuses the
- * whole request with BAD_USER_INPUT. Nothing has been spent or stored at this point.
+ * Turns the request's image inputs into checked, normalised images, in order, or
+ * refuses the whole request with BAD_USER_INPUT. Nothing has been spent or stored yet.
  */
-export async function intakeImages(sources: readonly ImageSource[]): Promise<AcceptedImage[]> {
+export async function intakeImages(sources: readonly ImageSource[], options: IntakeOptions): Promise<AcceptedImage[]> {
   if (sources.length === 0) throw badInput('IMAGE_REQUIRED', 'Give an image (image or images)');
   if (sources.length > IMAGE_LIMITS.maxImages) {
     throw badInput(
@@ -79,7 +57,22 @@ export async function intakeImages(sources: readonly ImageSource[]): Promise<Acc
     );
   }
   const accepted: AcceptedImage[] = [];
-  // One at a time: bounded memory however many images arrive.
-  for (const [index, source] of sources.entries()) accepted.push(await intakeOne(source, index));
+  // One at a time: memory stays bounded by one image in flight, whatever a request carries.
+  for (const [index, source] of sources.entries()) {
+    const [kind, bytes] = await bytesOf(source, index, options);
+    if (bytes.length === 0) throw badInput('IMAGE_EMPTY', `Image ${index + 1} is empty`);
+    const normalized = await withImageNumber(index, () => normalizeImage(bytes, options.mode));
+    accepted.push({ ...normalized, source: kind, sha256: createHash('sha256').update(normalized.bytes).digest('hex') });
+  }
   return accepted;
+}
+
+/** Prefixes a refusal's message with the image's position, so a client knows which of 20 failed. */
+async function withImageNumber<T>(index: number, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof Error && 'reason' in error) error.message = `Image ${index + 1}: ${error.message}`;
+    throw error;
+  }
 }

@@ -1,13 +1,45 @@
-import type { BedrockApi, ImageFormat, TokenUsage } from '../bedrock/index.js';
+import type { BedrockApi, TokenUsage } from '../bedrock/index.js';
 
 export type DescriptionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
 
+/** An image as stored once per sha256: what was sent to the model. */
 export interface ImageRecord {
   readonly sha256: string;
   readonly mediaType: string;
   readonly byteSize: number;
   readonly width: number;
   readonly height: number;
+  readonly createdAt: Date;
+}
+
+export type ImageSourceKind = 'BASE64' | 'URL' | 'UPLOAD';
+
+/** An image as one request used it: what was sent, how it arrived and what it was before normalisation. */
+export interface RequestImageRecord extends Omit<ImageRecord, 'createdAt'> {
+  /** Null for rows written before sources were recorded. */
+  readonly source: ImageSourceKind | null;
+  readonly original: {
+    readonly mediaType: string;
+    readonly width: number;
+    readonly height: number;
+    readonly byteSize: number;
+  };
+}
+
+/** What the use case hands over for each image of a new request. */
+export interface NewRequestImage {
+  readonly sha256: string;
+  readonly mediaType: string;
+  readonly byteSize: number;
+  readonly width: number;
+  readonly height: number;
+  readonly source: ImageSourceKind;
+  readonly original: {
+    readonly format: string;
+    readonly width: number;
+    readonly height: number;
+    readonly byteSize: number;
+  };
 }
 
 interface DescriptionCommon {
@@ -23,7 +55,7 @@ interface DescriptionCommon {
   readonly requestHash: string;
   readonly createdAt: Date;
   /** In the order they were sent to the model. */
-  readonly images: readonly ImageRecord[];
+  readonly images: readonly RequestImageRecord[];
 }
 
 export interface PendingDescription extends DescriptionCommon {
@@ -66,7 +98,7 @@ export interface NewDescription {
   readonly topP: number | undefined;
   readonly clientRequestId: string | undefined;
   readonly requestHash: string;
-  readonly images: readonly (ImageRecord & { readonly format: ImageFormat })[];
+  readonly images: readonly NewRequestImage[];
   /** Defaults to the database's clock; set only when importing or seeding history. */
   readonly createdAt?: Date;
 }

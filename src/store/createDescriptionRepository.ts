@@ -1,5 +1,11 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import type { DescriptionFailure, DescriptionRecord, DescriptionSuccess, NewDescription } from './DescriptionRecord.js';
+import type {
+  DescriptionFailure,
+  DescriptionRecord,
+  DescriptionSuccess,
+  ImageRecord,
+  NewDescription,
+} from './DescriptionRecord.js';
 import type { HistoryFilter, HistoryKey } from './HistoryFilter.js';
 import { historyWhere } from './historyWhere.js';
 import { toDescriptionRecord, withImages } from './toDescriptionRecord.js';
@@ -21,6 +27,7 @@ export interface DescriptionRepository {
   fail(id: string, failure: DescriptionFailure): Promise<DescriptionRecord>;
   findById(id: string): Promise<DescriptionRecord | null>;
   findByClientRequestId(clientRequestId: string): Promise<DescriptionRecord | null>;
+  findImage(sha256: string): Promise<ImageRecord | null>;
   /** Newest first, keyset-paged on (createdAt, id). */
   listHistory(filter: HistoryFilter, first: number, after?: HistoryKey): Promise<HistoryPage>;
   countHistory(filter: HistoryFilter): Promise<number>;
@@ -68,7 +75,15 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
               requestHash: input.requestHash,
               ...(input.createdAt === undefined ? {} : { createdAt: input.createdAt }),
               images: {
-                create: input.images.map((image, position) => ({ position, imageSha256: image.sha256 })),
+                create: input.images.map((image, position) => ({
+                  position,
+                  imageSha256: image.sha256,
+                  source: image.source,
+                  originalMediaType: `image/${image.original.format}`,
+                  originalWidth: image.original.width,
+                  originalHeight: image.original.height,
+                  originalByteSize: image.original.byteSize,
+                })),
               },
             },
           }),
@@ -127,6 +142,13 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
     async findByClientRequestId(clientRequestId) {
       const row = await prisma.descriptionRequest.findUnique({ where: { clientRequestId }, include: withImages });
       return row === null ? null : toDescriptionRecord(row);
+    },
+
+    findImage(sha256) {
+      return prisma.image.findUnique({
+        where: { sha256 },
+        select: { sha256: true, mediaType: true, byteSize: true, width: true, height: true, createdAt: true },
+      });
     },
 
     async listHistory(filter, first, after) {

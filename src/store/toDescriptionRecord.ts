@@ -31,12 +31,20 @@ export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
     clientRequestId: row.clientRequestId,
     requestHash: row.requestHash,
     createdAt: row.createdAt,
-    images: row.images.map(({ image }) => ({
-      sha256: image.sha256,
-      mediaType: image.mediaType,
-      byteSize: image.byteSize,
-      width: image.width,
-      height: image.height,
+    images: row.images.map((link) => ({
+      sha256: link.image.sha256,
+      mediaType: link.image.mediaType,
+      byteSize: link.image.byteSize,
+      width: link.image.width,
+      height: link.image.height,
+      source: link.source,
+      // Rows from before normalisation was recorded: the image was sent as received.
+      original: {
+        mediaType: link.originalMediaType ?? link.image.mediaType,
+        width: link.originalWidth ?? link.image.width,
+        height: link.originalHeight ?? link.image.height,
+        byteSize: link.originalByteSize ?? link.image.byteSize,
+      },
     })),
   };
   switch (row.status) {

@@ -36,6 +36,7 @@ export function testConfig(
   database: DatabaseConfig,
   emulatorUrl: string,
   overrides: Partial<AppConfig['bedrock']> = {},
+  images: Partial<AppConfig['images']> = {},
 ): AppConfig {
   const base = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' });
   return {
@@ -49,6 +50,7 @@ export function testConfig(
       requestTimeoutMs: 2_000,
       ...overrides,
     },
+    images: { ...base.images, ...images },
   };
 }
 
@@ -68,11 +70,16 @@ export interface TestApp {
  */
 export async function startTestApp(
   kind: DatabaseKind | 'pglite-folder',
-  options: { database?: TestDatabase; emulator?: Emulator; bedrock?: Partial<AppConfig['bedrock']> } = {},
+  options: {
+    database?: TestDatabase;
+    emulator?: Emulator;
+    bedrock?: Partial<AppConfig['bedrock']>;
+    images?: Partial<AppConfig['images']>;
+  } = {},
 ): Promise<TestApp> {
   const emulator = options.emulator ?? (await startEmulator({ port: 0 }));
   const database = options.database ?? (await freshDatabase(kind));
-  const app = await startApp(testConfig(database.config, emulator.url, options.bedrock), {
+  const app = await startApp(testConfig(database.config, emulator.url, options.bedrock, options.images), {
     logger: pino({ level: 'silent' }),
     credentials: TEST_CREDENTIALS,
   });

@@ -8,6 +8,7 @@ import { expectData, expectErrorCode } from './helpers/graphqlClient.js';
 import { photoBoardJpeg, solidImage, toBase64 } from './helpers/images.js';
 import { COUNT } from './helpers/operations.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
+import { animatedGif, noise, pngWithHeader } from './images/normalize/fixtures.js';
 import { createTestCert, startTlsServer, type TlsTestServer } from './images/url/helpers/tlsTestServer.js';
 
 const DESCRIBE_IMAGES = /* GraphQL */ `
@@ -248,6 +249,8 @@ describe('image intake refusals', () => {
   });
 
   it('refuses a decompression bomb, an oversized side, a truncated image and a polyglot', async () => {
+    // A 30000×30000 PNG header with almost no data: refused from the header, never decoded.
+    await expectRefused({ base64: toBase64(pngWithHeader(30_000, 30_000)) }, 'IMAGE_DIMENSIONS');
     const wide = await sharp({ create: { width: 9000, height: 10, channels: 3, background: '#000' } })
       .png()
       .toBuffer();
@@ -257,6 +260,14 @@ describe('image intake refusals', () => {
     const png = await solidImage(10, 10);
     const polyglot = Buffer.concat([png, Buffer.from('<html><script>alert(1)</script></html>')]);
     await expectRefused({ base64: toBase64(polyglot) }, 'IMAGE_INVALID');
+  });
+
+  it('refuses a lossless image still over 3.75 MB after downscaling, and an animation with too many frames', async () => {
+    const heavyPng = await noise(1500, 1500).png({ compressionLevel: 0 }).toBuffer();
+    expect(heavyPng.length).toBeGreaterThan(3.75 * 1024 * 1024);
+    await expectRefused({ base64: toBase64(heavyPng) }, 'IMAGE_TOO_LARGE');
+    const frames = Array.from({ length: 101 }, (_, i) => (i % 2 === 0 ? '#ff0000' : '#0000ff'));
+    await expectRefused({ base64: toBase64(await animatedGif(frames, 8, 8)) }, 'IMAGE_DIMENSIONS');
   });
 
   it('refuses SVG, PDF and TIFF whatever they are called', async () => {

@@ -18,6 +18,9 @@ export interface VisionRequest {
   readonly maxTokens: number;
   readonly temperature?: number | undefined;
   readonly topP?: number | undefined;
+  /** Sent only when non-empty, so a request without them keeps the seed's exact body. */
+  readonly stopSequences?: readonly string[] | undefined;
+  /** Aborting it cancels the call (and the HTTP/2 stream) and fails it with CANCELLED. */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -27,11 +30,23 @@ export interface TokenUsage {
   readonly totalTokens: number;
 }
 
+/**
+ * Usage with the prompt-cache counts Bedrock reports apart from `inputTokens` for models
+ * that cache; `totalTokens` includes them, as Converse's own total does.
+ */
+export interface VisionUsage extends TokenUsage {
+  readonly cacheReadInputTokens?: number | undefined;
+  readonly cacheWriteInputTokens?: number | undefined;
+}
+
 export interface VisionResult {
   readonly text: string;
   readonly stopReason: string | undefined;
-  readonly usage: TokenUsage;
-  /** Bedrock's own latency figure (Converse `metrics.latencyMs`); undefined for InvokeModel. */
+  readonly usage: VisionUsage;
+  /**
+   * Bedrock's own latency figure: Converse `metrics.latencyMs`, or the invocation latency
+   * of a streamed InvokeModel; undefined for a plain InvokeModel.
+   */
   readonly modelLatencyMs: number | undefined;
   readonly requestId: string | undefined;
 }
@@ -41,6 +56,15 @@ export interface VisionResult {
  * real one; the interface keeps the use case free of the AWS SDK.
  * Implementations throw `AppError` with an UPSTREAM_* code on failure.
  */
+/** The answer as it is generated: text deltas in order, then exactly one `done`. */
+export type VisionStreamEvent =
+  { readonly type: 'delta'; readonly text: string } | { readonly type: 'done'; readonly result: VisionResult };
+
 export interface VisionModel {
   describe(request: VisionRequest): Promise<VisionResult>;
+  /**
+   * Streams the answer. Errors before or during the stream are thrown from the iterator;
+   * stopping the iteration early (break, return) cancels the HTTP/2 stream.
+   */
+  describeStream(request: VisionRequest): AsyncIterable<VisionStreamEvent>;
 }

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
-import { currentVisionModels } from './modelCatalog.js';
+import { modelUnavailableMessage } from './modelAvailability.js';
+import { DEFAULT_MODEL_CATALOG, type ModelCatalog } from './modelCatalog.js';
 
 interface SdkErrorLike {
   name?: string;
@@ -18,23 +19,29 @@ const TIMED_OUT = new Set(['ModelTimeoutException', 'TimeoutError', 'RequestTime
 const MODEL_REFUSAL =
   /end of (its )?life|legacy|no longer (available|supported)|access to the model|model identifier is invalid|model.*not (found|supported|available)|isn.t supported|inference profile/i;
 
-function suggestion(modelId: string): string {
-  const names = currentVisionModels()
-    .map((m) => `${m.name} (${m.id})`)
-    .join(', ');
-  return `Bedrock refused model ${modelId}. Pick a current vision model enabled for your account, e.g. ${names}.`;
+/** What the request's AbortSignal produces: the client went away, not Bedrock failing. */
+export function cancelledError(cause?: unknown): AppError {
+  return new AppError('CANCELLED', 'The client cancelled the request', cause === undefined ? undefined : { cause });
 }
 
 /**
  * Wraps an AWS SDK failure into the public codes at the boundary, keeping the SDK
  * error as `cause` for the log. Bedrock's own message is kept in the text because it
- * is what an operator needs (it never echoes request content or credentials).
+ * is what an operator needs (it never echoes request content or credentials). A refused
+ * model's message names the current models of `catalog`, so an override file's models
+ * are suggested too.
  */
-export function bedrockErrorToAppError(error: unknown, modelId: string): AppError {
+export function bedrockErrorToAppError(
+  error: unknown,
+  modelId: string,
+  catalog: ModelCatalog = DEFAULT_MODEL_CATALOG,
+): AppError {
+  if (error instanceof AppError) return error;
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
   const name = e.name ?? 'Error';
   const detail = `${name}: ${e.message ?? String(error)}`;
   const options = { cause: error };
+  if (name === 'AbortError') return cancelledError(error);
   if (THROTTLED.has(name)) {
     return new AppError('UPSTREAM_THROTTLED', `Bedrock throttled the request after retries (${detail})`, options);
   }
@@ -46,7 +53,11 @@ export function bedrockErrorToAppError(error: unknown, modelId: string): AppErro
     (name === 'AccessDeniedException' && /model/i.test(e.message ?? '')) ||
     (name === 'ValidationException' && MODEL_REFUSAL.test(e.message ?? ''));
   if (modelRefused) {
-    return new AppError('UPSTREAM_MODEL_UNAVAILABLE', `${suggestion(modelId)} Bedrock said: ${detail}`, options);
+    return new AppError(
+      'UPSTREAM_MODEL_UNAVAILABLE',
+      `${modelUnavailableMessage(modelId, catalog)} Bedrock said: ${detail}`,
+      options,
+    );
   }
   if (
     name === 'CredentialsProviderError' ||

@@ -1,5 +1,5 @@
-import type { TokenUsage } from './VisionModel.js';
-import type { CatalogModel } from './modelCatalog.js';
+import type { VisionUsage } from './VisionModel.js';
+import type { CatalogModel } from './catalogModelSchema.js';
 
 /** A non-negative decimal string as an integer and a count of decimal places. */
 function parseDecimal(value: string): { units: bigint; scale: number } {
@@ -16,17 +16,57 @@ function formatDecimal(units: bigint, scale: number): string {
   return fraction === '' ? whole : `${whole}.${fraction}`;
 }
 
+function tokenCount(value: number, what: string): bigint {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what} must be a non-negative integer`);
+  return BigInt(value);
+}
+
 /**
- * Exact cost of a call in USD as a decimal string: tokens × price per million.
- * Integer arithmetic on scaled prices, so stored costs add up to the cent and beyond
- * (floating point would drift over a million rows).
+ * Σ tokens × price per million, exactly: integer arithmetic on prices scaled to a common
+ * number of decimals, so stored costs add up to the cent and beyond (floating point
+ * would drift over a million rows).
  */
-export function costUsd(usage: TokenUsage, model: CatalogModel): string {
-  const input = parseDecimal(model.inputUsdPerMillion);
-  const output = parseDecimal(model.outputUsdPerMillion);
-  const scale = Math.max(input.scale, output.scale);
-  const widen = (d: { units: bigint; scale: number }) => d.units * 10n ** BigInt(scale - d.scale);
-  const total = BigInt(usage.inputTokens) * widen(input) + BigInt(usage.outputTokens) * widen(output);
+function priceTokens(terms: readonly (readonly [tokens: bigint, usdPerMillion: string])[]): string {
+  const prices = terms.map(([, price]) => parseDecimal(price));
+  const scale = Math.max(0, ...prices.map((p) => p.scale));
+  let total = 0n;
+  terms.forEach(([tokens], i) => {
+    total += tokens * prices[i].units * 10n ** BigInt(scale - prices[i].scale);
+  });
   // Prices are per million tokens: six more decimal places, still exact.
   return formatDecimal(total, scale + 6);
+}
+
+/**
+ * Exact cost of a call in USD as a decimal string. Tokens read from or written to the
+ * prompt cache are counted apart from `inputTokens` by Bedrock and priced at the cache
+ * prices; a model without a cache price (an override file may omit it) has them priced
+ * as plain input, the closest honest figure.
+ */
+export function costUsd(usage: VisionUsage, model: CatalogModel): string {
+  return priceTokens([
+    [tokenCount(usage.inputTokens, 'inputTokens'), model.inputUsdPerMillion],
+    [tokenCount(usage.outputTokens, 'outputTokens'), model.outputUsdPerMillion],
+    [
+      tokenCount(usage.cacheReadInputTokens ?? 0, 'cacheReadInputTokens'),
+      model.cacheReadUsdPerMillion ?? model.inputUsdPerMillion,
+    ],
+    [
+      tokenCount(usage.cacheWriteInputTokens ?? 0, 'cacheWriteInputTokens'),
+      model.cacheWriteUsdPerMillion ?? model.inputUsdPerMillion,
+    ],
+  ]);
+}
+
+/**
+ * The most a call can cost before it is made, in USD as a decimal string: the estimated
+ * input at the input price plus `maxTokens` of output at the output price (the model
+ * may stop earlier, never later). The product's requests set no cache points, so no
+ * cache-write premium can raise the real cost above it.
+ */
+export function estimatedCostUsd(estimatedInputTokens: number, maxTokens: number, model: CatalogModel): string {
+  return priceTokens([
+    [tokenCount(estimatedInputTokens, 'estimatedInputTokens'), model.inputUsdPerMillion],
+    [tokenCount(maxTokens, 'maxTokens'), model.outputUsdPerMillion],
+  ]);
 }

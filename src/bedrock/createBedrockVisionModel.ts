@@ -1,25 +1,35 @@
 import {
   BedrockRuntimeClient,
   ConverseCommand,
+  ConverseStreamCommand,
   InvokeModelCommand,
-  type ContentBlock,
+  InvokeModelWithResponseStreamCommand,
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { anthropicMessagesBody } from './anthropicMessagesBody.js';
+import { anthropicStreamDecoder } from './anthropicStreamDecoder.js';
 import { bedrockErrorToAppError } from './bedrockErrorToAppError.js';
 import { connectWithTimeout } from './connectWithTimeout.js';
+import { converseInput } from './converseInput.js';
+import { converseStreamDecoder } from './converseStreamDecoder.js';
+import { DEFAULT_MODEL_CATALOG, type ModelCatalog } from './modelCatalog.js';
+import { readModelStream } from './readModelStream.js';
 import type { VisionModel, VisionRequest, VisionResult } from './VisionModel.js';
+import { fromAnthropicUsage, fromConverseUsage, type AnthropicUsage } from './visionUsage.js';
 
 export interface BedrockVisionModelOptions {
   readonly region: string;
   readonly endpoint: string | undefined;
   readonly maxAttempts: number;
   readonly connectionTimeoutMs: number;
+  /** Socket idle timeout: between stream events too, so a stalled stream fails instead of hanging. */
   readonly requestTimeoutMs: number;
   /** Only for tests and the emulator; otherwise the SDK's default credential chain. */
   readonly credentials?: AwsCredentialIdentity;
+  /** Whose current models a refusal suggests; default the built-in catalog. */
+  readonly catalog?: ModelCatalog;
 }
 
 export interface BedrockVisionModel extends VisionModel {
@@ -27,31 +37,14 @@ export interface BedrockVisionModel extends VisionModel {
   destroy(): void;
 }
 
-function converseInput(request: VisionRequest) {
-  const content: ContentBlock[] = request.images.map((image) => ({
-    image: { format: image.format, source: { bytes: image.bytes } },
-  }));
-  content.push({ text: request.prompt });
-  return {
-    modelId: request.modelId,
-    messages: [{ role: 'user' as const, content }],
-    ...(request.system === undefined ? {} : { system: [{ text: request.system }] }),
-    inferenceConfig: {
-      maxTokens: request.maxTokens,
-      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      ...(request.topP === undefined ? {} : { topP: request.topP }),
-    },
-  };
-}
+/** How much longer than a stream's idle timeout the socket's own timeout is, so the former always fires first. */
+const STREAM_SOCKET_TIMEOUT_MARGIN_MS = 1000;
 
 function fromConverse(output: ConverseCommandOutput): VisionResult {
-  const text = (output.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
-  const input = output.usage?.inputTokens ?? 0;
-  const out = output.usage?.outputTokens ?? 0;
   return {
-    text,
+    text: (output.output?.message?.content ?? []).map((block) => block.text ?? '').join(''),
     stopReason: output.stopReason,
-    usage: { inputTokens: input, outputTokens: out, totalTokens: output.usage?.totalTokens ?? input + out },
+    usage: fromConverseUsage(output.usage),
     modelLatencyMs: output.metrics?.latencyMs,
     requestId: output.$metadata.requestId,
   };
@@ -60,15 +53,26 @@ function fromConverse(output: ConverseCommandOutput): VisionResult {
 interface AnthropicResponse {
   content?: { type: string; text?: string }[];
   stop_reason?: string;
-  usage?: { input_tokens?: number; output_tokens?: number };
+  usage?: AnthropicUsage;
+}
+
+function anthropicRequest(request: VisionRequest) {
+  return {
+    modelId: request.modelId,
+    contentType: 'application/json',
+    accept: 'application/json',
+    body: JSON.stringify(anthropicMessagesBody(request)),
+  };
 }
 
 /**
  * The real VisionModel: Converse for any model, InvokeModel with the seed's Anthropic
- * body. Standard retry mode retries throttling and 5xx with backoff; timeouts are
- * explicit so a stuck connection becomes UPSTREAM_TIMEOUT instead of a hung request.
+ * body, each plain or streamed. Standard retry mode retries throttling and 5xx with
+ * backoff (a stream only until its first event); timeouts are explicit so a stuck
+ * connection becomes UPSTREAM_TIMEOUT instead of a hung request.
  */
 export function createBedrockVisionModel(options: BedrockVisionModelOptions): BedrockVisionModel {
+  const catalog = options.catalog ?? DEFAULT_MODEL_CATALOG;
   const client = new BedrockRuntimeClient({
     region: options.region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
@@ -82,22 +86,14 @@ export function createBedrockVisionModel(options: BedrockVisionModelOptions): Be
   });
 
   async function invokeModel(request: VisionRequest): Promise<VisionResult> {
-    const output = await client.send(
-      new InvokeModelCommand({
-        modelId: request.modelId,
-        contentType: 'application/json',
-        accept: 'application/json',
-        body: JSON.stringify(anthropicMessagesBody(request)),
-      }),
-      { abortSignal: request.signal },
-    );
+    const output = await client.send(new InvokeModelCommand(anthropicRequest(request)), {
+      abortSignal: request.signal,
+    });
     const body = JSON.parse(new TextDecoder().decode(output.body)) as AnthropicResponse;
-    const input = body.usage?.input_tokens ?? 0;
-    const out = body.usage?.output_tokens ?? 0;
     return {
       text: (body.content ?? []).map((block) => (block.type === 'text' ? (block.text ?? '') : '')).join(''),
       stopReason: body.stop_reason,
-      usage: { inputTokens: input, outputTokens: out, totalTokens: input + out },
+      usage: fromAnthropicUsage(body.usage),
       // InvokeModel reports Bedrock's latency only in a response header the SDK does not surface.
       modelLatencyMs: undefined,
       requestId: output.$metadata.requestId,
@@ -113,8 +109,35 @@ export function createBedrockVisionModel(options: BedrockVisionModelOptions): Be
         });
         return fromConverse(output);
       } catch (error) {
-        throw bedrockErrorToAppError(error, request.modelId);
+        throw bedrockErrorToAppError(error, request.modelId, catalog);
       }
+    },
+    describeStream(request) {
+      const common = { request, catalog, idleTimeoutMs: options.requestTimeoutMs };
+      // The stream's own idle timeout must fire before the socket's (see readModelStream).
+      const sendOptions = (abortSignal: AbortSignal) => ({
+        abortSignal,
+        requestTimeout: options.requestTimeoutMs + STREAM_SOCKET_TIMEOUT_MARGIN_MS,
+      });
+      if (request.api === 'INVOKE_MODEL') {
+        return readModelStream({
+          ...common,
+          decoder: anthropicStreamDecoder(),
+          async open(abortSignal) {
+            const command = new InvokeModelWithResponseStreamCommand(anthropicRequest(request));
+            const output = await client.send(command, sendOptions(abortSignal));
+            return { events: output.body, requestId: output.$metadata.requestId };
+          },
+        });
+      }
+      return readModelStream({
+        ...common,
+        decoder: converseStreamDecoder(),
+        async open(abortSignal) {
+          const output = await client.send(new ConverseStreamCommand(converseInput(request)), sendOptions(abortSignal));
+          return { events: output.stream, requestId: output.$metadata.requestId };
+        },
+      });
     },
     destroy() {
       client.destroy();

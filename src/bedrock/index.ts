@@ -9,10 +9,23 @@ export type {
   VisionModel,
   VisionRequest,
   VisionResult,
+  VisionStreamEvent,
+  VisionUsage,
 } from './VisionModel.js';
 export { createBedrockVisionModel } from './createBedrockVisionModel.js';
 export type { BedrockVisionModel, BedrockVisionModelOptions } from './createBedrockVisionModel.js';
 export { anthropicMessagesBody } from './anthropicMessagesBody.js';
-export { MODEL_CATALOG, baseModelId, findModel, currentVisionModels } from './modelCatalog.js';
-export type { CatalogModel } from './modelCatalog.js';
-export { costUsd } from './costUsd.js';
+export type { CatalogModel, ModelLifecycle, ModelProvider } from './catalogModelSchema.js';
+export {
+  DEFAULT_MODEL_CATALOG,
+  createModelCatalog,
+  loadModelCatalog,
+  // Thin wrappers over DEFAULT_MODEL_CATALOG, kept until callers take the loaded catalog.
+  MODEL_CATALOG,
+  currentVisionModels,
+  findModel,
+} from './modelCatalog.js';
+export type { ModelCatalog } from './modelCatalog.js';
+export { baseModelId } from './baseModelId.js';
+export { isEndOfLife, modelUnavailableMessage } from './modelAvailability.js';
+export { costUsd, estimatedCostUsd } from './costUsd.js';

@@ -1,112 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { baseModelId } from './baseModelId.js';
+import type { CatalogModel } from './catalogModelSchema.js';
+import builtInData from './models.json' with { type: 'json' };
+import { parseCatalogFile } from './parseCatalogFile.js';
+
 /**
- * Bedrock vision models this product knows, with on-demand prices in USD per million
- * tokens as decimal strings (never floats: costs are computed exactly from them).
- * A model id outside the catalog still works; its cost is unknown (null).
+ * The vision models this product knows. A model id outside the catalog still works;
+ * its cost is unknown (null) and Bedrock alone decides its limits.
  */
-export interface CatalogModel {
-  readonly id: string;
-  readonly name: string;
-  readonly provider: 'Anthropic' | 'Amazon';
-  readonly inputUsdPerMillion: string;
-  readonly outputUsdPerMillion: string;
-  readonly maxOutputTokens: number;
-  /** Whether InvokeModel's Anthropic Messages body (the seed's) applies. */
-  readonly anthropicMessagesBody: boolean;
-  /** ISO date Bedrock retired the model, if it has. */
-  readonly endOfLife?: string;
+export interface ModelCatalog {
+  readonly models: readonly CatalogModel[];
+  /**
+   * Exact id, or a cross-region inference profile id (`us.`, `eu.`, `apac.`, `global.`,
+   * `us-gov.`, `jp.`, `au.`, `ca.` prefixes) or an ARN of a foundation model / inference
+   * profile, resolved to its base model. An exact entry wins, so an override file can
+   * price one profile differently from its base model.
+   */
+  find(modelId: string): CatalogModel | undefined;
+  /** Active models to suggest when one is refused. */
+  current(): readonly CatalogModel[];
 }
 
-export const MODEL_CATALOG: readonly CatalogModel[] = Object.freeze([
-  {
-    id: 'anthropic.claude-3-sonnet-20240229-v1:0',
-    name: 'Claude 3 Sonnet',
-    provider: 'Anthropic',
-    inputUsdPerMillion: '3',
-    outputUsdPerMillion: '15',
-    maxOutputTokens: 4096,
-    anthropicMessagesBody: true,
-    endOfLife: '2025-07-21',
-  },
-  {
-    id: 'anthropic.claude-3-haiku-20240307-v1:0',
-    name: 'Claude 3 Haiku',
-    provider: 'Anthropic',
-    inputUsdPerMillion: '0.25',
-    outputUsdPerMillion: '1.25',
-    maxOutputTokens: 4096,
-    anthropicMessagesBody: true,
-  },
-  {
-    id: 'anthropic.claude-3-5-sonnet-20241022-v2:0',
-    name: 'Claude 3.5 Sonnet v2',
-    provider: 'Anthropic',
-    inputUsdPerMillion: '3',
-    outputUsdPerMillion: '15',
-    maxOutputTokens: 8192,
-    anthropicMessagesBody: true,
-  },
-  {
-    id: 'anthropic.claude-sonnet-4-20250514-v1:0',
-    name: 'Claude Sonnet 4',
-    provider: 'Anthropic',
-    inputUsdPerMillion: '3',
-    outputUsdPerMillion: '15',
-    maxOutputTokens: 64000,
-    anthropicMessagesBody: true,
-  },
-  {
-    id: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
-    name: 'Claude Sonnet 4.5',
-    provider: 'Anthropic',
-    inputUsdPerMillion: '3',
-    outputUsdPerMillion: '15',
-    maxOutputTokens: 64000,
-    anthropicMessagesBody: true,
-  },
-  {
-    id: 'anthropic.claude-haiku-4-5-20251001-v1:0',
-    name: 'Claude Haiku 4.5',
-    provider: 'Anthropic',
-    inputUsdPerMillion: '1',
-    outputUsdPerMillion: '5',
-    maxOutputTokens: 64000,
-    anthropicMessagesBody: true,
-  },
-  {
-    id: 'amazon.nova-lite-v1:0',
-    name: 'Amazon Nova Lite',
-    provider: 'Amazon',
-    inputUsdPerMillion: '0.06',
-    outputUsdPerMillion: '0.24',
-    maxOutputTokens: 10000,
-    anthropicMessagesBody: false,
-  },
-  {
-    id: 'amazon.nova-pro-v1:0',
-    name: 'Amazon Nova Pro',
-    provider: 'Amazon',
-    inputUsdPerMillion: '0.8',
-    outputUsdPerMillion: '3.2',
-    maxOutputTokens: 10000,
-    anthropicMessagesBody: false,
-  },
-]);
-
-/** Cross-region inference profiles (`us.anthropic…`) bill and behave as their base model. */
-const PROFILE_PREFIX = /^(us|eu|apac|global|us-gov|jp|au|ca)\./;
-
-/** The base model id of a model or cross-region inference profile id. */
-export function baseModelId(modelId: string): string {
-  return modelId.replace(PROFILE_PREFIX, '');
+/** A catalog over the given models, which must have unique ids. */
+export function createModelCatalog(models: readonly CatalogModel[]): ModelCatalog {
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const current = Object.freeze(models.filter((m) => m.lifecycle === 'ACTIVE'));
+  return Object.freeze({
+    models: Object.freeze([...models]),
+    find: (modelId: string) => byId.get(modelId) ?? byId.get(baseModelId(modelId)),
+    current: () => current,
+  });
 }
 
-/** The catalog entry for a model or profile id, or undefined for a model we do not know. */
+const BUILT_IN_MODELS = parseCatalogFile(builtInData, 'src/bedrock/models.json');
+
+/** The built-in data (`models.json`), no override. */
+export const DEFAULT_MODEL_CATALOG: ModelCatalog = createModelCatalog(BUILT_IN_MODELS);
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`Model catalog ${path} cannot be read: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`Model catalog ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * The built-in catalog, plus an optional override file in the same format for private
+ * prices or models the built-in data does not know yet: an entry with a built-in id
+ * replaces that entry whole, a new id is added. Throws an Error that names the file and
+ * the problem when the file cannot be read or is invalid.
+ */
+export function loadModelCatalog(overridePath?: string): ModelCatalog {
+  if (overridePath === undefined) return DEFAULT_MODEL_CATALOG;
+  const overrides = parseCatalogFile(readJson(overridePath), overridePath);
+  const replaced = new Map(overrides.map((m) => [m.id, m]));
+  const merged = BUILT_IN_MODELS.map((m) => replaced.get(m.id) ?? m);
+  const builtInIds = new Set(BUILT_IN_MODELS.map((m) => m.id));
+  return createModelCatalog([...merged, ...overrides.filter((m) => !builtInIds.has(m.id))]);
+}
+
+/** @deprecated Use `DEFAULT_MODEL_CATALOG.models`, or the catalog the app loaded. */
+export const MODEL_CATALOG: readonly CatalogModel[] = DEFAULT_MODEL_CATALOG.models;
+
+/** @deprecated Use `catalog.find(modelId)` on the catalog the app loaded. */
 export function findModel(modelId: string): CatalogModel | undefined {
-  const base = baseModelId(modelId);
-  return MODEL_CATALOG.find((m) => m.id === base);
+  return DEFAULT_MODEL_CATALOG.find(modelId);
 }
 
-/** Models to suggest when Bedrock refuses one: everything not retired. */
+/** @deprecated Use `catalog.current()` on the catalog the app loaded. */
 export function currentVisionModels(): readonly CatalogModel[] {
-  return MODEL_CATALOG.filter((m) => m.endOfLife === undefined);
+  return DEFAULT_MODEL_CATALOG.current();
 }

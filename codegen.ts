@@ -15,6 +15,7 @@ const config: CodegenConfig = {
           DescriptionConnection: '../graphql/historyConnection.js#HistoryConnectionParent',
           ImageInfo: '../store/index.js#RequestImageRecord',
           StoredImage: '../store/index.js#ImageRecord',
+          UsageBucket: '../store/index.js#UsageBucket as UsageBucketRecord',
         },
         scalars: {
           DateTime: 'Date',

@@ -46,12 +46,19 @@ export interface ImagesConfig {
   readonly maxUploadBytes: number;
 }
 
+export type PlaygroundMode = 'graphiql' | 'sandbox' | 'off';
+
 export interface AppConfig {
   readonly port: number;
+  /** The browser playground: offline GraphiQL, Apollo Sandbox (needs its CDN), or none. */
+  readonly playground: PlaygroundMode;
   readonly host: string;
   readonly database: DatabaseConfig;
   readonly bedrock: BedrockConfig;
   readonly images: ImagesConfig;
+  /** Finished requests older than this many days are deleted on a schedule; undefined keeps them forever. */
+  readonly historyRetentionDays: number | undefined;
+  readonly retentionIntervalMs: number;
   readonly logLevel: string;
   /**
    * A PENDING row older than this at start-up belongs to a process that died mid-call:
@@ -88,6 +95,10 @@ const envSchema = z.object({
   IMAGE_URL_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   IMAGE_URL_CA_FILE: z.string().min(1).optional(),
   IMAGE_UPLOAD_MAX_BYTES: intFrom(1, 200 * 1024 * 1024).default(20 * 1024 * 1024),
+  NODE_ENV: z.string().optional(),
+  HISTORY_RETENTION_DAYS: intFrom(1, 100_000).optional(),
+  HISTORY_RETENTION_INTERVAL_MS: intFrom(1_000, 7 * 24 * 3_600_000).default(3_600_000),
+  PLAYGROUND: z.enum(['graphiql', 'sandbox', 'off']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -146,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const e = parsed.data;
   return Object.freeze({
     port: e.PORT,
+    // Off in production unless asked for: a playground is an exploration tool, not an interface to expose.
+    playground: e.PLAYGROUND ?? (e.NODE_ENV === 'production' ? 'off' : 'graphiql'),
     host: e.HOST,
     database: parseDatabaseUrl(e.DATABASE_URL, cwd),
     bedrock: Object.freeze({
@@ -168,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       }),
       maxUploadBytes: e.IMAGE_UPLOAD_MAX_BYTES,
     }),
+    historyRetentionDays: e.HISTORY_RETENTION_DAYS,
+    retentionIntervalMs: e.HISTORY_RETENTION_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
     abandonedAfterMs: Math.max(10 * 60_000, 2 * e.BEDROCK_MAX_ATTEMPTS * e.BEDROCK_REQUEST_TIMEOUT_MS),
   });

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   UPSTREAM_MODEL_UNAVAILABLE:
     'Bedrock refused the model: retired (end of life), unknown, or not enabled for this account. The message names current vision models.',
   UPSTREAM_ERROR: 'Any other Bedrock failure (5xx, ModelErrorException, a validation error Bedrock raised).',
+  CANCELLED:
+    'Ledger and streams: the client went away or cancelled mid-stream; the row keeps the text and usage known so far.',
   INTERRUPTED: 'Ledger only: the server stopped while the request was running; found and closed at the next start-up.',
   INTERNAL_SERVER_ERROR: 'An unexpected error; the message is masked and the details are in the server log.',
 } as const;
@@ -54,7 +56,8 @@ export const INPUT_REASONS = {
   CLIENT_REQUEST_ID_INVALID: 'clientRequestId is empty or longer than 128 characters.',
   CLIENT_REQUEST_ID_REUSED: 'clientRequestId was already used for a different request.',
   FILTER_INVALID: 'A history filter is malformed (inverted range, negative number, over-long search).',
-  PAGE_SIZE_INVALID: 'first is not between 1 and 100.',
+  PAGINATION_INVALID: 'first/after and last/before were combined; page forwards or backwards.',
+  TIME_ZONE_INVALID: 'timeZone is not an IANA time zone name.',
   CURSOR_INVALID: 'The cursor was not issued by this API for this ordering, or was altered.',
   ID_INVALID: 'The id is not a UUID.',
   SHA256_INVALID: 'The sha256 is not 64 hexadecimal characters.',

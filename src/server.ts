@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import type { VisionModel } from './bedrock/index.js';
 import { createDescribeImage } from './describe/index.js';
 import { createFormatError, loadTypeDefs, resolvers, type GraphQLContext } from './graphql/index.js';
+import type { Housekeeping } from './housekeeping/index.js';
+import { createExportHandler } from './http/createExportHandler.js';
 import { IMAGE_LIMITS, type ImageStore, type UrlFetchPolicy } from './images/index.js';
 import type { Store } from './store/index.js';
 
@@ -21,6 +23,7 @@ export interface ServerDeps {
   readonly imageStore: ImageStore;
   readonly urlPolicy: UrlFetchPolicy;
   readonly maxUploadBytes: number;
+  readonly housekeeping: Housekeeping;
 }
 
 export interface AppServer {
@@ -75,6 +78,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       res.status(503).json({ status: 'unavailable', database: store.kind });
     }
   });
+  app.get('/export/history.ndjson', createExportHandler(store.history, logger, 'ndjson'));
+  app.get('/export/history.csv', createExportHandler(store.history, logger, 'csv'));
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY_BYTES }),
@@ -89,7 +94,10 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       context: async (): Promise<GraphQLContext> => ({
         describeImage,
         descriptions: store.descriptions,
+        history: store.history,
+        cursors: store.cursors,
         imageStore: deps.imageStore,
+        housekeeping: deps.housekeeping,
       }),
     }),
   );

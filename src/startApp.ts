@@ -3,6 +3,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { pino, type Logger } from 'pino';
 import { createBedrockVisionModel } from './bedrock/index.js';
 import type { AppConfig } from './config.js';
+import { createHousekeeping } from './housekeeping/index.js';
 import { createFileImageStore, NO_IMAGE_STORE } from './images/index.js';
 import { createServer } from './server.js';
 import { openStore, type Store } from './store/index.js';
@@ -44,12 +45,20 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
       ...config.bedrock,
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     });
+    const imageStore =
+      config.images.store.kind === 'file' ? createFileImageStore(config.images.store.dir) : NO_IMAGE_STORE;
+    const housekeeping = createHousekeeping({ descriptions: store.descriptions, imageStore, logger });
+    const retention =
+      config.historyRetentionDays === undefined
+        ? undefined
+        : housekeeping.schedule(config.historyRetentionDays, config.retentionIntervalMs);
     const server = await createServer({
       store,
       model,
       defaultModelId: config.bedrock.defaultModelId,
       logger,
-      imageStore: config.images.store.kind === 'file' ? createFileImageStore(config.images.store.dir) : NO_IMAGE_STORE,
+      housekeeping,
+      imageStore,
       urlPolicy: config.images.url,
       maxUploadBytes: config.images.maxUploadBytes,
     });
@@ -62,6 +71,7 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
       store,
       logger,
       async stop() {
+        retention?.stop();
         await server.stop();
         model.destroy();
         await store.close();

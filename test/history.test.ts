@@ -1,159 +1,217 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DescriptionRepository } from '../src/store/index.js';
 import { DATABASES } from './helpers/databases.js';
 import { expectData, expectErrorCode } from './helpers/graphqlClient.js';
-import { HISTORY } from './helpers/operations.js';
+import { seedRow, type SeedRow } from './helpers/seedLedger.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 
-const IMAGE = {
-  sha256: 'a'.repeat(64),
-  mediaType: 'image/png',
-  byteSize: 10,
-  width: 1,
-  height: 1,
-  source: 'BASE64' as const,
-  original: { format: 'png', width: 1, height: 1, byteSize: 10 },
-};
-const OTHER_IMAGE = { ...IMAGE, sha256: 'b'.repeat(64) };
+const PAGE = /* GraphQL */ `
+  query Page($filter: HistoryFilter, $orderBy: HistoryOrder, $first: Int, $after: String, $last: Int, $before: String) {
+    history(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+      edges {
+        cursor
+        node {
+          id
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+    }
+  }
+`;
+
+const MODELS = [
+  'anthropic.claude-3-haiku-20240307-v1:0',
+  'us.anthropic.claude-3-haiku-20240307-v1:0',
+  'amazon.nova-lite-v1:0',
+];
 const SAME_INSTANT = new Date('2026-03-01T12:00:00.000Z');
 
-/** Writes a finished ledger row straight through the repository, as describeImage would. */
-async function seed(
-  repo: DescriptionRepository,
-  row: { createdAt: Date; modelId?: string; prompt?: string; text?: string; fail?: string; image?: typeof IMAGE },
-): Promise<string> {
-  const id = randomUUID();
-  await repo.createPending({
-    id,
-    modelId: row.modelId ?? 'anthropic.claude-3-haiku-20240307-v1:0',
-    api: 'CONVERSE',
-    prompt: row.prompt ?? 'What is in this image?',
-    system: undefined,
-    maxTokens: 100,
-    temperature: undefined,
-    topP: undefined,
-    clientRequestId: undefined,
-    requestHash: id,
-    images: [row.image ?? IMAGE],
-    createdAt: row.createdAt,
-  });
-  if (row.fail !== undefined) {
-    await repo.fail(id, { code: row.fail, message: 'failed', latencyMs: 5, bedrockRequestId: undefined });
-  } else {
-    await repo.succeed(id, {
-      text: row.text ?? 'A picture.',
-      stopReason: 'end_turn',
-      usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
-      costUsd: '0.0001',
-      latencyMs: 12,
-      modelLatencyMs: 10,
-      bedrockRequestId: undefined,
-    });
-  }
-  return id;
+interface Row extends SeedRow {
+  id: string;
 }
 
-type Edge = { cursor: string; node: { id: string; createdAt: string } };
+/** 60 rows with every field varied, ties included: the oracle the API is checked against. */
+function dataset(): SeedRow[] {
+  const rows: SeedRow[] = [];
+  for (let i = 0; i < 60; i++) {
+    const base: SeedRow = {
+      // Every fifth row shares one instant; the others are an hour apart.
+      createdAt: i % 5 === 0 ? SAME_INSTANT : new Date(Date.UTC(2026, 0, 1) + i * 3_600_000),
+      modelId: MODELS[i % 3],
+      api: i % 4 === 0 ? 'INVOKE_MODEL' : 'CONVERSE',
+      prompt: i % 7 === 0 ? 'Count the PALLETS' : 'What is in this image?',
+      system: i % 11 === 0 ? 'You audit warehouses.' : undefined,
+      text: i % 9 === 0 ? `A yellow forklift, number ${i}.` : `Picture ${i}.`,
+      inputTokens: 100 + (i % 6) * 50,
+      outputTokens: 10 + (i % 4) * 5,
+      // Cost ties on purpose: only four distinct values.
+      costUsd: ['0.001', '0.0025', '0.01', '0.000006'][i % 4],
+      latencyMs: 100 + (i % 8) * 25,
+      imageSha256: (i % 10 === 0 ? 'b' : 'a').repeat(64),
+      clientRequestId: i === 42 ? 'client-42' : undefined,
+    };
+    if (i % 13 === 0)
+      rows.push({ ...base, fail: i % 2 === 0 ? 'UPSTREAM_THROTTLED' : 'UPSTREAM_TIMEOUT', costUsd: null });
+    else rows.push(base);
+  }
+  return rows;
+}
 
-describe.each(DATABASES)('history on %s', (kind) => {
+const isFailed = (r: Row) => r.fail !== undefined;
+const tokens = (r: Row) => (isFailed(r) ? null : r.inputTokens! + r.outputTokens!);
+const sortValue: Record<string, (r: Row) => number | null> = {
+  CREATED_AT: (r) => r.createdAt.getTime(),
+  COST: (r) => (isFailed(r) ? null : Number(r.costUsd)),
+  TOTAL_TOKENS: tokens,
+  LATENCY: (r) => r.latencyMs ?? null,
+};
+
+/** The order PostgreSQL gives: NULL largest, id breaking ties, both in the requested direction. */
+function oracleOrder(rows: Row[], field: string, direction: 'ASC' | 'DESC'): string[] {
+  const sign = direction === 'ASC' ? 1 : -1;
+  const cmp = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a - b);
+  return [...rows]
+    .sort(
+      (a, b) => sign * (cmp(sortValue[field]!(a), sortValue[field]!(b)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    )
+    .map((r) => r.id);
+}
+
+describe.each(DATABASES)('history at scale on %s', (kind) => {
   let t: TestApp;
-  const ids = { tied: [] as string[], forklift: '', failed: '', nova: '', early: '', otherImage: '' };
+  const rows: Row[] = [];
 
   beforeAll(async () => {
     t = await startTestApp(kind);
-    const repo = t.app.store.descriptions;
-    // 25 rows in the same millisecond: paging must order them by id, without gaps or repeats.
-    for (let i = 0; i < 25; i++) ids.tied.push(await seed(repo, { createdAt: SAME_INSTANT }));
-    ids.early = await seed(repo, { createdAt: new Date('2026-01-15T00:00:00Z') });
-    ids.forklift = await seed(repo, {
-      createdAt: new Date('2026-04-01T00:00:00Z'),
-      text: 'A yellow FORKLIFT in a warehouse.',
-    });
-    ids.failed = await seed(repo, { createdAt: new Date('2026-04-02T00:00:00Z'), fail: 'UPSTREAM_THROTTLED' });
-    ids.nova = await seed(repo, {
-      createdAt: new Date('2026-04-03T00:00:00Z'),
-      modelId: 'amazon.nova-lite-v1:0',
-      prompt: 'Count the pallets',
-    });
-    ids.otherImage = await seed(repo, { createdAt: new Date('2026-04-04T00:00:00Z'), image: OTHER_IMAGE });
+    for (const row of dataset()) rows.push({ ...row, id: await seedRow(t.app.store.descriptions, row) });
   });
   afterAll(async () => {
     await t?.stop();
   });
 
-  async function pageAll(first: number, filter?: Record<string, unknown>): Promise<Edge[]> {
-    const seen: Edge[] = [];
+  async function pageForward(vars: Record<string, unknown>, size: number): Promise<string[]> {
+    const ids: string[] = [];
     let after: string | null = null;
-    for (;;) {
-      const h: any = expectData(await t.gql(HISTORY, { first, after, filter })).history;
-      seen.push(...h.edges);
+    for (let guard = 0; guard < 100; guard++) {
+      const h: any = expectData(await t.gql(PAGE, { ...vars, first: size, after })).history;
+      ids.push(...h.edges.map((e: any) => e.node.id));
       expect(h.pageInfo.hasPreviousPage).toBe(after !== null);
-      if (!h.pageInfo.hasNextPage) return seen;
+      if (!h.pageInfo.hasNextPage) return ids;
       after = h.pageInfo.endCursor;
     }
+    throw new Error('paging did not end');
   }
 
-  it('pages newest first through every row exactly once, including rows with equal timestamps', async () => {
-    const edges = await pageAll(4);
-    const all = edges.map((e) => e.node.id);
-    expect(all).toHaveLength(30);
-    expect(new Set(all).size).toBe(30);
-    expect(all.slice(0, 4)).toEqual([ids.otherImage, ids.nova, ids.failed, ids.forklift]);
-    expect(all.at(-1)).toBe(ids.early);
-    const tied = all.slice(4, 29);
-    expect(tied).toEqual([...ids.tied].sort().reverse());
+  async function pageBackward(vars: Record<string, unknown>, size: number): Promise<string[]> {
+    const ids: string[] = [];
+    let before: string | null = null;
+    for (let guard = 0; guard < 100; guard++) {
+      const h: any = expectData(await t.gql(PAGE, { ...vars, last: size, before })).history;
+      ids.unshift(...h.edges.map((e: any) => e.node.id));
+      if (!h.pageInfo.hasPreviousPage) return ids;
+      before = h.pageInfo.startCursor;
+    }
+    throw new Error('paging did not end');
+  }
+
+  const orders = ['CREATED_AT', 'COST', 'TOTAL_TOKENS', 'LATENCY'].flatMap((field) =>
+    (['ASC', 'DESC'] as const).map((direction) => ({ field, direction })),
+  );
+
+  it.each(orders)('pages by $field $direction forwards and backwards, ties broken by id', async (orderBy) => {
+    const expected = oracleOrder(rows, orderBy.field, orderBy.direction);
+    expect(await pageForward({ orderBy }, 7)).toEqual(expected);
+    expect(await pageBackward({ orderBy }, 7)).toEqual(expected);
   });
 
-  it('gives the same rows whatever the page size', async () => {
-    const big = (await pageAll(100)).map((e) => e.node.id);
-    const small = (await pageAll(7)).map((e) => e.node.id);
-    expect(small).toEqual(big);
-  });
+  const filters: [string, Record<string, unknown>, (r: Row) => boolean][] = [
+    ['status', { status: ['FAILED'] }, isFailed],
+    [
+      'model (a profile id matches its base model)',
+      { modelId: ['anthropic.claude-3-haiku-20240307-v1:0'] },
+      (r) => r.modelId!.endsWith('haiku-20240307-v1:0'),
+    ],
+    ['api', { api: ['INVOKE_MODEL'] }, (r) => r.api === 'INVOKE_MODEL'],
+    [
+      'time range',
+      { createdAfter: '2026-01-01T05:00:00Z', createdBefore: '2026-01-02T00:00:00Z' },
+      (r) => r.createdAt >= new Date('2026-01-01T05:00:00Z') && r.createdAt < new Date('2026-01-02T00:00:00Z'),
+    ],
+    ['search in the description', { search: 'FORKLIFT' }, (r) => /forklift/i.test(r.text ?? '') && !isFailed(r)],
+    ['search in the prompt', { search: 'pallets' }, (r) => /pallets/i.test(r.prompt!)],
+    ['search in the system prompt', { search: 'audit' }, (r) => /audit/i.test(r.system ?? '')],
+    ['search treats % and _ literally', { search: '%' }, () => false],
+    [
+      'input tokens',
+      { minInputTokens: 200, maxInputTokens: 300 },
+      (r) => !isFailed(r) && r.inputTokens! >= 200 && r.inputTokens! <= 300,
+    ],
+    ['output tokens', { minOutputTokens: 20 }, (r) => !isFailed(r) && r.outputTokens! >= 20],
+    ['total tokens', { maxTotalTokens: 150 }, (r) => tokens(r) !== null && tokens(r)! <= 150],
+    [
+      'cost',
+      { minCostUsd: '0.0025', maxCostUsd: '0.01' },
+      (r) => !isFailed(r) && Number(r.costUsd) >= 0.0025 && Number(r.costUsd) <= 0.01,
+    ],
+    ['latency', { minLatencyMs: 200 }, (r) => (r.latencyMs ?? 0) >= 200],
+    ['error code', { errorCode: 'UPSTREAM_TIMEOUT' }, (r) => r.fail === 'UPSTREAM_TIMEOUT'],
+    ['image', { imageSha256: 'b'.repeat(64) }, (r) => r.imageSha256 === 'b'.repeat(64)],
+    ['client request id', { clientRequestId: 'client-42' }, (r) => r.clientRequestId === 'client-42'],
+    [
+      'several at once',
+      { status: ['SUCCEEDED'], api: ['CONVERSE'], minLatencyMs: 150 },
+      (r) => !isFailed(r) && r.api === 'CONVERSE' && r.latencyMs! >= 150,
+    ],
+  ];
 
-  it('counts the filtered rows in totalCount', async () => {
-    const h = expectData(await t.gql(HISTORY, { first: 2 })).history;
-    expect(h.totalCount).toBe(30);
-    expect(h.edges).toHaveLength(2);
-  });
-
-  it('filters by status, model, time range, search, error code and image', async () => {
-    const only = async (filter: Record<string, unknown>) => (await pageAll(50, filter)).map((e) => e.node.id);
-    expect(await only({ status: ['FAILED'] })).toEqual([ids.failed]);
-    expect(await only({ modelId: ['amazon.nova-lite-v1:0'] })).toEqual([ids.nova]);
-    expect(await only({ createdAfter: '2026-01-01T00:00:00Z', createdBefore: '2026-02-01T00:00:00Z' })).toEqual([
-      ids.early,
-    ]);
-    expect(await only({ search: 'forklift' })).toEqual([ids.forklift]);
-    expect(await only({ search: 'PALLETS' })).toEqual([ids.nova]);
-    expect(await only({ errorCode: 'UPSTREAM_THROTTLED' })).toEqual([ids.failed]);
-    expect(await only({ imageSha256: OTHER_IMAGE.sha256 })).toEqual([ids.otherImage]);
-    expect(await only({ status: ['SUCCEEDED'], createdAfter: '2026-04-01T00:00:00Z' })).toEqual([
-      ids.otherImage,
-      ids.nova,
-      ids.forklift,
-    ]);
-    expect(await only({ search: 'no such words' })).toEqual([]);
-  });
-
-  it('refuses a tampered cursor', async () => {
-    const first = expectData(await t.gql(HISTORY, { first: 1 })).history;
-    const cursor: string = first.pageInfo.endCursor;
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    decoded[0] = 'cost:desc,id:desc';
-    const forged = Buffer.from(JSON.stringify(decoded)).toString('base64url');
-    expectErrorCode(await t.gql(HISTORY, { after: forged }), 'BAD_USER_INPUT', 'CURSOR_INVALID');
-    expectErrorCode(await t.gql(HISTORY, { after: 'garbage' }), 'BAD_USER_INPUT', 'CURSOR_INVALID');
-  });
-
-  it('refuses page sizes outside 1..100 and inverted time ranges', async () => {
-    expectErrorCode(await t.gql(HISTORY, { first: 0 }), 'BAD_USER_INPUT', 'PAGE_SIZE_INVALID');
-    expectErrorCode(await t.gql(HISTORY, { first: 101 }), 'BAD_USER_INPUT', 'PAGE_SIZE_INVALID');
-    expectErrorCode(
-      await t.gql(HISTORY, { filter: { createdAfter: '2026-05-01T00:00:00Z', createdBefore: '2026-04-01T00:00:00Z' } }),
-      'BAD_USER_INPUT',
-      'FILTER_INVALID',
+  it.each(filters)('filters by %s', async (_name, filter, keep) => {
+    const expected = oracleOrder(rows.filter(keep), 'CREATED_AT', 'DESC');
+    expect(await pageForward({ filter }, 25)).toEqual(expected);
+    const count = expectData(
+      await t.gql(`query($f: HistoryFilter) { history(filter: $f) { totalCount } }`, { f: filter }),
     );
+    expect(count.history.totalCount).toBe(expected.length);
+  });
+
+  it('refuses a cursor from another ordering and a cursor whose key was edited', async () => {
+    const h = expectData(await t.gql(PAGE, { first: 2, orderBy: { field: 'COST', direction: 'DESC' } })).history;
+    const cursor: string = h.pageInfo.endCursor;
+    expectErrorCode(await t.gql(PAGE, { first: 2, after: cursor }), 'BAD_USER_INPUT', 'CURSOR_INVALID');
+    const [body, signature] = cursor.split('.');
+    const payload = JSON.parse(Buffer.from(body!, 'base64url').toString());
+    payload[1] = '999';
+    const edited = `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`;
+    expectErrorCode(
+      await t.gql(PAGE, { first: 2, after: edited, orderBy: { field: 'COST', direction: 'DESC' } }),
+      'BAD_USER_INPUT',
+      'CURSOR_INVALID',
+    );
+    expectErrorCode(await t.gql(PAGE, { first: 2, after: 'garbage' }), 'BAD_USER_INPUT', 'CURSOR_INVALID');
+  });
+
+  it('clamps page sizes to 1..100 and refuses paging both ways at once', async () => {
+    expect(expectData(await t.gql(PAGE, { first: 0 })).history.edges).toHaveLength(1);
+    expect(expectData(await t.gql(PAGE, { first: 1000 })).history.edges).toHaveLength(rows.length);
+    expect(expectData(await t.gql(PAGE, { last: -5 })).history.edges).toHaveLength(1);
+    expectErrorCode(await t.gql(PAGE, { first: 2, last: 2 }), 'BAD_USER_INPUT', 'PAGINATION_INVALID');
+  });
+
+  it('refuses inverted ranges, negative numbers and over-long searches', async () => {
+    for (const filter of [
+      { createdAfter: '2026-05-01T00:00:00Z', createdBefore: '2026-04-01T00:00:00Z' },
+      { minInputTokens: 10, maxInputTokens: 5 },
+      { minLatencyMs: -1 },
+      { maxCostUsd: '-0.5' },
+      { search: 'x'.repeat(201) },
+      { imageSha256: 'not-a-sha' },
+    ]) {
+      expectErrorCode(await t.gql(PAGE, { filter }), 'BAD_USER_INPUT', 'FILTER_INVALID');
+    }
   });
 
   it('answers null for an unknown description id and refuses a malformed one', async () => {

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../src/emulator/index.js';
 import { expectData } from './helpers/graphqlClient.js';
 import { solidImage, toBase64 } from './helpers/images.js';
 import { DESCRIBE, HISTORY } from './helpers/operations.js';
+import { seedRow } from './helpers/seedLedger.js';
 import { freshDatabase, startTestApp } from './helpers/startTestApp.js';
 
 describe('the ledger across restarts', () => {
@@ -51,31 +51,11 @@ describe('the ledger across restarts', () => {
     );
 
     const first = await startTestApp('pglite-folder', { database, emulator });
-    const id = randomUUID();
     // A request that began an hour ago and whose process died before the model answered.
-    await first.app.store.descriptions.createPending({
-      id,
-      modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
-      api: 'CONVERSE',
-      prompt: 'Lost in a crash',
-      system: undefined,
-      maxTokens: 10,
-      temperature: undefined,
-      topP: undefined,
-      clientRequestId: undefined,
-      requestHash: id,
-      images: [
-        {
-          sha256: 'c'.repeat(64),
-          mediaType: 'image/png',
-          byteSize: 1,
-          width: 1,
-          height: 1,
-          source: 'BASE64',
-          original: { format: 'png', width: 1, height: 1, byteSize: 1 },
-        },
-      ],
+    const id = await seedRow(first.app.store.descriptions, {
       createdAt: new Date(Date.now() - 60 * 60_000),
+      prompt: 'Lost in a crash',
+      pending: true,
     });
     await first.stop({ keepDatabase: true });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { costUsd, findModel, type VisionModel, type VisionResult } from '../bedrock/index.js';
+import { baseModelId, costUsd, findModel, type VisionModel, type VisionResult } from '../bedrock/index.js';
 import { AppError, isAppError } from '../errors.js';
 import { intakeImages, type ImageStore, type UrlFetchPolicy } from '../images/index.js';
 import { DuplicateClientRequestIdError, type DescriptionRecord, type DescriptionRepository } from '../store/index.js';
@@ -76,6 +76,7 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImage {
       pending = await descriptions.createPending({
         id: randomUUID(),
         modelId: parameters.modelId,
+        baseModelId: baseModelId(parameters.modelId),
         api: parameters.api,
         prompt: parameters.prompt,
         system: parameters.system,

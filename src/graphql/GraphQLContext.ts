@@ -1,10 +1,14 @@
 import type { DescribeImage } from '../describe/index.js';
+import type { Housekeeping } from '../housekeeping/index.js';
 import type { ImageStore } from '../images/index.js';
-import type { DescriptionRepository } from '../store/index.js';
+import type { DescriptionRepository, HistoryCursorCodec, HistoryReader } from '../store/index.js';
 
 /** Per-request context: the use cases and stores a resolver may call, nothing else. */
 export interface GraphQLContext {
   readonly describeImage: DescribeImage;
   readonly descriptions: DescriptionRepository;
+  readonly history: HistoryReader;
+  readonly cursors: HistoryCursorCodec;
   readonly imageStore: ImageStore;
+  readonly housekeeping: Housekeeping;
 }

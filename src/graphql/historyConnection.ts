@@ -1,13 +1,17 @@
-import type { DescriptionRepository, HistoryFilter, HistoryPage } from '../store/index.js';
+import type { HistoryCursorCodec, HistoryFilter, HistoryOrder, HistoryReader } from '../store/index.js';
+import type { DescriptionRecord } from '../store/index.js';
 
 /**
- * What the history resolver hands to DescriptionConnection: the page, plus what is
+ * What the history resolver hands to DescriptionConnection: the page, and what is
  * needed to count rows only if a client selects `totalCount` (a count over a large
  * ledger is the expensive part of a page).
  */
 export interface HistoryConnectionParent {
-  readonly page: HistoryPage;
+  readonly records: readonly DescriptionRecord[];
+  readonly hasNextPage: boolean;
   readonly hasPreviousPage: boolean;
+  readonly order: HistoryOrder;
   readonly filter: HistoryFilter;
-  readonly descriptions: DescriptionRepository;
+  readonly history: HistoryReader;
+  readonly cursors: HistoryCursorCodec;
 }

@@ -5,3 +5,5 @@ export { resolvers } from './resolvers.js';
 export { createFormatError } from './formatError.js';
 export { loadTypeDefs } from './loadTypeDefs.js';
 export type { GraphQLContext } from './GraphQLContext.js';
+export { toHistoryFilter } from './toHistoryFilter.js';
+export { DateTimeScalar, DecimalScalar } from './scalars.js';

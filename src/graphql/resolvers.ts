@@ -2,12 +2,10 @@ import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
 import { badInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { estimateImageTokens } from '../images/index.js';
-import { decodeHistoryCursor, encodeHistoryCursor } from '../store/index.js';
+import { resolveHistory } from './resolveHistory.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
 import { toHistoryFilter } from './toHistoryFilter.js';
 
-const DEFAULT_PAGE_SIZE = 20;
-const MAX_PAGE_SIZE = 100;
 const SHA256 = /^[0-9a-f]{64}$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -26,15 +24,13 @@ export const resolvers: Resolvers = {
       if (!SHA256.test(sha256)) throw badInput('SHA256_INVALID', 'sha256 must be 64 hexadecimal characters');
       return descriptions.findImage(sha256.toLowerCase());
     },
-    async history(_parent, args, { descriptions }) {
-      const first = args.first ?? DEFAULT_PAGE_SIZE;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-        throw badInput('PAGE_SIZE_INVALID', `first must be between 1 and ${MAX_PAGE_SIZE}`);
+    history: (_parent, args, context) => resolveHistory(args, context),
+    usageSummary(_parent, { filter, groupBy, timeZone }, { history }) {
+      const zone = timeZone ?? 'UTC';
+      if (zone !== 'UTC' && !Intl.supportedValuesOf('timeZone').includes(zone)) {
+        throw badInput('TIME_ZONE_INVALID', `${zone} is not an IANA time zone name`);
       }
-      const after = args.after === null || args.after === undefined ? undefined : decodeHistoryCursor(args.after);
-      const filter = toHistoryFilter(args.filter);
-      const page = await descriptions.listHistory(filter, first, after);
-      return { page, filter, descriptions, hasPreviousPage: after !== undefined };
+      return history.usageSummary(toHistoryFilter(filter), groupBy, zone);
     },
   },
 
@@ -42,21 +38,25 @@ export const resolvers: Resolvers = {
     describeImage(_parent, { input }, { describeImage }) {
       return describeImage(input);
     },
+    deleteDescription(_parent, { id }, { housekeeping }) {
+      if (!UUID.test(id)) throw badInput('ID_INVALID', 'id must be a UUID');
+      return housekeeping.deleteDescription(id.toLowerCase());
+    },
   },
 
   DescriptionConnection: {
-    edges: ({ page }) => page.records.map((node) => ({ node, cursor: encodeHistoryCursor(node) })),
-    pageInfo: ({ page, hasPreviousPage }) => {
-      const first = page.records[0];
-      const last = page.records.at(-1);
+    edges: ({ records, order, cursors }) => records.map((node) => ({ node, cursor: cursors.encode(order, node) })),
+    pageInfo: ({ records, order, cursors, hasNextPage, hasPreviousPage }) => {
+      const first = records[0];
+      const last = records.at(-1);
       return {
-        hasNextPage: page.hasNextPage,
+        hasNextPage,
         hasPreviousPage,
-        startCursor: first === undefined ? null : encodeHistoryCursor(first),
-        endCursor: last === undefined ? null : encodeHistoryCursor(last),
+        startCursor: first === undefined ? null : cursors.encode(order, first),
+        endCursor: last === undefined ? null : cursors.encode(order, last),
       };
     },
-    totalCount: ({ filter, descriptions }) => descriptions.countHistory(filter),
+    totalCount: ({ filter, history }) => history.countHistory(filter),
   },
 
   ImageInfo: {

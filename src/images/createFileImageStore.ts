@@ -8,6 +8,8 @@ export interface ImageStore {
   put(sha256: string, bytes: Uint8Array): Promise<void>;
   has(sha256: string): Promise<boolean>;
   get(sha256: string): Promise<Buffer | null>;
+  /** Removes the bytes, if kept; used when no request refers to the image any more. */
+  delete(sha256: string): Promise<void>;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -45,6 +47,9 @@ export function createFileImageStore(dir: string): ImageStore {
       if (!SHA256.test(sha256)) return null;
       return readFile(pathOf(sha256)).catch(() => null);
     },
+    async delete(sha256) {
+      if (SHA256.test(sha256)) await rm(pathOf(sha256), { force: true });
+    },
   };
 }
 
@@ -53,4 +58,5 @@ export const NO_IMAGE_STORE: ImageStore = Object.freeze({
   put: async () => {},
   has: async () => false,
   get: async () => null,
+  delete: async () => {},
 });

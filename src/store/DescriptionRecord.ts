@@ -90,6 +90,8 @@ export type DescriptionRecord = PendingDescription | SucceededDescription | Fail
 export interface NewDescription {
   readonly id: string;
   readonly modelId: string;
+  /** modelId without an inference profile prefix. */
+  readonly baseModelId: string;
   readonly api: BedrockApi;
   readonly prompt: string;
   readonly system: string | undefined;

@@ -6,8 +6,6 @@ import type {
   ImageRecord,
   NewDescription,
 } from './DescriptionRecord.js';
-import type { HistoryFilter, HistoryKey } from './HistoryFilter.js';
-import { historyWhere } from './historyWhere.js';
 import { toDescriptionRecord, withImages } from './toDescriptionRecord.js';
 
 /** Raised when a clientRequestId is already taken by another row (a replay or a race). */
@@ -15,9 +13,10 @@ export class DuplicateClientRequestIdError extends Error {
   override readonly name = 'DuplicateClientRequestIdError';
 }
 
-export interface HistoryPage {
-  readonly records: readonly DescriptionRecord[];
-  readonly hasNextPage: boolean;
+/** What a deletion removed: the rows, and the images no request uses any more (whose bytes can go too). */
+export interface Deletion {
+  readonly requests: number;
+  readonly orphanedImages: readonly string[];
 }
 
 export interface DescriptionRepository {
@@ -28,9 +27,10 @@ export interface DescriptionRepository {
   findById(id: string): Promise<DescriptionRecord | null>;
   findByClientRequestId(clientRequestId: string): Promise<DescriptionRecord | null>;
   findImage(sha256: string): Promise<ImageRecord | null>;
-  /** Newest first, keyset-paged on (createdAt, id). */
-  listHistory(filter: HistoryFilter, first: number, after?: HistoryKey): Promise<HistoryPage>;
-  countHistory(filter: HistoryFilter): Promise<number>;
+  /** Deletes one finished request (a PENDING one is refused: its outcome is still to be written). */
+  deleteDescription(id: string): Promise<Deletion>;
+  /** Deletes finished requests created before `before`, in batches, and the images left unused. */
+  purgeBefore(before: Date, batchSize?: number): Promise<Deletion>;
   /** Closes PENDING rows older than `olderThan` as FAILED with `code`; returns how many. */
   failAbandoned(olderThan: Date, code: string, message: string): Promise<number>;
 }
@@ -40,6 +40,15 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export function createDescriptionRepository(prisma: PrismaClient): DescriptionRepository {
+  /** Images no request links to any more; returns their sha256 so stored bytes can be removed. */
+  const deleteOrphanedImages = async (): Promise<string[]> => {
+    const rows = await prisma.$queryRaw<{ sha256: string }[]>`
+      DELETE FROM "image" i
+      WHERE NOT EXISTS (SELECT 1 FROM "description_image" di WHERE di."imageSha256" = i."sha256")
+      RETURNING i."sha256"`;
+    return rows.map((r) => r.sha256);
+  };
+
   const load = async (id: string) => {
     const row = await prisma.descriptionRequest.findUniqueOrThrow({ where: { id }, include: withImages });
     return toDescriptionRecord(row);
@@ -65,6 +74,7 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
               id: input.id,
               status: 'PENDING',
               modelId: input.modelId,
+              baseModelId: input.baseModelId,
               api: input.api,
               prompt: input.prompt,
               systemPrompt: input.system ?? null,
@@ -151,18 +161,25 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
       });
     },
 
-    async listHistory(filter, first, after) {
-      const rows = await prisma.descriptionRequest.findMany({
-        where: historyWhere(filter, after),
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: first + 1,
-        include: withImages,
-      });
-      return { records: rows.slice(0, first).map(toDescriptionRecord), hasNextPage: rows.length > first };
+    async deleteDescription(id) {
+      const { count } = await prisma.descriptionRequest.deleteMany({ where: { id, status: { not: 'PENDING' } } });
+      return { requests: count, orphanedImages: count > 0 ? await deleteOrphanedImages() : [] };
     },
 
-    countHistory(filter) {
-      return prisma.descriptionRequest.count({ where: historyWhere(filter) });
+    async purgeBefore(before, batchSize = 1000) {
+      let requests = 0;
+      for (;;) {
+        // Small batches keep each transaction short on a large ledger.
+        const batch = await prisma.descriptionRequest.findMany({
+          where: { createdAt: { lt: before }, status: { not: 'PENDING' } },
+          select: { id: true },
+          take: batchSize,
+        });
+        if (batch.length === 0) break;
+        const { count } = await prisma.descriptionRequest.deleteMany({ where: { id: { in: batch.map((r) => r.id) } } });
+        requests += count;
+      }
+      return { requests, orphanedImages: requests > 0 ? await deleteOrphanedImages() : [] };
     },
 
     async failAbandoned(olderThan, code, message) {

@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -7,12 +9,16 @@ import type { DatabaseConfig } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, type MigrationLog, type SqlSession } from './applyMigrations.js';
 import { createDescriptionRepository, type DescriptionRepository } from './createDescriptionRepository.js';
+import { createHistoryReader, type HistoryReader } from './createHistoryReader.js';
+import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCursor.js';
 import { join } from 'node:path';
 import { packageRoot } from '../packageRoot.js';
 
 export interface Store {
   readonly kind: DatabaseConfig['kind'];
   readonly descriptions: DescriptionRepository;
+  readonly history: HistoryReader;
+  readonly cursors: HistoryCursorCodec;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -29,7 +35,9 @@ const MIGRATION_LOCK_KEY = 727_340_118;
 
 async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pglite-memory' }>) {
   if (config.kind === 'pglite') await mkdir(config.dataDir, { recursive: true });
-  const db = config.kind === 'pglite' ? new PGlite(config.dataDir) : new PGlite();
+  // pg_trgm backs the trigram indexes for history search, on PGlite as on PostgreSQL.
+  const options = { extensions: { pg_trgm } };
+  const db = config.kind === 'pglite' ? new PGlite(config.dataDir, options) : new PGlite(options);
   await db.waitReady;
   const session: SqlSession = { query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql) };
   return { session, adapter: new PrismaPGlite(db), closeDriver: () => db.close() };
@@ -56,6 +64,19 @@ function openPostgres(url: string) {
 }
 
 /**
+ * A random key created once per database and shared by every server on it, so a cursor
+ * issued by one server behind a load balancer is accepted by the others.
+ */
+async function sharedSecret(prisma: PrismaClient, key: string): Promise<Buffer> {
+  await prisma.appSetting.createMany({
+    data: [{ key, value: randomBytes(32).toString('base64') }],
+    skipDuplicates: true,
+  });
+  const { value } = await prisma.appSetting.findUniqueOrThrow({ where: { key } });
+  return Buffer.from(value, 'base64');
+}
+
+/**
  * Opens the ledger database named by the config, applies pending migrations, and
  * returns the repositories. The only place that knows which database is in use.
  */
@@ -78,6 +99,8 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
   return {
     kind: config.kind,
     descriptions: createDescriptionRepository(prisma),
+    history: createHistoryReader(prisma),
+    cursors: createHistoryCursorCodec(await sharedSecret(prisma, 'history-cursor-key')),
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
     },

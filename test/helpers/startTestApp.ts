@@ -75,11 +75,14 @@ export async function startTestApp(
     emulator?: Emulator;
     bedrock?: Partial<AppConfig['bedrock']>;
     images?: Partial<AppConfig['images']>;
+    /** Top-level settings such as historyRetentionDays. */
+    config?: Partial<Pick<AppConfig, 'historyRetentionDays' | 'retentionIntervalMs' | 'playground'>>;
   } = {},
 ): Promise<TestApp> {
   const emulator = options.emulator ?? (await startEmulator({ port: 0 }));
   const database = options.database ?? (await freshDatabase(kind));
-  const app = await startApp(testConfig(database.config, emulator.url, options.bedrock, options.images), {
+  const config = { ...testConfig(database.config, emulator.url, options.bedrock, options.images), ...options.config };
+  const app = await startApp(config, {
     logger: pino({ level: 'silent' }),
     credentials: TEST_CREDENTIALS,
   });

@@ -1,0 +1,3 @@
+/** Deleting history: single requests on demand, and old ones on the retention schedule. */
+export { createHousekeeping } from './createHousekeeping.js';
+export type { Housekeeping } from './createHousekeeping.js';

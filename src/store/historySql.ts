@@ -1,0 +1,108 @@
+import { Prisma } from '../generated/prisma/client.js';
+import type {
+  HistoryFilter,
+  HistoryKey,
+  HistoryOrder,
+  HistoryOrderField,
+  OrderDirection,
+  Range,
+} from './HistoryFilter.js';
+
+const { sql, join, raw, empty } = Prisma;
+
+/** The column each ordering sorts by (quoted, on the alias `d`), and the SQL type of its values. */
+export const ORDER_COLUMNS: Record<HistoryOrderField, { column: string; cast: string; nullable: boolean }> = {
+  CREATED_AT: { column: 'd."createdAt"', cast: 'timestamptz', nullable: false },
+  COST: { column: 'd."costUsd"', cast: 'numeric', nullable: true },
+  TOTAL_TOKENS: { column: 'd."totalTokens"', cast: 'integer', nullable: true },
+  LATENCY: { column: 'd."latencyMs"', cast: 'integer', nullable: true },
+};
+
+function range<T>(column: string, r: Range<T> | undefined, cast = ''): Prisma.Sql[] {
+  const parts: Prisma.Sql[] = [];
+  if (r?.min !== undefined) parts.push(sql`${raw(column)} >= ${r.min}${raw(cast)}`);
+  if (r?.max !== undefined) parts.push(sql`${raw(column)} <= ${r.max}${raw(cast)}`);
+  return parts;
+}
+
+const anyOf = (column: string, values: readonly string[], cast = '') =>
+  sql`${raw(column)} IN (${join(values.map((v) => sql`${v}${raw(cast)}`))})`;
+
+/** `%term%` for ILIKE, with the term's own wildcards taken literally. */
+export function likePattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The filter as SQL conditions on `description_request d` (AND-ed; `TRUE` when empty). */
+export function historyWhereSql(filter: HistoryFilter): Prisma.Sql {
+  const c: Prisma.Sql[] = [];
+  if (filter.createdAfter !== undefined) c.push(sql`d."createdAt" >= ${filter.createdAfter}`);
+  if (filter.createdBefore !== undefined) c.push(sql`d."createdAt" < ${filter.createdBefore}`);
+  if (filter.status?.length) c.push(anyOf('d."status"', filter.status, '::"DescriptionStatus"'));
+  if (filter.baseModelId?.length) c.push(anyOf('d."baseModelId"', filter.baseModelId));
+  if (filter.api?.length) c.push(anyOf('d."api"', filter.api, '::"BedrockApi"'));
+  if (filter.search !== undefined && filter.search !== '') {
+    const p = likePattern(filter.search);
+    c.push(sql`(d."prompt" ILIKE ${p} OR d."systemPrompt" ILIKE ${p} OR d."text" ILIKE ${p})`);
+  }
+  c.push(...range('d."inputTokens"', filter.inputTokens));
+  c.push(...range('d."outputTokens"', filter.outputTokens));
+  c.push(...range('d."totalTokens"', filter.totalTokens));
+  c.push(...range('d."costUsd"', filter.costUsd, '::numeric'));
+  c.push(...range('d."latencyMs"', filter.latencyMs));
+  if (filter.errorCode !== undefined) c.push(sql`d."errorCode" = ${filter.errorCode}`);
+  if (filter.clientRequestId !== undefined) c.push(sql`d."clientRequestId" = ${filter.clientRequestId}`);
+  if (filter.imageSha256 !== undefined) {
+    c.push(
+      sql`EXISTS (SELECT 1 FROM "description_image" di WHERE di."descriptionId" = d."id" AND di."imageSha256" = ${filter.imageSha256})`,
+    );
+  }
+  return c.length === 0 ? sql`TRUE` : join(c, ' AND ');
+}
+
+/**
+ * Rows strictly after `key` when scanning `field` in `direction`, id breaking ties.
+ * NULLs sort as PostgreSQL sorts them by default (largest), so one b-tree index on
+ * (column, id) serves both directions.
+ */
+export function keysetSql(field: HistoryOrderField, direction: OrderDirection, key: HistoryKey): Prisma.Sql {
+  const { column, cast, nullable } = ORDER_COLUMNS[field];
+  const col = raw(column);
+  const op = raw(direction === 'DESC' ? '<' : '>');
+  const id = sql`${key.id}::uuid`;
+  if (key.value === null) {
+    // Nulls come first when descending, last when ascending.
+    return direction === 'DESC'
+      ? sql`((${col} IS NULL AND d."id" ${op} ${id}) OR ${col} IS NOT NULL)`
+      : sql`(${col} IS NULL AND d."id" ${op} ${id})`;
+  }
+  const value = sql`${key.value}::${raw(cast)}`;
+  const rowCompare = sql`(${col}, d."id") ${op} (${value}, ${id})`;
+  return nullable && direction === 'ASC' ? sql`(${rowCompare} OR ${col} IS NULL)` : rowCompare;
+}
+
+/** ORDER BY for a scan of `field` in `direction`. */
+export function orderSql(field: HistoryOrderField, direction: OrderDirection): Prisma.Sql {
+  const dir = raw(direction);
+  return sql`${raw(ORDER_COLUMNS[field].column)} ${dir}, d."id" ${dir}`;
+}
+
+/**
+ * The ids of one page: `limit` rows after `key` in the scan order. Backward pages scan
+ * the reverse order; the caller flips them back.
+ */
+export function historyPageSql(
+  filter: HistoryFilter,
+  order: HistoryOrder,
+  scan: OrderDirection,
+  key: HistoryKey | undefined,
+  limit: number,
+): Prisma.Sql {
+  const keyset = key === undefined ? empty : sql` AND ${keysetSql(order.field, scan, key)}`;
+  return sql`SELECT d."id" FROM "description_request" d
+    WHERE ${historyWhereSql(filter)}${keyset}
+    ORDER BY ${orderSql(order.field, scan)}
+    LIMIT ${limit}`;
+}
+
+export const reverse = (direction: OrderDirection): OrderDirection => (direction === 'ASC' ? 'DESC' : 'ASC');

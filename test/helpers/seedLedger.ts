@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { DescriptionRepository } from '../../src/store/index.js';
+
+export interface SeedRow {
+  createdAt: Date;
+  modelId?: string;
+  api?: 'CONVERSE' | 'INVOKE_MODEL';
+  prompt?: string;
+  system?: string;
+  text?: string;
+  /** Error code: the row ends FAILED. */
+  fail?: string;
+  /** Leave the row PENDING. */
+  pending?: boolean;
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: string | null;
+  latencyMs?: number;
+  clientRequestId?: string;
+  imageSha256?: string;
+}
+
+/** A ledger row as the use case writes it, straight through the repository (for history tests). */
+export async function seedRow(repo: DescriptionRepository, row: SeedRow): Promise<string> {
+  const id = randomUUID();
+  const modelId = row.modelId ?? 'anthropic.claude-3-haiku-20240307-v1:0';
+  await repo.createPending({
+    id,
+    modelId,
+    baseModelId: modelId.replace(/^(us|eu|apac|global)\./, ''),
+    api: row.api ?? 'CONVERSE',
+    prompt: row.prompt ?? 'What is in this image?',
+    system: row.system,
+    maxTokens: 100,
+    temperature: undefined,
+    topP: undefined,
+    clientRequestId: row.clientRequestId,
+    requestHash: id,
+    images: [
+      {
+        sha256: row.imageSha256 ?? 'a'.repeat(64),
+        mediaType: 'image/png',
+        byteSize: 10,
+        width: 1,
+        height: 1,
+        source: 'BASE64',
+        original: { format: 'png', width: 1, height: 1, byteSize: 10 },
+      },
+    ],
+    createdAt: row.createdAt,
+  });
+  if (row.pending) return id;
+  if (row.fail !== undefined) {
+    await repo.fail(id, { code: row.fail, message: 'failed', latencyMs: row.latencyMs, bedrockRequestId: undefined });
+    return id;
+  }
+  const inputTokens = row.inputTokens ?? 10;
+  const outputTokens = row.outputTokens ?? 5;
+  await repo.succeed(id, {
+    text: row.text ?? 'A picture.',
+    stopReason: 'end_turn',
+    usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+    costUsd: row.costUsd === undefined ? '0.0001' : row.costUsd,
+    latencyMs: row.latencyMs ?? 12,
+    modelLatencyMs: 10,
+    bedrockRequestId: undefined,
+  });
+  return id;
+}

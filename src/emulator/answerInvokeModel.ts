@@ -1,21 +1,12 @@
-import { randomBytes } from 'node:crypto';
-
-import { validationError } from './bedrockError.js';
-import { describeImages } from './describeImages.js';
+import { anthropicMessageId, anthropicModelName, describeAnthropicRequest } from './anthropicModel.js';
 import type { OperationAnswer, OperationInput } from './operation.js';
-import { parseInvokeModelBody } from './parseInvokeModelBody.js';
 
 /**
  * Answers `POST /model/{modelId}/invoke` for Anthropic models with the Messages response body and the token and
- * latency headers Bedrock adds. Other providers' bodies differ; rather than pretend, they are refused.
+ * latency headers Bedrock adds.
  */
 export async function answerInvokeModel(input: OperationInput): Promise<OperationAnswer> {
-  if (!isAnthropicModel(input.modelId)) {
-    throw validationError(
-      `Malformed input request: the emulator's InvokeModel speaks only the Anthropic Messages body, and ${input.modelId} is not an Anthropic model, please reformat your input and try again.`,
-    );
-  }
-  const answer = await describeImages(parseInvokeModelBody(input.body));
+  const answer = await describeAnthropicRequest(input);
   const latencyMs = Date.now() - input.startedAt;
   return {
     kind: 'json',
@@ -25,7 +16,7 @@ export async function answerInvokeModel(input: OperationInput): Promise<Operatio
       'x-amzn-bedrock-invocation-latency': String(latencyMs),
     },
     body: {
-      id: messageId(),
+      id: anthropicMessageId(),
       type: 'message',
       role: 'assistant',
       content: [{ type: 'text', text: answer.text }],
@@ -35,20 +26,4 @@ export async function answerInvokeModel(input: OperationInput): Promise<Operatio
       usage: { input_tokens: answer.inputTokens, output_tokens: answer.outputTokens },
     },
   };
-}
-
-/** Bare ids, inference profiles (`us.anthropic…`) and ARNs all carry the provider as `anthropic.`. */
-export function isAnthropicModel(modelId: string): boolean {
-  return /(^|[./])anthropic\./.test(modelId);
-}
-
-/** The `model` field Anthropic reports: `claude-3-sonnet-20240229` for `anthropic.claude-3-sonnet-20240229-v1:0`. */
-export function anthropicModelName(modelId: string): string {
-  const bare = modelId.slice(modelId.lastIndexOf('anthropic.') + 'anthropic.'.length);
-  return bare.replace(/-v\d+(:\d+)?$/, '').replace(/:\d+$/, '');
-}
-
-/** Message ids only need to be unique; their shape follows Bedrock's `msg_bdrk_…`. */
-function messageId(): string {
-  return 'msg_bdrk_01' + randomBytes(16).toString('base64url').replace(/[-_]/g, 'x').slice(0, 22);
 }

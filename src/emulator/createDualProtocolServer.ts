@@ -23,7 +23,8 @@ export function createDualProtocolServer(handler: DualProtocolHandler): Server {
   const http2 = createHttp2Server({}, handler);
   const http1 = createHttp1Server(handler);
   const ignore = (): void => {};
-  return createTcpServer((socket) => {
+  // Nagle's algorithm would hold back the small frames of a paced event stream; Node's HTTP server disables it too.
+  return createTcpServer({ noDelay: true }, (socket) => {
     // Until a protocol server owns the socket, nothing else would handle a reset, and an unhandled error kills Node.
     socket.on('error', ignore);
     socket.once('data', (chunk: Buffer) => {

@@ -6,6 +6,8 @@ export interface EmulatorState {
   calls: RecordedCall[];
   faults: FaultQueue;
   latencyMs: number;
+  /** Pause between text deltas of a streamed answer, unless a fault says otherwise. */
+  streamChunkDelayMs: number;
   logger: EmulatorOptions['logger'];
   /** Aborted by `close()`, so answers waiting on a delay give up instead of keeping the process alive. */
   closing: AbortSignal;

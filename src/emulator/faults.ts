@@ -1,20 +1,7 @@
 import { BedrockError } from './bedrockError.js';
 import type { BedrockErrorType } from './bedrockError.js';
-import type { Fault, FaultKind } from './types.js';
-
-/** Every fault kind, for validating faults that arrive over HTTP. */
-export const faultKinds = [
-  'throttle',
-  'server-error',
-  'unavailable',
-  'validation',
-  'model-timeout',
-  'model-error',
-  'slow',
-  'not-found',
-  'access-denied',
-  'end-of-life',
-] as const satisfies readonly FaultKind[];
+import { checkFault } from './checkFault.js';
+import type { ErrorFault, Fault } from './types.js';
 
 /**
  * The error each failing kind answers with, worded as Bedrock words it so that code matching on messages (and people
@@ -25,7 +12,7 @@ export const faultKinds = [
  * the end of its life..." and status 404, as reported from live accounts. The ValidationException variant came from
  * models missing in a region, a different case that 'validation' with a custom message can still reproduce.
  */
-const faultErrors: Readonly<Record<Exclude<FaultKind, 'slow'>, readonly [BedrockErrorType, string]>> = {
+export const faultErrors: Readonly<Record<ErrorFault['kind'], readonly [BedrockErrorType, string]>> = {
   throttle: ['ThrottlingException', 'Too many requests, please wait before trying again.'],
   'server-error': [
     'InternalServerException',
@@ -49,9 +36,12 @@ const faultErrors: Readonly<Record<Exclude<FaultKind, 'slow'>, readonly [Bedrock
 /** Default delay of a 'slow' fault: long enough to notice, short enough for a test. */
 const DEFAULT_SLOW_MS = 1000;
 
-/** The error a fault answers with, or `undefined` for 'slow', which answers normally after its delay. */
+/**
+ * The error a fault answers with before anything is streamed, or `undefined` for 'slow', which answers normally after
+ * its delay, and 'mid-stream-error', which fails inside the stream.
+ */
 export function faultError(fault: Fault): BedrockError | undefined {
-  if (fault.kind === 'slow') return undefined;
+  if (fault.kind === 'slow' || fault.kind === 'mid-stream-error') return undefined;
   const [errorType, message] = faultErrors[fault.kind];
   return new BedrockError(errorType, fault.message ?? message);
 }
@@ -65,8 +55,11 @@ export function faultDelayMs(fault: Fault): number {
 export interface FaultQueue {
   push(fault: Fault): void;
   clear(): void;
-  /** Consumes one use of the oldest fault that applies to this model, if any. */
-  take(modelId: string): Fault | undefined;
+  /**
+   * Consumes one use of the oldest fault that applies to this call, if any. A 'mid-stream-error' applies only to
+   * streaming calls, so a Converse call between two streams does not use it up.
+   */
+  take(modelId: string, streaming: boolean): Fault | undefined;
   /** Faults still queued, with how many uses each has left. */
   pending(): readonly Fault[];
 }
@@ -76,22 +69,18 @@ export function createFaultQueue(): FaultQueue {
   const entries: { fault: Fault; left: number }[] = [];
   return {
     push(fault) {
-      if (!(faultKinds as readonly string[]).includes(fault.kind))
-        throw new TypeError(`Unknown fault kind: ${String(fault.kind)}`);
-      const times = fault.times ?? 1;
-      if (!(times === Infinity || (Number.isInteger(times) && times > 0))) {
-        throw new TypeError(`Fault times must be a positive integer or Infinity, got ${times}`);
-      }
-      if (fault.delayMs !== undefined && !(Number.isFinite(fault.delayMs) && fault.delayMs >= 0)) {
-        throw new TypeError(`Fault delayMs must be a non-negative number, got ${fault.delayMs}`);
-      }
-      entries.push({ fault: { ...fault }, left: times });
+      checkFault(fault);
+      entries.push({ fault: { ...fault }, left: fault.times ?? 1 });
     },
     clear() {
       entries.length = 0;
     },
-    take(modelId) {
-      const index = entries.findIndex((e) => e.fault.modelId === undefined || e.fault.modelId === modelId);
+    take(modelId, streaming) {
+      const index = entries.findIndex(
+        ({ fault }) =>
+          (fault.modelId === undefined || fault.modelId === modelId) &&
+          (streaming || fault.kind !== 'mid-stream-error'),
+      );
       if (index < 0) return undefined;
       const entry = entries[index];
       entry.left -= 1;
@@ -102,4 +91,10 @@ export function createFaultQueue(): FaultQueue {
       return entries.map((e) => ({ ...e.fault, times: e.left }));
     },
   };
+}
+
+/** The pause between text deltas of a streamed answer under this fault: its `chunkDelayMs`, else the emulator's. */
+export function faultChunkDelayMs(fault: Fault | undefined, fallback: number): number {
+  if (fault?.kind === 'slow' || fault?.kind === 'mid-stream-error') return fault.chunkDelayMs ?? fallback;
+  return fallback;
 }

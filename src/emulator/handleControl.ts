@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { EmulatorState } from './emulatorState.js';
-import { faultKinds } from './faults.js';
+import { faultKinds, streamErrorTypes } from './faultKinds.js';
 import type { Fault } from './types.js';
 import { readBody, writeJson } from './wire.js';
 import type { WireRequest, WireResponse } from './wire.js';
@@ -13,6 +13,9 @@ const faultJson = z.strictObject({
   delayMs: z.number().nonnegative().optional(),
   message: z.string().optional(),
   modelId: z.string().optional(),
+  afterChunks: z.number().int().nonnegative().optional(),
+  errorType: z.enum(streamErrorTypes).optional(),
+  chunkDelayMs: z.number().nonnegative().optional(),
 });
 
 function toJson(fault: Fault): unknown {
@@ -60,8 +63,14 @@ export async function handleControl(
         return;
       }
       const { times, ...rest } = parsed.data;
-      const fault: Fault = { ...rest, times: times === 'Infinity' || times === null ? Infinity : times };
-      state.faults.push(fault);
+      // The queue checks which options go with which kind, and says so in its error.
+      const fault = { ...rest, times: times === 'Infinity' || times === null ? Infinity : times } as Fault;
+      try {
+        state.faults.push(fault);
+      } catch (error) {
+        writeJson(res, 400, { message: error instanceof Error ? error.message : String(error) });
+        return;
+      }
       writeJson(res, 201, toJson(fault));
       return;
     }

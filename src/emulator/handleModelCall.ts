@@ -3,10 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { BedrockError, validationError } from './bedrockError.js';
 import type { EmulatorState } from './emulatorState.js';
-import { faultDelayMs, faultError } from './faults.js';
+import { faultChunkDelayMs, faultDelayMs, faultError } from './faults.js';
 import type { OperationAnswer, OperationRoute } from './operation.js';
-import type { Fault } from './types.js';
-import { readBody, writeError } from './wire.js';
+import { streamFailure } from './streamFailure.js';
+import type { Fault, RecordedCall } from './types.js';
+import { readBody, stopSignal, writeError } from './wire.js';
 import type { WireRequest, WireResponse } from './wire.js';
 import { writeAnswer } from './writeAnswer.js';
 
@@ -14,7 +15,8 @@ const notJson = Symbol('not JSON');
 
 /**
  * Serves one model call: read the body, consume a fault, wait the configured latency, answer, record. The call is
- * recorded before the answer is written, so a test sees it in `calls` as soon as the SDK returns.
+ * recorded before the answer is written, so a test sees it in `calls` as soon as the SDK returns; a streamed answer
+ * then keeps its record's `chunksSent` and `cancelled` up to date while it is written.
  */
 export async function handleModelCall(
   state: EmulatorState,
@@ -24,9 +26,10 @@ export async function handleModelCall(
 ): Promise<void> {
   const requestId = randomUUID();
   const startedAt = Date.now();
+  const stop = stopSignal(res, state.closing);
   const rawBody = (await readBody(req)).toString('utf8');
   const body = parseJson(rawBody);
-  const fault = state.faults.take(match.modelId);
+  const fault = state.faults.take(match.modelId, match.route.streams);
   const waitMs = state.latencyMs + (fault ? faultDelayMs(fault) : 0);
   if (waitMs > 0) {
     try {
@@ -38,20 +41,28 @@ export async function handleModelCall(
   const answer = await runOperation(state, match, fault, body, requestId, startedAt);
   const status = answer instanceof BedrockError ? answer.status : 200;
   const { operation } = match.route;
-  state.calls.push({
+  const call: RecordedCall = {
     operation,
     modelId: match.modelId,
     body: body === notJson ? undefined : body,
     rawBody,
     requestId,
     status,
+  };
+  state.calls.push(call);
+  const log = { operation, modelId: match.modelId, status, requestId, fault: fault?.kind };
+  state.logger?.info({ ...log, ms: Date.now() - startedAt }, 'bedrock emulator call');
+  if (answer instanceof BedrockError) {
+    writeError(res, requestId, answer);
+    return;
+  }
+  const outcome = await writeAnswer(res, requestId, answer, {
+    chunkDelayMs: faultChunkDelayMs(fault, state.streamChunkDelayMs),
+    failure: streamFailure(fault),
+    signal: stop,
+    onProgress: (progress) => Object.assign(call, progress),
   });
-  state.logger?.info(
-    { operation, modelId: match.modelId, status, requestId, ms: Date.now() - startedAt, fault: fault?.kind },
-    'bedrock emulator call',
-  );
-  if (answer instanceof BedrockError) writeError(res, requestId, answer);
-  else writeAnswer(res, requestId, answer);
+  if (outcome) state.logger?.info({ ...log, ...outcome, ms: Date.now() - startedAt }, 'bedrock emulator stream ended');
 }
 
 async function runOperation(

@@ -3,4 +3,15 @@
  * wire formats and errors), its answers are deterministic facts about the images sent, and faults can be injected.
  */
 export { startEmulator } from './startEmulator.js';
-export type { Emulator, EmulatorOptions, Fault, FaultKind, OperationName, RecordedCall } from './types.js';
+export type {
+  Emulator,
+  EmulatorOptions,
+  ErrorFault,
+  Fault,
+  FaultKind,
+  MidStreamErrorFault,
+  OperationName,
+  RecordedCall,
+  SlowFault,
+  StreamErrorType,
+} from './types.js';

@@ -1,8 +1,8 @@
 /**
  * Runs the emulator as a process, for developing the API against it by hand:
- * `node dist/src/emulator/main.js --port 4010 --host 127.0.0.1 --latency-ms 300`, then point the API at it with
- * `AWS_ENDPOINT_URL_BEDROCK_RUNTIME=http://127.0.0.1:4010`. Configuration comes from argv only; the project reads
- * the environment in `src/config.ts` alone.
+ * `node dist/src/emulator/main.js --port 4010 --host 127.0.0.1 --latency-ms 300 --stream-chunk-delay-ms 50`, then
+ * point the API at it with `AWS_ENDPOINT_URL_BEDROCK_RUNTIME=http://127.0.0.1:4010`. Configuration comes from argv
+ * only; the project reads the environment in `src/config.ts` alone.
  */
 import { parseArgs } from 'node:util';
 
@@ -12,7 +12,7 @@ import { startEmulator } from './startEmulator.js';
 
 const DEFAULT_PORT = 4010;
 
-function integerOption(value: string | undefined, name: string, fallback: number): number {
+function integerOption<T extends number | undefined>(value: string | undefined, name: string, fallback: T): number | T {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0)
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       'latency-ms': { type: 'string' },
+      'stream-chunk-delay-ms': { type: 'string' },
     },
   });
   const logger = pino({ name: 'bedrock-emulator' });
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     host: values.host ?? '127.0.0.1',
     port: integerOption(values.port, 'port', DEFAULT_PORT),
     latencyMs: integerOption(values['latency-ms'], 'latency-ms', 0),
+    // Absent, the emulator's own default applies.
+    streamChunkDelayMs: integerOption(values['stream-chunk-delay-ms'], 'stream-chunk-delay-ms', undefined),
     logger,
   });
   logger.info({ url: emulator.url }, `Bedrock Runtime emulator listening at ${emulator.url}`);

@@ -1,14 +1,20 @@
 import { answerConverse } from './answerConverse.js';
+import { answerConverseStream } from './answerConverseStream.js';
 import { answerInvokeModel } from './answerInvokeModel.js';
+import { answerInvokeModelWithResponseStream } from './answerInvokeModelWithResponseStream.js';
 import type { OperationRoute } from './operation.js';
 
-/**
- * The model operations served, keyed by the last path segment. Streaming operations join by adding a row here
- * (e.g. `converse-stream`) and an event-stream answer kind in `operation.ts`.
- */
+/** The model operations served, keyed by the last path segment. */
 export const operationRoutes: readonly OperationRoute[] = [
-  { operation: 'Converse', action: 'converse', handle: answerConverse },
-  { operation: 'InvokeModel', action: 'invoke', handle: answerInvokeModel },
+  { operation: 'Converse', action: 'converse', streams: false, handle: answerConverse },
+  { operation: 'ConverseStream', action: 'converse-stream', streams: true, handle: answerConverseStream },
+  { operation: 'InvokeModel', action: 'invoke', streams: false, handle: answerInvokeModel },
+  {
+    operation: 'InvokeModelWithResponseStream',
+    action: 'invoke-with-response-stream',
+    streams: true,
+    handle: answerInvokeModelWithResponseStream,
+  },
 ];
 
 /**

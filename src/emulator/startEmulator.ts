@@ -6,6 +6,9 @@ import { createFaultQueue } from './faults.js';
 import { createRequestHandler } from './handleRequest.js';
 import type { Emulator, EmulatorOptions } from './types.js';
 
+/** Short enough to keep tests quick, long enough that a client really receives text in pieces over time. */
+const DEFAULT_STREAM_CHUNK_DELAY_MS = 10;
+
 /**
  * Starts a local Bedrock Runtime that the unchanged AWS SDK can call. It speaks HTTP/2 cleartext because the SDK's
  * default handler is HTTP/2, and HTTP/1.1 on the same port so curl, fetch and an HTTP/1 handler also work.
@@ -14,11 +17,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? '127.0.0.1';
   const latencyMs = options.latencyMs ?? 0;
   if (!(Number.isFinite(latencyMs) && latencyMs >= 0)) throw new RangeError(`latencyMs must be >= 0, got ${latencyMs}`);
+  const streamChunkDelayMs = options.streamChunkDelayMs ?? DEFAULT_STREAM_CHUNK_DELAY_MS;
+  if (!(Number.isFinite(streamChunkDelayMs) && streamChunkDelayMs >= 0)) {
+    throw new RangeError(`streamChunkDelayMs must be >= 0, got ${streamChunkDelayMs}`);
+  }
   const closing = new AbortController();
   const state: EmulatorState = {
     calls: [],
     faults: createFaultQueue(),
     latencyMs,
+    streamChunkDelayMs,
     logger: options.logger,
     closing: closing.signal,
   };

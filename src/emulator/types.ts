@@ -11,6 +11,11 @@ export interface EmulatorOptions {
   port?: number;
   /** Delay added before every model answer (errors included), to make client timeouts and latency reporting testable. */
   latencyMs?: number;
+  /**
+   * Pause between two text deltas of a streamed answer (default 10), so a client sees text arrive over time as it
+   * does from a real model; a fault's `chunkDelayMs` overrides it for one call.
+   */
+  streamChunkDelayMs?: number;
   /** Receives one line per call; pino's `info(obj, msg)` fits. */
   logger?: { info(...args: unknown[]): void };
 }
@@ -26,23 +31,63 @@ export type FaultKind =
   | 'slow'
   | 'not-found'
   | 'access-denied'
-  | 'end-of-life';
+  | 'end-of-life'
+  | 'mid-stream-error';
 
-/** A failure queued for the next calls; see `injectFault`. */
-export interface Fault {
-  kind: FaultKind;
+/**
+ * The exceptions a stream can end with, spelled as the `:exception-type` of the event (the SDK's union member name).
+ * ConverseStream's union has no `modelTimeoutException`; InvokeModelWithResponseStream's has all six.
+ */
+export type StreamErrorType =
+  | 'modelStreamErrorException'
+  | 'throttlingException'
+  | 'internalServerException'
+  | 'serviceUnavailableException'
+  | 'validationException'
+  | 'modelTimeoutException';
+
+/** What every fault may say. */
+interface FaultBase {
   /** How many calls it affects; default 1; `Infinity` keeps it until `clearFaults()`. */
   times?: number;
   /** Wait this long before answering; the point of `'slow'` (default 1000 ms there), 0 for the others. */
   delayMs?: number;
-  /** Replaces Bedrock's usual message for this kind. */
+  /** Replaces Bedrock's usual message for this kind (for `'mid-stream-error'`, the exception event's message). */
   message?: string;
   /** Only calls for this model id consume the fault; others pass it by. */
   modelId?: string;
 }
 
-/** Model operations the emulator answers; streaming operations will join this union. */
-export type OperationName = 'Converse' | 'InvokeModel';
+/** A fault answered with an HTTP error before anything is streamed. */
+export interface ErrorFault extends FaultBase {
+  kind: Exclude<FaultKind, 'slow' | 'mid-stream-error'>;
+}
+
+/** A call answered normally, late; a streamed answer can also be paced more slowly. */
+export interface SlowFault extends FaultBase {
+  kind: 'slow';
+  /** Pause between text deltas for this call, in place of `streamChunkDelayMs`. */
+  chunkDelayMs?: number;
+}
+
+/**
+ * A stream that starts well and then fails: after `afterChunks` text deltas (default 2; fewer if the text has fewer)
+ * the emulator sends an exception event and ends the stream. Only streaming calls consume it; others pass it by.
+ */
+export interface MidStreamErrorFault extends FaultBase {
+  kind: 'mid-stream-error';
+  afterChunks?: number;
+  /** Default `'modelStreamErrorException'`. */
+  errorType?: StreamErrorType;
+  /** Pause between text deltas for this call, in place of `streamChunkDelayMs`. */
+  chunkDelayMs?: number;
+}
+
+/** A failure queued for the next calls; see `injectFault`. */
+export type Fault = ErrorFault | SlowFault | MidStreamErrorFault;
+
+/** Model operations the emulator answers. */
+export type OperationName = 'Converse' | 'InvokeModel' | 'ConverseStream' | 'InvokeModelWithResponseStream';
 
 /** One model call as the emulator saw it, kept so tests can assert on what the client really sent. */
 export interface RecordedCall {
@@ -56,6 +101,17 @@ export interface RecordedCall {
   requestId: string;
   /** The HTTP status answered, so faulted and refused calls are visible too. */
   status: number;
+  /**
+   * Streamed answers only: text deltas written so far. It grows while the stream is written, so a test can watch a
+   * stream in progress.
+   */
+  chunksSent?: number;
+  /**
+   * Streamed answers only: `true` when the client went away (abort, reset stream, closed connection) before the
+   * stream ended, `false` once the emulator ended it itself (completed, or failed by a mid-stream error), absent while
+   * it is still being written.
+   */
+  cancelled?: boolean;
 }
 
 /** A running emulator. */

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 
@@ -54,4 +55,22 @@ export function writeError(res: WireResponse, requestId: string, error: BedrockE
     { message: error.message },
     { 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.errorType + ERROR_TYPE_SUFFIX },
   );
+}
+
+/**
+ * Aborted when there is no one left to answer: the response closed (after a complete answer, or as soon as the client
+ * resets the stream or drops the connection) or the emulator is closing. Watched from the start of a call, because a
+ * client can leave while a delay is still running. Built by hand rather than with `AbortSignal.any` so that the
+ * listener on the emulator-wide `closing` signal goes away with the call instead of piling up, one per call.
+ */
+export function stopSignal(res: WireResponse, closing: AbortSignal): AbortSignal {
+  const stop = new AbortController();
+  const abort = (): void => stop.abort();
+  if (closing.aborted) abort();
+  closing.addEventListener('abort', abort, { once: true });
+  (res as EventEmitter).once('close', () => {
+    closing.removeEventListener('abort', abort);
+    abort();
+  });
+  return stop.signal;
 }

@@ -1,16 +1,28 @@
 import type { OperationAnswer } from './operation.js';
+import { writeEventStream } from './writeEventStream.js';
+import type { StreamOutcome, StreamPlan } from './writeEventStream.js';
 import { writeJson } from './wire.js';
 import type { WireResponse } from './wire.js';
 
-/** Writes a successful answer. The switch is where event-stream answers will be written once streaming exists. */
-export function writeAnswer(res: WireResponse, requestId: string, answer: OperationAnswer): void {
+/**
+ * Writes a successful answer: a JSON body at once, or an event stream over time. Resolves when the answer is written,
+ * with how a stream ended, or `undefined` for JSON.
+ */
+export async function writeAnswer(
+  res: WireResponse,
+  requestId: string,
+  answer: OperationAnswer,
+  stream: StreamPlan,
+): Promise<StreamOutcome | undefined> {
   switch (answer.kind) {
     case 'json':
       writeJson(res, 200, answer.body, { ...answer.headers, 'x-amzn-requestid': requestId });
-      return;
+      return undefined;
+    case 'event-stream':
+      return writeEventStream(res, requestId, answer, stream);
     default: {
-      const unreachable: never = answer.kind;
-      throw new Error(`Unknown answer kind ${String(unreachable)}`);
+      const unreachable: never = answer;
+      throw new Error(`Unknown answer kind ${String((unreachable as OperationAnswer).kind)}`);
     }
   }
 }

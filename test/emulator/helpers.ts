@@ -56,3 +56,24 @@ export async function sdkError(
   }
   throw new Error('Expected the call to fail, and it succeeded');
 }
+
+/**
+ * Reads an SDK event stream to its end, keeping every event and, instead of throwing, the error that ended it, so a
+ * test can assert on both what arrived and how the stream failed.
+ */
+export async function readStream<T>(
+  stream: AsyncIterable<T> | undefined,
+): Promise<{ events: T[]; error: (Error & Record<string, unknown>) | undefined }> {
+  const events: T[] = [];
+  try {
+    for await (const event of stream ?? []) events.push(event);
+  } catch (error) {
+    return { events, error: error as Error & Record<string, unknown> };
+  }
+  return { events, error: undefined };
+}
+
+/** The name of an SDK stream event: its one member, e.g. `contentBlockDelta` or `chunk`. */
+export function eventName(event: object): string {
+  return Object.keys(event).filter((key) => key !== '$unknown')[0] ?? '$unknown';
+}

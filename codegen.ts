@@ -16,6 +16,8 @@ const config: CodegenConfig = {
           ImageInfo: '../store/index.js#RequestImageRecord',
           StoredImage: '../store/index.js#ImageRecord',
           UsageBucket: '../store/index.js#UsageBucket as UsageBucketRecord',
+          Model: '../bedrock/index.js#CatalogModel',
+          DescribeImageStreamEvent: '../graphql/streamEvent.js#StreamEventParent',
         },
         scalars: {
           DateTime: 'Date',

@@ -17,6 +17,10 @@ export interface BedrockConfig {
   /** Another endpoint (the emulator); undefined means Bedrock's own endpoint for the region. */
   readonly endpoint: string | undefined;
   readonly defaultModelId: string;
+  /** JSON file of catalog entries that replace or extend the built-in model catalog (prices, new models). */
+  readonly modelCatalogFile: string | undefined;
+  /** Refuse end-of-life models before calling Bedrock (`enforce`), or let Bedrock answer (`off`). */
+  readonly modelLifecycle: 'enforce' | 'off';
   /** Total attempts per call in the SDK's standard retry mode (1 = no retries). */
   readonly maxAttempts: number;
   readonly connectionTimeoutMs: number;
@@ -81,6 +85,8 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME: z.url().optional(),
   AWS_ENDPOINT_URL: z.url().optional(),
   DEFAULT_MODEL_ID: z.string().min(1).default(DEFAULT_MODEL_ID),
+  MODEL_CATALOG_FILE: z.string().min(1).optional(),
+  MODEL_LIFECYCLE: z.enum(['enforce', 'off']).default('enforce'),
   BEDROCK_MAX_ATTEMPTS: intFrom(1, 10).default(3),
   BEDROCK_CONNECTION_TIMEOUT_MS: intFrom(100, 60_000).default(3_000),
   BEDROCK_REQUEST_TIMEOUT_MS: intFrom(1_000, 600_000).default(120_000),
@@ -165,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
       endpoint: e.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? e.AWS_ENDPOINT_URL,
       defaultModelId: e.DEFAULT_MODEL_ID,
+      modelCatalogFile: e.MODEL_CATALOG_FILE === undefined ? undefined : resolve(cwd, e.MODEL_CATALOG_FILE),
+      modelLifecycle: e.MODEL_LIFECYCLE,
       maxAttempts: e.BEDROCK_MAX_ATTEMPTS,
       connectionTimeoutMs: e.BEDROCK_CONNECTION_TIMEOUT_MS,
       requestTimeoutMs: e.BEDROCK_REQUEST_TIMEOUT_MS,

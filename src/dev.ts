@@ -13,10 +13,9 @@ const EMULATOR_PORT = 4010;
 async function dev(): Promise<void> {
   const config = loadConfig();
   const emulator = await startEmulator({ port: EMULATOR_PORT });
-  const app = await startApp(
-    { ...config, bedrock: { ...config.bedrock, endpoint: emulator.url } },
-    { credentials: EMULATOR_CREDENTIALS },
-  );
+  // The emulator still serves the seed's Claude 3 Sonnet, which Bedrock retired: let it answer.
+  const bedrock = { ...config.bedrock, endpoint: emulator.url, modelLifecycle: 'off' as const };
+  const app = await startApp({ ...config, bedrock }, { credentials: EMULATOR_CREDENTIALS });
   app.logger.info(
     { url: app.url, emulator: emulator.url, database: config.database.kind },
     'dev server ready (Bedrock emulator)',

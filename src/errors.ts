@@ -50,6 +50,8 @@ export const INPUT_REASONS = {
   PROMPT_INVALID: 'The prompt is empty or longer than the limit.',
   SYSTEM_INVALID: 'The system prompt is empty or longer than the limit.',
   MODEL_ID_INVALID: 'The model id is not a well-formed Bedrock model or inference profile id.',
+  API_UNSUPPORTED_FOR_MODEL: 'api INVOKE_MODEL was asked for a model that does not take the Anthropic Messages body.',
+  STOP_SEQUENCES_INVALID: 'More stop sequences than the model takes, or an empty or over-long one.',
   MAX_TOKENS_INVALID: "maxTokens is not between 1 and the model's maximum.",
   TEMPERATURE_INVALID: 'temperature is not between 0 and 1.',
   TOP_P_INVALID: 'topP is not between 0 and 1.',

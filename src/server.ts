@@ -7,7 +7,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import type { Logger } from 'pino';
-import type { VisionModel } from './bedrock/index.js';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { ModelCatalog, VisionModel } from './bedrock/index.js';
 import { createDescribeImage } from './describe/index.js';
 import { createFormatError, loadTypeDefs, resolvers, type GraphQLContext } from './graphql/index.js';
 import type { Housekeeping } from './housekeeping/index.js';
@@ -18,7 +21,9 @@ import type { Store } from './store/index.js';
 export interface ServerDeps {
   readonly store: Store;
   readonly model: VisionModel;
+  readonly catalog: ModelCatalog;
   readonly defaultModelId: string;
+  readonly enforceModelLifecycle: boolean;
   readonly logger: Logger;
   readonly imageStore: ImageStore;
   readonly urlPolicy: UrlFetchPolicy;
@@ -47,24 +52,66 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   app.disable('x-powered-by');
   const httpServer = createHttpServer(app);
 
-  const apollo = new ApolloServer<GraphQLContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
-    formatError: createFormatError(logger),
-    includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
-  });
-  await apollo.start();
-
-  const describeImage = createDescribeImage({
+  const describe = createDescribeImage({
     descriptions: store.descriptions,
     model: deps.model,
+    catalog: deps.catalog,
     defaultModelId: deps.defaultModelId,
+    enforceModelLifecycle: deps.enforceModelLifecycle,
     logger,
     imageStore: deps.imageStore,
     urlPolicy: deps.urlPolicy,
     maxUploadBytes: deps.maxUploadBytes,
   });
+  const context: GraphQLContext = {
+    describe,
+    catalog: deps.catalog,
+    descriptions: store.descriptions,
+    history: store.history,
+    cursors: store.cursors,
+    imageStore: deps.imageStore,
+    housekeeping: deps.housekeeping,
+  };
+  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
+  const formatError = createFormatError(logger);
+
+  // Subscriptions (graphql-ws) share the port and the path with queries and mutations.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer(
+    {
+      schema,
+      context: () => context,
+      // Errors over the socket go through the same mapping as over HTTP.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors === undefined
+          ? undefined
+          : { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) },
+      // A stream that fails mid-way reaches the client as an `error` message.
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) => formatError(error.toJSON(), error.originalError ?? error)),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -91,14 +138,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       maxFieldSize: MAX_BODY_BYTES,
     }),
     expressMiddleware(apollo, {
-      context: async (): Promise<GraphQLContext> => ({
-        describeImage,
-        descriptions: store.descriptions,
-        history: store.history,
-        cursors: store.cursors,
-        imageStore: deps.imageStore,
-        housekeeping: deps.housekeeping,
-      }),
+      context: async () => context,
     }),
   );
 

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { pino, type Logger } from 'pino';
-import { createBedrockVisionModel } from './bedrock/index.js';
-import type { AppConfig } from './config.js';
+import { createBedrockVisionModel, loadModelCatalog } from './bedrock/index.js';
+import { ConfigError, type AppConfig } from './config.js';
 import { createHousekeeping } from './housekeeping/index.js';
 import { createFileImageStore, NO_IMAGE_STORE } from './images/index.js';
 import { createServer } from './server.js';
@@ -41,8 +41,15 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
     );
     if (interrupted > 0) logger.warn({ interrupted }, 'closed requests left PENDING by a stopped server');
 
+    let catalog;
+    try {
+      catalog = loadModelCatalog(config.bedrock.modelCatalogFile);
+    } catch (error) {
+      throw new ConfigError(`MODEL_CATALOG_FILE: ${(error as Error).message}`);
+    }
     const model = createBedrockVisionModel({
       ...config.bedrock,
+      catalog,
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     });
     const imageStore =
@@ -55,7 +62,9 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
     const server = await createServer({
       store,
       model,
+      catalog,
       defaultModelId: config.bedrock.defaultModelId,
+      enforceModelLifecycle: config.bedrock.modelLifecycle === 'enforce',
       logger,
       housekeeping,
       imageStore,

@@ -20,10 +20,7 @@ describe('prisma/migrations', () => {
   });
 
   it('detects drift when schema.prisma gains a column the migrations lack', async () => {
-    const edited = readFileSync(schemaPath, 'utf8').replace(
-      '  requestHash      String\n',
-      '  requestHash      String\n  driftProbe       Int?\n',
-    );
+    const edited = readFileSync(schemaPath, 'utf8').replace(/^(\s+requestHash\s+String)$/m, '$1\n  driftProbe Int?');
     expect(edited).toContain('driftProbe');
     const copy = join(scratch, 'schema.prisma');
     writeFileSync(copy, edited);

@@ -12,6 +12,7 @@ export interface DescribeImageCommand {
   readonly temperature?: number | null | undefined;
   readonly topP?: number | null | undefined;
   readonly system?: string | null | undefined;
+  readonly stopSequences?: readonly string[] | null | undefined;
   readonly clientRequestId?: string | null | undefined;
   /** AUTO (default) orients, downscales and re-encodes where that saves tokens; NONE sends bytes as received. */
   readonly normalize?: NormalizeMode | null | undefined;

@@ -1,17 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { baseModelId, costUsd, findModel, type VisionModel, type VisionResult } from '../bedrock/index.js';
+import {
+  baseModelId,
+  costUsd,
+  estimatedCostUsd,
+  isEndOfLife,
+  modelUnavailableMessage,
+  type ModelCatalog,
+  type VisionModel,
+  type VisionRequest,
+  type VisionResult,
+} from '../bedrock/index.js';
 import { AppError, isAppError } from '../errors.js';
-import { intakeImages, type ImageStore, type UrlFetchPolicy } from '../images/index.js';
+import { estimateImageTokens, intakeImages, type ImageStore, type UrlFetchPolicy } from '../images/index.js';
 import { DuplicateClientRequestIdError, type DescriptionRecord, type DescriptionRepository } from '../store/index.js';
 import type { DescribeImageCommand } from './DescribeImageCommand.js';
 import { requestHash } from './requestHash.js';
-import { validateDescribeParameters } from './validateDescribeParameters.js';
+import { validateDescribeParameters, type DescribeParameters } from './validateDescribeParameters.js';
 
 export interface DescribeImageDeps {
   readonly descriptions: DescriptionRepository;
   readonly model: VisionModel;
+  readonly catalog: ModelCatalog;
   readonly defaultModelId: string;
+  /**
+   * Refuse models the catalog marks end-of-life before calling Bedrock. Off for the
+   * emulator, which still serves the seed's retired Claude 3 Sonnet.
+   */
+  readonly enforceModelLifecycle: boolean;
   readonly logger: Logger;
   readonly urlPolicy: UrlFetchPolicy;
   readonly maxUploadBytes: number;
@@ -19,7 +35,22 @@ export interface DescribeImageDeps {
   readonly imageStore: ImageStore;
 }
 
-export type DescribeImage = (command: DescribeImageCommand, signal?: AbortSignal) => Promise<DescriptionRecord>;
+/** What a streamed description emits: text as it is generated, then the completed record. */
+export type DescribeStreamEvent =
+  | { readonly type: 'delta'; readonly text: string }
+  | { readonly type: 'done'; readonly description: DescriptionRecord };
+
+export interface DescribeImageUseCase {
+  describeImage(command: DescribeImageCommand, signal?: AbortSignal): Promise<DescriptionRecord>;
+  describeImageStream(command: DescribeImageCommand, signal?: AbortSignal): AsyncGenerator<DescribeStreamEvent>;
+}
+
+/** @deprecated name kept for the GraphQL context; the use case object has both entry points. */
+export type DescribeImage = DescribeImageUseCase['describeImage'];
+
+type Started =
+  | { readonly kind: 'replayed'; readonly record: DescriptionRecord }
+  | { readonly kind: 'started'; readonly pending: DescriptionRecord; readonly request: VisionRequest; readonly parameters: DescribeParameters };
 
 /**
  * A clientRequestId seen before: the same request gets the recorded outcome again (so
@@ -39,9 +70,7 @@ function replay(existing: DescriptionRecord, hash: string): DescriptionRecord {
         descriptionId: existing.id,
       });
     case 'FAILED':
-      throw new AppError(existing.error.code as AppError['code'], existing.error.message, {
-        descriptionId: existing.id,
-      });
+      throw new AppError(existing.error.code as AppError['code'], existing.error.message, { descriptionId: existing.id });
     default: {
       const unreachable: never = existing;
       return unreachable;
@@ -51,14 +80,17 @@ function replay(existing: DescriptionRecord, hash: string): DescriptionRecord {
 
 /**
  * The describeImage use case: check the input, take in the images, write the PENDING
- * row, call the model, complete the row. Every accepted request ends as exactly one
- * SUCCEEDED or FAILED row; a refused one leaves nothing and costs nothing.
+ * row, call the model (whole or streamed), complete the row. Every accepted request
+ * ends as exactly one SUCCEEDED or FAILED row; a refused one leaves nothing and costs nothing.
  */
-export function createDescribeImage(deps: DescribeImageDeps): DescribeImage {
-  const { descriptions, model, logger } = deps;
+export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCase {
+  const { descriptions, model, catalog, logger } = deps;
 
-  return async function describeImage(command, signal) {
-    const parameters = validateDescribeParameters(command, deps.defaultModelId);
+  async function start(command: DescribeImageCommand, signal: AbortSignal | undefined): Promise<Started> {
+    const parameters = validateDescribeParameters(command, deps.defaultModelId, catalog);
+    if (deps.enforceModelLifecycle && parameters.model !== undefined && isEndOfLife(parameters.model)) {
+      throw new AppError('UPSTREAM_MODEL_UNAVAILABLE', modelUnavailableMessage(parameters.modelId, catalog));
+    }
     const images = await intakeImages(parameters.sources, {
       mode: parameters.normalize,
       urlPolicy: deps.urlPolicy,
@@ -66,11 +98,12 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImage {
       signal,
     });
     const hash = requestHash(parameters, images);
-
     if (parameters.clientRequestId !== undefined) {
       const existing = await descriptions.findByClientRequestId(parameters.clientRequestId);
-      if (existing !== null) return replay(existing, hash);
+      if (existing !== null) return { kind: 'replayed', record: replay(existing, hash) };
     }
+    const textTokens = Math.ceil((parameters.prompt.length + (parameters.system?.length ?? 0)) / 4);
+    const estimatedInput = images.reduce((sum, i) => sum + estimateImageTokens(i.width, i.height), textTokens);
     let pending: DescriptionRecord;
     try {
       pending = await descriptions.createPending({
@@ -83,6 +116,9 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImage {
         maxTokens: parameters.maxTokens,
         temperature: parameters.temperature,
         topP: parameters.topP,
+        stopSequences: parameters.stopSequences,
+        estimatedCostUsd:
+          parameters.model === undefined ? null : estimatedCostUsd(estimatedInput, parameters.maxTokens, parameters.model),
         clientRequestId: parameters.clientRequestId,
         requestHash: hash,
         images,
@@ -91,53 +127,60 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImage {
       // Two concurrent requests with one key: the loser replays the winner's row.
       if (error instanceof DuplicateClientRequestIdError && parameters.clientRequestId !== undefined) {
         const winner = await descriptions.findByClientRequestId(parameters.clientRequestId);
-        if (winner !== null) return replay(winner, hash);
+        if (winner !== null) return { kind: 'replayed', record: replay(winner, hash) };
       }
       throw error;
     }
-
-    const started = performance.now();
-    let result: VisionResult;
+    // After the row: only accepted requests keep bytes. A failing disk ends the row FAILED.
     try {
-      // After the row, inside the try: only accepted requests keep bytes, and a failing
-      // disk still ends the row FAILED rather than leaving it PENDING.
       for (const image of images) await deps.imageStore.put(image.sha256, image.bytes);
-      result = await model.describe({
-        modelId: parameters.modelId,
-        api: parameters.api,
-        images,
-        prompt: parameters.prompt,
-        system: parameters.system,
-        maxTokens: parameters.maxTokens,
-        temperature: parameters.temperature,
-        topP: parameters.topP,
-        signal,
-      });
     } catch (error) {
-      const latencyMs = Math.round(performance.now() - started);
-      const failure = isAppError(error)
-        ? error
-        : new AppError('INTERNAL_SERVER_ERROR', 'The model call failed unexpectedly', { cause: error });
-      await descriptions.fail(pending.id, {
-        code: failure.code,
-        message: failure.message,
-        latencyMs,
-        bedrockRequestId: undefined,
-      });
-      logger.warn(
-        { descriptionId: pending.id, modelId: parameters.modelId, code: failure.code, err: error },
-        'describeImage failed',
-      );
-      throw new AppError(failure.code, failure.message, { cause: error, descriptionId: pending.id });
+      throw await fail(pending, error, 0, undefined, parameters.modelId);
     }
+    const request: VisionRequest = {
+      modelId: parameters.modelId,
+      api: parameters.api,
+      images,
+      prompt: parameters.prompt,
+      system: parameters.system,
+      maxTokens: parameters.maxTokens,
+      temperature: parameters.temperature,
+      topP: parameters.topP,
+      stopSequences: parameters.stopSequences,
+      signal,
+    };
+    return { kind: 'started', pending, request, parameters };
+  }
 
-    const latencyMs = Math.round(performance.now() - started);
-    const catalogModel = findModel(parameters.modelId);
+  /** Records the failure and returns the error to throw (with the row id, so clients can find it). */
+  async function fail(
+    pending: DescriptionRecord,
+    error: unknown,
+    latencyMs: number,
+    partialText: string | undefined,
+    modelId: string,
+  ): Promise<AppError> {
+    const failure = isAppError(error)
+      ? error
+      : new AppError('INTERNAL_SERVER_ERROR', 'The model call failed unexpectedly', { cause: error });
+    await descriptions.fail(pending.id, {
+      code: failure.code,
+      message: failure.message,
+      latencyMs,
+      bedrockRequestId: undefined,
+      partialText,
+    });
+    logger.warn({ descriptionId: pending.id, modelId, code: failure.code, err: error }, 'describeImage failed');
+    return new AppError(failure.code, failure.message, { cause: error, descriptionId: pending.id });
+  }
+
+  async function succeed(started: Extract<Started, { kind: 'started' }>, result: VisionResult, latencyMs: number) {
+    const { parameters, pending } = started;
     const record = await descriptions.succeed(pending.id, {
       text: result.text,
       stopReason: result.stopReason,
       usage: result.usage,
-      costUsd: catalogModel === undefined ? null : costUsd(result.usage, catalogModel),
+      costUsd: parameters.model === undefined ? null : costUsd(result.usage, parameters.model),
       latencyMs,
       modelLatencyMs: result.modelLatencyMs,
       bedrockRequestId: result.requestId,
@@ -147,5 +190,65 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImage {
       'describeImage succeeded',
     );
     return record;
+  }
+
+  return {
+    async describeImage(command, signal) {
+      const started = await start(command, signal);
+      if (started.kind === 'replayed') return started.record;
+      const clock = performance.now();
+      let result: VisionResult;
+      try {
+        result = await model.describe(started.request);
+      } catch (error) {
+        throw await fail(started.pending, error, Math.round(performance.now() - clock), undefined, started.parameters.modelId);
+      }
+      return succeed(started, result, Math.round(performance.now() - clock));
+    },
+
+    async *describeImageStream(command, signal) {
+      const started = await start(command, signal);
+      if (started.kind === 'replayed') {
+        yield { type: 'done', description: started.record };
+        return;
+      }
+      const clock = performance.now();
+      let text = '';
+      let finished = false;
+      try {
+        for await (const event of model.describeStream(started.request)) {
+          if (event.type === 'delta') {
+            text += event.text;
+            yield { type: 'delta', text: event.text };
+          } else {
+            finished = true;
+            const record = await succeed(started, event.result, Math.round(performance.now() - clock));
+            yield { type: 'done', description: record };
+          }
+        }
+      } catch (error) {
+        if (!finished) {
+          throw await fail(started.pending, error, Math.round(performance.now() - clock), text, started.parameters.modelId);
+        }
+        throw error;
+      } finally {
+        // The consumer went away (unsubscribed, disconnected) before the end: the model
+        // stream was abandoned with it, and the row records what was delivered.
+        if (!finished && !(await isClosed(started.pending.id))) {
+          await fail(
+            started.pending,
+            new AppError('CANCELLED', 'The client cancelled the stream before it ended'),
+            Math.round(performance.now() - clock),
+            text,
+            started.parameters.modelId,
+          );
+        }
+      }
+    },
   };
+
+  async function isClosed(id: string): Promise<boolean> {
+    const row = await descriptions.findById(id);
+    return row === null || row.status !== 'PENDING';
+  }
 }

@@ -15,6 +15,7 @@ export function requestHash(parameters: DescribeParameters, images: readonly Acc
     parameters.maxTokens,
     parameters.temperature ?? null,
     parameters.topP ?? null,
+    parameters.stopSequences,
     images.map((image) => image.sha256),
   ]);
   return createHash('sha256').update(canonical).digest('hex');

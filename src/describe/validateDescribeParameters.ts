@@ -1,19 +1,21 @@
-import type { BedrockApi } from '../bedrock/index.js';
-import { findModel } from '../bedrock/index.js';
+import { baseModelId, type BedrockApi, type CatalogModel, type ModelCatalog } from '../bedrock/index.js';
 import { badInput } from '../errors.js';
 import type { ImageSource, NormalizeMode } from '../images/index.js';
 import { DEFAULT_MAX_TOKENS, DEFAULT_PROMPT, type DescribeImageCommand } from './DescribeImageCommand.js';
 
-/** Everything but the images, checked and with defaults applied. */
+/** Everything but the images, checked against the model and with defaults applied. */
 export interface DescribeParameters {
   readonly sources: readonly ImageSource[];
   readonly prompt: string;
   readonly system: string | undefined;
   readonly modelId: string;
+  /** The catalog's entry, when the model is known. */
+  readonly model: CatalogModel | undefined;
   readonly api: BedrockApi;
   readonly maxTokens: number;
   readonly temperature: number | undefined;
   readonly topP: number | undefined;
+  readonly stopSequences: readonly string[];
   readonly clientRequestId: string | undefined;
   readonly normalize: NormalizeMode;
 }
@@ -21,18 +23,23 @@ export interface DescribeParameters {
 /** Long enough for any real instruction, short enough that a typo cannot post megabytes of text. */
 export const MAX_PROMPT_CHARS = 50_000;
 const MAX_CLIENT_REQUEST_ID = 128;
-/** For models outside the catalog Bedrock decides; this only stops absurd values early. */
-const MAX_TOKENS_UNKNOWN_MODEL = 128_000;
+/** For models outside the catalog Bedrock decides; these only stop absurd values early. */
+const UNKNOWN_MODEL = { maxOutputTokens: 128_000, maxStopSequences: 10, temperatureMax: 1, maxImages: 20 };
+const MAX_STOP_SEQUENCE_CHARS = 100;
 // Bedrock model ids, inference profile ids and ARNs: no spaces, no control characters.
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,2047}$/;
 
 const given = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
 
 /**
- * Checks the request's parameters before anything is spent: every refusal is a
- * BAD_USER_INPUT with a stable reason.
+ * Checks the request's parameters against the model before anything is spent: every
+ * refusal is a BAD_USER_INPUT with a stable reason.
  */
-export function validateDescribeParameters(command: DescribeImageCommand, defaultModelId: string): DescribeParameters {
+export function validateDescribeParameters(
+  command: DescribeImageCommand,
+  defaultModelId: string,
+  catalog: ModelCatalog,
+): DescribeParameters {
   if (given(command.image) && given(command.images)) {
     throw badInput('IMAGE_SOURCE_INVALID', 'Give either image or images, not both');
   }
@@ -49,19 +56,41 @@ export function validateDescribeParameters(command: DescribeImageCommand, defaul
 
   const modelId = command.modelId ?? defaultModelId;
   if (!MODEL_ID.test(modelId)) throw badInput('MODEL_ID_INVALID', 'modelId is not a Bedrock model id');
+  const model = catalog.find(modelId);
+  const limits = model ?? UNKNOWN_MODEL;
 
+  const api = command.api ?? 'CONVERSE';
+  const anthropic = model?.anthropicMessagesBody ?? baseModelId(modelId).startsWith('anthropic.');
+  if (api === 'INVOKE_MODEL' && !anthropic) {
+    throw badInput(
+      'API_UNSUPPORTED_FOR_MODEL',
+      `INVOKE_MODEL sends the Anthropic Messages body, which ${modelId} does not take; use CONVERSE`,
+    );
+  }
+  if (sources.length > limits.maxImages && sources.length <= 20) {
+    throw badInput('TOO_MANY_IMAGES', `${modelId} takes at most ${limits.maxImages} image(s) per request`);
+  }
   const maxTokens = command.maxTokens ?? DEFAULT_MAX_TOKENS;
-  const limit = findModel(modelId)?.maxOutputTokens ?? MAX_TOKENS_UNKNOWN_MODEL;
-  if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > limit) {
-    throw badInput('MAX_TOKENS_INVALID', `maxTokens must be between 1 and ${limit} for ${modelId}`);
+  if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > limits.maxOutputTokens) {
+    throw badInput('MAX_TOKENS_INVALID', `maxTokens must be between 1 and ${limits.maxOutputTokens} for ${modelId}`);
   }
   const temperature = command.temperature ?? undefined;
-  if (temperature !== undefined && !(temperature >= 0 && temperature <= 1)) {
-    throw badInput('TEMPERATURE_INVALID', 'temperature must be between 0 and 1');
+  if (temperature !== undefined && !(temperature >= 0 && temperature <= limits.temperatureMax)) {
+    throw badInput('TEMPERATURE_INVALID', `temperature must be between 0 and ${limits.temperatureMax} for ${modelId}`);
   }
   const topP = command.topP ?? undefined;
   if (topP !== undefined && !(topP >= 0 && topP <= 1)) {
     throw badInput('TOP_P_INVALID', 'topP must be between 0 and 1');
+  }
+  const stopSequences = command.stopSequences ?? [];
+  if (
+    stopSequences.length > limits.maxStopSequences ||
+    stopSequences.some((s) => s === '' || s.length > MAX_STOP_SEQUENCE_CHARS)
+  ) {
+    throw badInput(
+      'STOP_SEQUENCES_INVALID',
+      `${modelId} takes at most ${limits.maxStopSequences} stop sequences of 1 to ${MAX_STOP_SEQUENCE_CHARS} characters`,
+    );
   }
   const clientRequestId = command.clientRequestId ?? undefined;
   if (
@@ -75,10 +104,12 @@ export function validateDescribeParameters(command: DescribeImageCommand, defaul
     prompt,
     system,
     modelId,
-    api: command.api ?? 'CONVERSE',
+    model,
+    api,
     maxTokens,
     temperature,
     topP,
+    stopSequences,
     clientRequestId,
     normalize: command.normalize ?? 'AUTO',
   };

@@ -20,6 +20,7 @@ export const resolvers: Resolvers = {
       if (!UUID.test(id)) throw badInput('ID_INVALID', 'id must be a UUID');
       return descriptions.findById(id.toLowerCase());
     },
+    models: (_parent, _args, { catalog }) => [...catalog.models],
     async image(_parent, { sha256 }, { descriptions }) {
       if (!SHA256.test(sha256)) throw badInput('SHA256_INVALID', 'sha256 must be 64 hexadecimal characters');
       return descriptions.findImage(sha256.toLowerCase());
@@ -35,8 +36,8 @@ export const resolvers: Resolvers = {
   },
 
   Mutation: {
-    describeImage(_parent, { input }, { describeImage }) {
-      return describeImage(input);
+    describeImage(_parent, { input }, { describe }) {
+      return describe.describeImage(input);
     },
     deleteDescription(_parent, { id }, { housekeeping }) {
       if (!UUID.test(id)) throw badInput('ID_INVALID', 'id must be a UUID');
@@ -59,6 +60,35 @@ export const resolvers: Resolvers = {
     totalCount: ({ filter, history }) => history.countHistory(filter),
   },
 
+  Subscription: {
+    describeImageStream: {
+      // graphql-ws calls return() on this generator when the client unsubscribes or goes
+      // away; aborting then cancels the Bedrock stream and the use case records CANCELLED.
+      async *subscribe(_parent, { input }, { describe }) {
+        const controller = new AbortController();
+        try {
+          for await (const event of describe.describeImageStream(input, controller.signal)) {
+            yield {
+              describeImageStream:
+                event.type === 'delta'
+                  ? { delta: event.text, description: null }
+                  : { delta: null, description: event.description },
+            };
+          }
+        } finally {
+          controller.abort();
+        }
+      },
+    },
+  },
+
+  Model: {
+    supportsInvokeModel: (model) => model.anthropicMessagesBody,
+    endOfLifeDate: (model) => model.endOfLifeDate ?? null,
+    cacheReadUsdPerMillion: (model) => model.cacheReadUsdPerMillion ?? null,
+    cacheWriteUsdPerMillion: (model) => model.cacheWriteUsdPerMillion ?? null,
+  },
+
   ImageInfo: {
     estimatedTokens: (image) => estimateImageTokens(image.width, image.height),
   },
@@ -69,7 +99,7 @@ export const resolvers: Resolvers = {
   },
 
   Description: {
-    text: (d) => (d.status === 'SUCCEEDED' ? d.text : null),
+    text: (d) => (d.status === 'SUCCEEDED' ? d.text : d.status === 'FAILED' ? d.partialText : null),
     stopReason: (d) => (d.status === 'SUCCEEDED' ? d.stopReason : null),
     usage: (d) => (d.status === 'SUCCEEDED' ? d.usage : null),
     costUsd: (d) => (d.status === 'SUCCEEDED' ? d.costUsd : null),

@@ -1,4 +1,4 @@
-import type { BedrockApi, TokenUsage } from '../bedrock/index.js';
+import type { BedrockApi, VisionUsage } from '../bedrock/index.js';
 
 export type DescriptionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
 
@@ -51,6 +51,9 @@ interface DescriptionCommon {
   readonly maxTokens: number;
   readonly temperature: number | null;
   readonly topP: number | null;
+  readonly stopSequences: readonly string[];
+  /** Upper bound computed before the call; null when the model is not in the catalog. */
+  readonly estimatedCostUsd: string | null;
   readonly clientRequestId: string | null;
   readonly requestHash: string;
   readonly createdAt: Date;
@@ -66,7 +69,7 @@ export interface SucceededDescription extends DescriptionCommon {
   readonly status: 'SUCCEEDED';
   readonly text: string;
   readonly stopReason: string | null;
-  readonly usage: TokenUsage;
+  readonly usage: VisionUsage;
   /** Exact decimal string; null when the model is not in the catalog. */
   readonly costUsd: string | null;
   readonly latencyMs: number;
@@ -78,6 +81,8 @@ export interface SucceededDescription extends DescriptionCommon {
 export interface FailedDescription extends DescriptionCommon {
   readonly status: 'FAILED';
   readonly error: { readonly code: string; readonly message: string };
+  /** Text a stream delivered before it failed or was cancelled; null otherwise. */
+  readonly partialText: string | null;
   readonly latencyMs: number | null;
   readonly bedrockRequestId: string | null;
   readonly completedAt: Date;
@@ -98,6 +103,8 @@ export interface NewDescription {
   readonly maxTokens: number;
   readonly temperature: number | undefined;
   readonly topP: number | undefined;
+  readonly stopSequences: readonly string[];
+  readonly estimatedCostUsd: string | null;
   readonly clientRequestId: string | undefined;
   readonly requestHash: string;
   readonly images: readonly NewRequestImage[];
@@ -108,7 +115,7 @@ export interface NewDescription {
 export interface DescriptionSuccess {
   readonly text: string;
   readonly stopReason: string | undefined;
-  readonly usage: TokenUsage;
+  readonly usage: VisionUsage;
   readonly costUsd: string | null;
   readonly latencyMs: number;
   readonly modelLatencyMs: number | undefined;
@@ -118,6 +125,8 @@ export interface DescriptionSuccess {
 export interface DescriptionFailure {
   readonly code: string;
   readonly message: string;
+  /** What a stream delivered before it ended. */
+  readonly partialText?: string | undefined;
   readonly latencyMs: number | undefined;
   readonly bedrockRequestId: string | undefined;
 }

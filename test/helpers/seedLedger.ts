@@ -34,6 +34,8 @@ export async function seedRow(repo: DescriptionRepository, row: SeedRow): Promis
     maxTokens: 100,
     temperature: undefined,
     topP: undefined,
+    stopSequences: [],
+    estimatedCostUsd: null,
     clientRequestId: row.clientRequestId,
     requestHash: id,
     images: [

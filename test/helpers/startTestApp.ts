@@ -48,6 +48,8 @@ export function testConfig(
       maxAttempts: 3,
       connectionTimeoutMs: 2_000,
       requestTimeoutMs: 2_000,
+      // As in `npm run dev`: the emulator serves the seed's retired default model.
+      modelLifecycle: 'off',
       ...overrides,
     },
     images: { ...base.images, ...images },

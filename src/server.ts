@@ -17,6 +17,8 @@ import type { Housekeeping } from './housekeeping/index.js';
 import { createExportHandler } from './http/createExportHandler.js';
 import { IMAGE_LIMITS, type ImageStore, type UrlFetchPolicy } from './images/index.js';
 import type { Store } from './store/index.js';
+import { createWebRouter } from './web/index.js';
+import type { PlaygroundMode } from './config.js';
 
 export interface ServerDeps {
   readonly store: Store;
@@ -29,6 +31,7 @@ export interface ServerDeps {
   readonly urlPolicy: UrlFetchPolicy;
   readonly maxUploadBytes: number;
   readonly housekeeping: Housekeeping;
+  readonly playground: PlaygroundMode;
 }
 
 export interface AppServer {
@@ -125,6 +128,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       res.status(503).json({ status: 'unavailable', database: store.kind });
     }
   });
+  // The page at /, the playground (GET /graphql from a browser, /playground), assets, sample photo.
+  app.use(createWebRouter({ playground: deps.playground, graphqlPath: '/graphql', imageStore: deps.imageStore }));
   app.get('/export/history.ndjson', createExportHandler(store.history, logger, 'ndjson'));
   app.get('/export/history.csv', createExportHandler(store.history, logger, 'csv'));
   app.use(

@@ -67,6 +67,7 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
       enforceModelLifecycle: config.bedrock.modelLifecycle === 'enforce',
       logger,
       housekeeping,
+      playground: config.playground,
       imageStore,
       urlPolicy: config.images.url,
       maxUploadBytes: config.images.maxUploadBytes,

@@ -1,0 +1,137 @@
+import { escapeHtml, jsonForScript } from './html.js';
+import { DEFAULT_PROMPT } from './playgroundExamples.js';
+
+/** What the one-page app is built from. */
+export interface AppPageInput {
+  readonly assets: { readonly icon: string; readonly appJs: string; readonly appCss: string };
+  readonly graphqlPath: string;
+  /** Where the playground is, or null when it is off. */
+  readonly playgroundPath: string | null;
+  readonly samplePath: string;
+}
+
+const STATUSES = ['SUCCEEDED', 'FAILED', 'PENDING'] as const;
+
+/**
+ * The page for people who do not write GraphQL: the markup works as a plain document and
+ * `app.js` (a small ES module, no build step) makes it live against the GraphQL API.
+ */
+export function renderAppPage(input: AppPageInput): string {
+  const { assets } = input;
+  const config = { graphqlPath: input.graphqlPath, samplePath: input.samplePath, defaultPrompt: DEFAULT_PROMPT };
+  const playgroundLink =
+    input.playgroundPath === null
+      ? ''
+      : `<a class="nav-link" href="${escapeHtml(input.playgroundPath)}">GraphQL playground</a>`;
+  const statusOptions = STATUSES.map((s) => `<option value="${s}">${s.toLowerCase()}</option>`).join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Bedrock Vision — describe images</title>
+<link rel="icon" href="${escapeHtml(assets.icon)}" type="image/svg+xml">
+<link rel="stylesheet" href="${escapeHtml(assets.appCss)}">
+</head>
+<body>
+<header class="top">
+  <div class="brand">
+    <img src="${escapeHtml(assets.icon)}" alt="" width="28" height="28">
+    <div><h1>Bedrock Vision</h1><p>Describe images with vision models. Every request is kept in the ledger.</p></div>
+  </div>
+  <nav>
+    ${playgroundLink}
+    <details class="key">
+      <summary>API key</summary>
+      <div class="key-panel">
+        <label for="api-key">Sent as <code>Authorization: Bearer</code>, kept in this browser only.</label>
+        <input id="api-key" type="password" autocomplete="off" spellcheck="false" placeholder="Not needed by this server yet">
+        <span id="api-key-state" class="muted"></span>
+      </div>
+    </details>
+  </nav>
+</header>
+<main>
+<section class="card" aria-labelledby="describe-title">
+  <h2 id="describe-title">Describe an image</h2>
+  <form id="describe-form" class="describe" novalidate>
+    <div class="source">
+    <div id="drop" class="drop" tabindex="-1">
+      <input id="file" class="visually-hidden" type="file" accept="image/jpeg,image/png,image/gif,image/webp">
+      <div id="drop-empty" class="drop-empty">
+        <p class="drop-title">Drop an image here</p>
+        <p class="muted">or paste one, or <label for="file" class="link">choose a file</label></p>
+        <p class="muted small">JPEG, PNG, GIF or WebP, up to 3.75 MB</p>
+        <button id="use-sample" type="button" class="secondary">Try the sample photo</button>
+      </div>
+      <figure id="preview" class="preview" hidden>
+        <img id="preview-img" alt="The image to describe">
+        <figcaption><span id="preview-name"></span> <button id="clear-image" type="button" class="link">Remove</button></figcaption>
+      </figure>
+    </div>
+    <label for="image-url" class="url-label">…or an image URL <span class="muted">(https, public address)</span></label>
+    <input id="image-url" type="url" inputmode="url" placeholder="https://example.com/photo.jpg" spellcheck="false">
+    </div>
+    <div class="fields">
+      <label for="prompt">Prompt</label>
+      <textarea id="prompt" rows="3">${escapeHtml(DEFAULT_PROMPT)}</textarea>
+      <label for="model">Model</label>
+      <div id="model-slot"><input id="model" type="text" placeholder="Server default" spellcheck="false"></div>
+      <details class="options">
+        <summary>More options</summary>
+        <div class="options-grid">
+          <label>API
+            <select id="api"><option value="CONVERSE">Converse</option><option value="INVOKE_MODEL">InvokeModel (Anthropic)</option></select>
+          </label>
+          <label>Max tokens <input id="max-tokens" type="number" min="1" max="8192" value="1000"></label>
+          <label>Temperature <input id="temperature" type="number" min="0" max="1" step="0.1" placeholder="model default"></label>
+        </div>
+      </details>
+      <div class="actions">
+        <button id="describe" type="submit" class="primary">Describe</button>
+        <span id="describe-state" class="muted" role="status"></span>
+      </div>
+    </div>
+  </form>
+  <div id="result" class="result" hidden aria-live="polite"></div>
+</section>
+
+<section class="card" aria-labelledby="history-title">
+  <div class="section-head">
+    <h2 id="history-title">History</h2>
+    <span id="history-count" class="muted" role="status"></span>
+  </div>
+  <p id="history-summary" class="summary"></p>
+  <form id="history-filters" class="filters" role="search">
+    <label class="grow">Search <input id="search" type="search" placeholder="Prompt or description" maxlength="200"></label>
+    <label>Status <select id="status"><option value="">Any</option>${statusOptions}</select></label>
+    <label>Model <span id="model-filter-slot"><input id="model-filter" type="text" placeholder="Any" spellcheck="false"></span></label>
+    <label>From <input id="from" type="date"></label>
+    <label>To <input id="to" type="date"></label>
+    <label>Rows <select id="page-size"><option>10</option><option selected>20</option><option>50</option><option>100</option></select></label>
+    <button id="reset-filters" type="reset" class="secondary">Reset</button>
+  </form>
+  <div class="table-wrap">
+    <table id="history-table">
+      <thead><tr><th>When</th><th>Model</th><th>Prompt</th><th>Description</th><th>Status</th><th class="num">Tokens</th><th class="num">Cost</th><th class="num">Latency</th></tr></thead>
+      <tbody id="history-rows"><tr><td colspan="8" class="muted">Loading…</td></tr></tbody>
+    </table>
+  </div>
+  <div class="pager">
+    <button id="prev-page" type="button" class="secondary" disabled>← Newer</button>
+    <span id="page-label" class="muted"></span>
+    <button id="next-page" type="button" class="secondary" disabled>Older →</button>
+  </div>
+</section>
+</main>
+<dialog id="record" aria-labelledby="record-title">
+  <div class="dialog-head"><h2 id="record-title">Request</h2><button id="record-close" type="button" class="link" aria-label="Close">✕</button></div>
+  <div id="record-body"></div>
+</dialog>
+<noscript><p class="card">This page needs JavaScript. The API answers POST ${escapeHtml(input.graphqlPath)}.</p></noscript>
+<script type="application/json" id="app-config">${jsonForScript(config)}</script>
+<script type="module" src="${escapeHtml(assets.appJs)}"></script>
+</body>
+</html>
+`;
+}

@@ -45,12 +45,14 @@ export interface DescribeImageUseCase {
   describeImageStream(command: DescribeImageCommand, signal?: AbortSignal): AsyncGenerator<DescribeStreamEvent>;
 }
 
-/** @deprecated name kept for the GraphQL context; the use case object has both entry points. */
-export type DescribeImage = DescribeImageUseCase['describeImage'];
-
 type Started =
   | { readonly kind: 'replayed'; readonly record: DescriptionRecord }
-  | { readonly kind: 'started'; readonly pending: DescriptionRecord; readonly request: VisionRequest; readonly parameters: DescribeParameters };
+  | {
+      readonly kind: 'started';
+      readonly pending: DescriptionRecord;
+      readonly request: VisionRequest;
+      readonly parameters: DescribeParameters;
+    };
 
 /**
  * A clientRequestId seen before: the same request gets the recorded outcome again (so
@@ -70,7 +72,9 @@ function replay(existing: DescriptionRecord, hash: string): DescriptionRecord {
         descriptionId: existing.id,
       });
     case 'FAILED':
-      throw new AppError(existing.error.code as AppError['code'], existing.error.message, { descriptionId: existing.id });
+      throw new AppError(existing.error.code as AppError['code'], existing.error.message, {
+        descriptionId: existing.id,
+      });
     default: {
       const unreachable: never = existing;
       return unreachable;
@@ -118,7 +122,9 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
         topP: parameters.topP,
         stopSequences: parameters.stopSequences,
         estimatedCostUsd:
-          parameters.model === undefined ? null : estimatedCostUsd(estimatedInput, parameters.maxTokens, parameters.model),
+          parameters.model === undefined
+            ? null
+            : estimatedCostUsd(estimatedInput, parameters.maxTokens, parameters.model),
         clientRequestId: parameters.clientRequestId,
         requestHash: hash,
         images,
@@ -201,7 +207,13 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
       try {
         result = await model.describe(started.request);
       } catch (error) {
-        throw await fail(started.pending, error, Math.round(performance.now() - clock), undefined, started.parameters.modelId);
+        throw await fail(
+          started.pending,
+          error,
+          Math.round(performance.now() - clock),
+          undefined,
+          started.parameters.modelId,
+        );
       }
       return succeed(started, result, Math.round(performance.now() - clock));
     },
@@ -228,7 +240,13 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
         }
       } catch (error) {
         if (!finished) {
-          throw await fail(started.pending, error, Math.round(performance.now() - clock), text, started.parameters.modelId);
+          throw await fail(
+            started.pending,
+            error,
+            Math.round(performance.now() - clock),
+            text,
+            started.parameters.modelId,
+          );
         }
         throw error;
       } finally {

@@ -3,7 +3,6 @@
  */
 export { createDescribeImage } from './createDescribeImage.js';
 export type {
-  DescribeImage,
   DescribeImageDeps,
   DescribeImageUseCase,
   DescribeStreamEvent,

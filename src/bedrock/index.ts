@@ -16,15 +16,7 @@ export { createBedrockVisionModel } from './createBedrockVisionModel.js';
 export type { BedrockVisionModel, BedrockVisionModelOptions } from './createBedrockVisionModel.js';
 export { anthropicMessagesBody } from './anthropicMessagesBody.js';
 export type { CatalogModel, ModelLifecycle, ModelProvider } from './catalogModelSchema.js';
-export {
-  DEFAULT_MODEL_CATALOG,
-  createModelCatalog,
-  loadModelCatalog,
-  // Thin wrappers over DEFAULT_MODEL_CATALOG, kept until callers take the loaded catalog.
-  MODEL_CATALOG,
-  currentVisionModels,
-  findModel,
-} from './modelCatalog.js';
+export { DEFAULT_MODEL_CATALOG, createModelCatalog, loadModelCatalog } from './modelCatalog.js';
 export type { ModelCatalog } from './modelCatalog.js';
 export { baseModelId } from './baseModelId.js';
 export { isEndOfLife, modelUnavailableMessage } from './modelAvailability.js';

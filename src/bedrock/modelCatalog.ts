@@ -65,16 +65,3 @@ export function loadModelCatalog(overridePath?: string): ModelCatalog {
   const builtInIds = new Set(BUILT_IN_MODELS.map((m) => m.id));
   return createModelCatalog([...merged, ...overrides.filter((m) => !builtInIds.has(m.id))]);
 }
-
-/** @deprecated Use `DEFAULT_MODEL_CATALOG.models`, or the catalog the app loaded. */
-export const MODEL_CATALOG: readonly CatalogModel[] = DEFAULT_MODEL_CATALOG.models;
-
-/** @deprecated Use `catalog.find(modelId)` on the catalog the app loaded. */
-export function findModel(modelId: string): CatalogModel | undefined {
-  return DEFAULT_MODEL_CATALOG.find(modelId);
-}
-
-/** @deprecated Use `catalog.current()` on the catalog the app loaded. */
-export function currentVisionModels(): readonly CatalogModel[] {
-  return DEFAULT_MODEL_CATALOG.current();
-}

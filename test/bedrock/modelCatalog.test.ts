@@ -4,10 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_MODEL_CATALOG,
-  MODEL_CATALOG,
   baseModelId,
-  currentVisionModels,
-  findModel,
   isEndOfLife,
   loadModelCatalog,
   modelUnavailableMessage,
@@ -153,12 +150,6 @@ describe('Model catalog: built-in data', () => {
     expect(modelUnavailableMessage('example.unknown-v1:0', DEFAULT_MODEL_CATALOG)).toMatch(
       /^Bedrock refused model example\.unknown-v1:0\. Pick a current vision model/,
     );
-  });
-
-  it('keeps the old module-level helpers working over the default catalog', () => {
-    expect(MODEL_CATALOG).toBe(DEFAULT_MODEL_CATALOG.models);
-    expect(findModel('amazon.nova-lite-v1:0')).toBe(model('amazon.nova-lite-v1:0'));
-    expect(currentVisionModels()).toEqual(DEFAULT_MODEL_CATALOG.current());
   });
 });
 

@@ -3,7 +3,13 @@ import { DEFAULT_PROMPT } from './playgroundExamples.js';
 
 /** What the one-page app is built from. */
 export interface AppPageInput {
-  readonly assets: { readonly icon: string; readonly appJs: string; readonly appCss: string };
+  readonly assets: {
+    readonly icon: string;
+    readonly appJs: string;
+    /** The modules app.js imports (transitively), preloaded so they load alongside it. */
+    readonly appModules: readonly string[];
+    readonly appCss: string;
+  };
   readonly graphqlPath: string;
   /** Where the playground is, or null when it is off. */
   readonly playgroundPath: string | null;
@@ -32,6 +38,7 @@ export function renderAppPage(input: AppPageInput): string {
 <title>Bedrock Vision — describe images</title>
 <link rel="icon" href="${escapeHtml(assets.icon)}" type="image/svg+xml">
 <link rel="stylesheet" href="${escapeHtml(assets.appCss)}">
+${assets.appModules.map((url) => `<link rel="modulepreload" href="${escapeHtml(url)}">`).join('\n')}
 </head>
 <body>
 <header class="top">
@@ -89,6 +96,8 @@ export function renderAppPage(input: AppPageInput): string {
       </details>
       <div class="actions">
         <button id="describe" type="submit" class="primary">Describe</button>
+        <button id="stop" type="button" class="secondary" hidden>Stop</button>
+        <label class="check" title="Text as the model writes it, over a WebSocket (graphql-ws)"><input id="stream" type="checkbox" checked> Stream the answer</label>
         <span id="describe-state" class="muted" role="status"></span>
       </div>
     </div>

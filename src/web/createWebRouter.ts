@@ -37,10 +37,17 @@ export function createWebRouter(options: WebRouterOptions): Router {
   const icon = assets.add('icon', join(OWN_ASSETS_DIR, 'icon.svg'));
   const sample = readFileSync(join(OWN_ASSETS_DIR, 'photo-board.jpg'));
 
+  // app.js imports streamClient.js, which imports graphql-ws's browser client (ESM, whose
+  // dist/client.js imports a shared chunk): all served as hashed modules, imports rewritten.
+  const appModule = assets.addModule('app', join(OWN_ASSETS_DIR, 'app.js'), {
+    'graphql-ws/client': packageFile('graphql-ws', 'dist/client.js'),
+  });
+
   const appHtml = renderAppPage({
     assets: {
       icon,
-      appJs: assets.add('app', join(OWN_ASSETS_DIR, 'app.js')),
+      appJs: appModule.url,
+      appModules: appModule.imports,
       appCss: assets.add('app', join(OWN_ASSETS_DIR, 'app.css')),
     },
     graphqlPath,

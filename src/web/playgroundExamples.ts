@@ -46,6 +46,36 @@ mutation DescribeSamplePhoto($input: DescribeImageInput!) {
 }
 `;
 
+const DESCRIBE_STREAM = `# The same request streamed: a subscription over
+# graphql-ws (ws:// on this path) with the Converse
+# API (ConverseStream). Events arrive as the model
+# writes: text deltas, then the completed record.
+subscription DescribeStream($input: DescribeImageInput!) {
+  describeImageStream(input: $input) {
+    delta
+    description {
+      id
+      status
+      modelId
+      api
+      text
+      stopReason
+      usage {
+        inputTokens
+        outputTokens
+        totalTokens
+      }
+      costUsd
+      latencyMs
+      error {
+        code
+        message
+      }
+    }
+  }
+}
+`;
+
 /** History with filters and paging (also Apollo Sandbox's opening operation). */
 export const HISTORY_EXAMPLE = `# The ledger as a Relay connection. Filters
 # combine with AND; orderBy field: CREATED_AT,
@@ -162,7 +192,8 @@ query Models {
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 /**
- * The tabs the playground opens with: the seed's request on the sample photo, history with
+ * The tabs the playground opens with: the seed's request on the sample photo (as a mutation,
+ * then streamed as a subscription through the Converse API), history with
  * filters and paging, a usage summary, one record, and the model catalog. `sampleBase64` is the small sample
  * photo; it comes last in the variables so the readable fields are seen first.
  */
@@ -172,16 +203,12 @@ export function playgroundTabs(sampleBase64: string): PlaygroundTab[] {
     ...(variables === undefined ? {} : { variables: json(variables) }),
     headers: EXAMPLE_HEADERS,
   });
+  const seedInput = (api: 'INVOKE_MODEL' | 'CONVERSE') => ({
+    input: { prompt: DEFAULT_PROMPT, modelId: SEED_MODEL_ID, api, maxTokens: 1000, image: { base64: sampleBase64 } },
+  });
   return [
-    tab(DESCRIBE_SAMPLE, {
-      input: {
-        prompt: DEFAULT_PROMPT,
-        modelId: SEED_MODEL_ID,
-        api: 'INVOKE_MODEL',
-        maxTokens: 1000,
-        image: { base64: sampleBase64 },
-      },
-    }),
+    tab(DESCRIBE_SAMPLE, seedInput('INVOKE_MODEL')),
+    tab(DESCRIBE_STREAM, seedInput('CONVERSE')),
     tab(HISTORY_EXAMPLE, {
       filter: { status: ['SUCCEEDED'], search: 'image', createdAfter: '2024-01-01T00:00:00Z' },
       orderBy: { field: 'CREATED_AT', direction: 'DESC' },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { RequestHandler } from 'express';
 import { packageRoot } from '../packageRoot.js';
@@ -20,6 +20,21 @@ export interface WebAsset {
   readonly contentType: string;
   readonly body: Buffer;
 }
+
+/** A JavaScript module served under `/assets/`, with every module it imports (directly or not). */
+export interface ModuleAsset {
+  readonly url: string;
+  /** The hashed URLs of its imports, transitively: the page preloads them (`<link rel="modulepreload">`). */
+  readonly imports: readonly string[];
+}
+
+/**
+ * Static import specifiers: `import … from '…'`, `export … from '…'` and `import '…'`, as
+ * statements that start a line (so the text "import x from 'y'" inside a string or comment
+ * is left alone). The clause before `from` holds only names, braces, commas and `*`, and
+ * dynamic `import('…')` never matches.
+ */
+const STATIC_IMPORT = /^(\s*(?:import|export)(?=[\s{*])[\w$\s{},*]*?\bfrom\s*|\s*import\s*)(['"])([^'"\n]+)\2/gm;
 
 /** Our own browser files (beside this module's source, read in dev and `npm start` alike). */
 export const OWN_ASSETS_DIR = join(packageRoot(), 'src', 'web', 'assets');
@@ -42,16 +57,59 @@ export function packageFile(packageName: string, relativePath: string): string {
 export class AssetRegistry {
   readonly #byUrl = new Map<string, WebAsset>();
   readonly #gzipped = new Map<string, Buffer>();
+  /** ES modules already added, by absolute file path (a module two others import is served once). */
+  readonly #modules = new Map<string, ModuleAsset>();
 
   /** Reads `file` and returns its hashed URL path. */
   add(name: string, file: string): string {
     const ext = extname(file);
-    const contentType = CONTENT_TYPES[ext];
-    if (contentType === undefined) throw new Error(`No content type for ${file}`);
     let body = readFileSync(file);
-    if (ext === '.js' || ext === '.css') {
-      body = Buffer.from(body.toString('utf8').replace(/\n?\/[/*]# sourceMappingURL=[^\n]*\s*$/, '\n'), 'utf8');
-    }
+    if (ext === '.js' || ext === '.css') body = Buffer.from(withoutSourceMap(body.toString('utf8')), 'utf8');
+    return this.#store(name, ext, body);
+  }
+
+  /**
+   * Adds an ES module and, first, every module it imports, rewriting each static import
+   * specifier to the import's hashed URL: a relative one (`./x.js`) resolved beside the file,
+   * a bare one (`graphql-ws/client`) through `bare` — the server's import map (an inline
+   * `<script type="importmap">` would need a CSP exception). A module's hash covers its
+   * imports' URLs, so a changed dependency renames every module above it. An import that is
+   * neither relative nor mapped, or a cycle (hashes need an order), stops the start.
+   */
+  addModule(name: string, file: string, bare: Readonly<Record<string, string>> = {}): ModuleAsset {
+    return this.#addModule(name, resolve(file), bare, []);
+  }
+
+  #addModule(name: string, file: string, bare: Readonly<Record<string, string>>, chain: string[]): ModuleAsset {
+    const known = this.#modules.get(file);
+    if (known !== undefined) return known;
+    if (chain.includes(file)) throw new Error(`Import cycle: ${[...chain, file].join(' → ')}`);
+    const imports = new Set<string>();
+    const source = withoutSourceMap(readFileSync(file, 'utf8')).replace(
+      STATIC_IMPORT,
+      (_match, head: string, quote: string, specifier: string) => {
+        const relative = specifier.startsWith('./') || specifier.startsWith('../');
+        const target = relative ? resolve(dirname(file), specifier) : bare[specifier];
+        if (target === undefined) throw new Error(`${file} imports '${specifier}', which has no mapping`);
+        const dependency = this.#addModule(
+          relative ? basename(target, extname(target)) : specifier.replace(/[^\w.-]+/g, '-'),
+          target,
+          bare,
+          [...chain, file],
+        );
+        imports.add(dependency.url);
+        for (const url of dependency.imports) imports.add(url);
+        return `${head}${quote}${dependency.url}${quote}`;
+      },
+    );
+    const asset = { url: this.#store(name, '.js', Buffer.from(source, 'utf8')), imports: [...imports] };
+    this.#modules.set(file, asset);
+    return asset;
+  }
+
+  #store(name: string, ext: string, body: Buffer): string {
+    const contentType = CONTENT_TYPES[ext];
+    if (contentType === undefined) throw new Error(`No content type for ${name}${ext}`);
     const hash = createHash('sha256').update(body).digest('hex').slice(0, 10);
     const url = `/assets/${name}.${hash}${ext}`;
     this.#byUrl.set(url, { url, contentType, body });
@@ -87,4 +145,8 @@ export class AssetRegistry {
     }
     return gzipped;
   }
+}
+
+function withoutSourceMap(text: string): string {
+  return text.replace(/\n?\/[/*]# sourceMappingURL=[^\n]*\s*$/, '\n');
 }

@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { photoBoardJpeg, solidImage } from '../helpers/images.js';
 import { createWebRouter, type PlaygroundMode } from '../../src/web/index.js';
+import { AssetRegistry } from '../../src/web/webAssets.js';
 
 const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
 const SHA = 'ab'.repeat(32);
@@ -11,7 +15,7 @@ const SHA = 'ab'.repeat(32);
 let server: Server | undefined;
 
 afterEach(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  if (server !== undefined) await new Promise((resolve) => server!.close(resolve));
   server = undefined;
 });
 
@@ -31,6 +35,8 @@ async function serve(playground: PlaygroundMode, images: Record<string, Buffer> 
 }
 
 const assetUrls = (html: string) => [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+const importSpecifiers = (js: string) =>
+  [...js.matchAll(/^(?:import|export)\b[^'"]*?from\s*'([^']+)'/gm)].map((m) => m[1]!);
 
 describe('Web routes', () => {
   it('serves GraphiQL at /playground and to browsers at /graphql, with every asset from this server', async () => {
@@ -48,6 +54,49 @@ describe('Web routes', () => {
         expect(file.status, asset).toBe(200);
         expect(file.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
       }
+    }
+  });
+
+  it("serves the page's ES modules with every import pointing at a hashed, preloaded asset", async () => {
+    const origin = await serve('off');
+    const html = await (await fetch(`${origin}/`, { headers: BROWSER })).text();
+    const entry = /<script type="module" src="([^"]+)"/.exec(html)![1]!;
+    const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]!);
+    // app.js → streamClient.js → graphql-ws's browser client → its shared chunk.
+    expect(preloaded.map((url) => url.replace(/\.[0-9a-f]{10}\.js$/, ''))).toEqual([
+      '/assets/streamClient',
+      '/assets/graphql-ws-client',
+      // The chunk's own name carries a hash of graphql-ws's build.
+      expect.stringMatching(/^\/assets\/common-\w+$/),
+    ]);
+    const seen = new Set<string>();
+    for (const url of [entry, ...preloaded]) {
+      const res = await fetch(origin + url);
+      expect(res.headers.get('content-type'), url).toBe('text/javascript; charset=utf-8');
+      for (const specifier of importSpecifiers(await res.text())) {
+        expect(preloaded, `${url} imports ${specifier}`).toContain(specifier);
+        seen.add(specifier);
+      }
+    }
+    expect([...seen].sort()).toEqual([...preloaded].sort());
+  });
+
+  it('refuses, at start-up, a module import it cannot map or an import cycle', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bvg-modules-'));
+    try {
+      writeFileSync(join(dir, 'a.js'), "import { b } from './b.js';\nexport const a = b;\n");
+      writeFileSync(join(dir, 'b.js'), "import { a } from './a.js';\nexport const b = 1;\n");
+      writeFileSync(join(dir, 'bare.js'), "import { x } from 'left-pad';\n// import y from 'in-a-comment';\n");
+      writeFileSync(join(dir, 'ok.js'), 'const s = "import z from \'in-a-string\'";\nexport { s };\n');
+      const assets = new AssetRegistry();
+      expect(() => assets.addModule('a', join(dir, 'a.js'))).toThrow(/Import cycle: .*a\.js → .*b\.js → .*a\.js/);
+      expect(() => assets.addModule('bare', join(dir, 'bare.js'))).toThrow(/imports 'left-pad', which has no mapping/);
+      expect(assets.addModule('ok', join(dir, 'ok.js'))).toEqual({
+        url: expect.stringMatching(/^\/assets\/ok\./),
+        imports: [],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

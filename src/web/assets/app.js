@@ -1,6 +1,9 @@
 // @ts-check
 // The one-page app: describe an image through the GraphQL API and browse the ledger.
 // A plain ES module the browser runs as is (no build step); it speaks only to this server.
+// Its import is rewritten by the server to the imported module's hashed URL.
+
+import { ConnectionLostError, NotConnectedError, SubscriptionError, subscribe } from './streamClient.js';
 
 /** @type {{ graphqlPath: string, samplePath: string, defaultPrompt: string }} */
 const config = JSON.parse(byId('app-config').textContent ?? '{}');
@@ -17,6 +20,15 @@ const DESCRIPTION_FIELDS = `
 
 const DESCRIBE = `mutation Describe($input: DescribeImageInput!) {
   describeImage(input: $input) { ${DESCRIPTION_FIELDS} }
+}`;
+
+// The row id is not sent before the last event: after Stop, the row is found by clientRequestId.
+const DESCRIBE_STREAM = `subscription DescribeStream($input: DescribeImageInput!) {
+  describeImageStream(input: $input) { delta description { ${DESCRIPTION_FIELDS} } }
+}`;
+
+const BY_CLIENT_REQUEST_ID = `query ByClientRequestId($id: String!) {
+  history(filter: { clientRequestId: $id }, first: 1) { edges { node { ${DESCRIPTION_FIELDS} } } }
 }`;
 
 const RECORD = `query Record($id: ID!) { description(id: $id) { ${DESCRIPTION_FIELDS} } }`;
@@ -41,14 +53,32 @@ const SUMMARY = `query Summary($filter: HistoryFilter) {
 
 const MODELS = `query Models { models { id name provider inputUsdPerMillion outputUsdPerMillion lifecycle } }`;
 
-/** A GraphQL or HTTP failure, with the API's stable error code. */
+/** A GraphQL or HTTP failure, with the API's stable error code (and the ledger row, when one was written). */
 class ApiError extends Error {
-  /** @param {string} message @param {string} code @param {string} [reason] */
-  constructor(message, code, reason) {
+  /** @param {string} message @param {string} code @param {string} [reason] @param {string} [descriptionId] */
+  constructor(message, code, reason, descriptionId) {
     super(message);
     this.code = code;
     this.reason = reason;
+    this.descriptionId = descriptionId;
   }
+}
+
+/** A GraphQL error as the API formats it. @param {any} error */
+const fromGraphQLError = (error) =>
+  new ApiError(
+    error.message,
+    error.extensions?.code ?? 'ERROR',
+    error.extensions?.reason,
+    error.extensions?.descriptionId,
+  );
+
+/** Any failure as an ApiError: GraphQL errors keep their code, the others get one. @param {unknown} error */
+function toApiError(error) {
+  if (error instanceof ApiError) return error;
+  if (error instanceof SubscriptionError) return fromGraphQLError(error.errors[0] ?? { message: error.message });
+  if (error instanceof ConnectionLostError) return new ApiError(error.message, 'CONNECTION_LOST');
+  return new ApiError(String(error), 'NETWORK_ERROR');
 }
 
 /**
@@ -84,7 +114,7 @@ async function graphql(query, variables = {}, upload) {
     throw new ApiError(`The server answered HTTP ${res.status} without a GraphQL response.`, `HTTP_${res.status}`);
   }
   const error = payload.errors?.[0];
-  if (error) throw new ApiError(error.message, error.extensions?.code ?? 'ERROR', error.extensions?.reason);
+  if (error) throw fromGraphQLError(error);
   return payload.data;
 }
 
@@ -316,38 +346,155 @@ document.addEventListener('paste', (event) => {
 
 const describeForm = /** @type {HTMLFormElement} */ (byId('describe-form'));
 const describeButton = /** @type {HTMLButtonElement} */ (byId('describe'));
+const stopButton = /** @type {HTMLButtonElement} */ (byId('stop'));
+const streamToggle = input('stream');
 const result = byId('result');
+
+/** Bedrock's limit per image; a larger file goes as a multipart upload, which the server may scale down. */
+const STREAM_MAX_BYTES = 3.75 * 1024 * 1024;
+/** Subscriptions: the GraphQL path as ws:// or wss://. */
+const socketUrl = new URL(config.graphqlPath, location.href);
+socketUrl.protocol = socketUrl.protocol === 'https:' ? 'wss:' : 'ws:';
 
 describeForm.addEventListener('submit', async (event) => {
   event.preventDefault();
+  if (describeButton.disabled) return;
   const url = urlInput.value.trim();
-  if (!chosenFile && !url) {
+  const file = chosenFile;
+  if (!file && !url) {
     describeState.textContent = 'Choose or drop an image, or paste its URL, first.';
     return;
   }
-  /** @type {Record<string, unknown>} */
-  const variables = { input: describeInput(chosenFile ? { upload: null } : { url }) };
-  const upload = chosenFile ? { path: 'variables.input.image.upload', file: chosenFile } : undefined;
-
   describeButton.disabled = true;
-  const started = performance.now();
-  const tick = () => (describeState.textContent = `Describing… ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  tick();
-  const timer = setInterval(tick, 100);
+  const progress = startProgress();
+  let note = '';
   try {
-    const data = await graphql(DESCRIBE, variables, upload);
-    describeState.textContent = '';
+    // A WebSocket cannot carry a multipart upload: the file travels as a base64 data URL.
+    if (streamToggle.checked && (!file || file.size <= STREAM_MAX_BYTES)) {
+      const image = file ? { base64: await readAsDataUrl(file) } : { url };
+      if (await describeStreamed(image, progress)) return;
+      note = 'The WebSocket did not open, so the answer came in one piece over HTTP.';
+    }
+    const upload = file ? { path: 'variables.input.image.upload', file } : undefined;
+    const data = await graphql(DESCRIBE, { input: describeInput(file ? { upload: null } : { url }) }, upload);
     showResult(data.describeImage);
   } catch (error) {
-    describeState.textContent = '';
     showError(error);
   } finally {
-    clearInterval(timer);
+    progress.stop();
+    describeState.textContent = note;
     describeButton.disabled = false;
-    // A failed model call is a FAILED row too: either way the ledger has news.
+    // A failed or stopped model call is a FAILED row too: either way the ledger has news.
     void ledger.reload();
   }
 });
+
+/**
+ * Describes over the `describeImageStream` subscription: the text grows with each delta, then
+ * the last event's record brings tokens, cost and latency. Stop unsubscribes; the server then
+ * records the row FAILED with code CANCELLED and the text so far. Resolves false, having
+ * shown nothing, when the WebSocket did not open (the request never reached the server).
+ * @param {Record<string, unknown>} image
+ * @param {{ label: string }} progress
+ */
+async function describeStreamed(image, progress) {
+  // Fresh for every request (so never a replay): how the row is found when no event names it.
+  const clientRequestId = `web-${randomHex(12)}`;
+  const describe = { ...describeInput(image), clientRequestId };
+  let text = '';
+  let ended = false;
+  /** @type {HTMLElement | null} */
+  let textView = null;
+  const stream = subscribe({
+    url: socketUrl.href,
+    query: DESCRIBE_STREAM,
+    variables: { input: describe },
+    connectionParams: () => {
+      const key = apiKey();
+      return key ? { Authorization: `Bearer ${key}` } : undefined;
+    },
+    onData: ({ describeImageStream: event }) => {
+      if (event.delta) {
+        text += event.delta;
+        progress.label = 'Streaming…';
+        textView ??= showStreaming(describe.modelId);
+        textView.textContent = text;
+      }
+      if (event.description) {
+        ended = true;
+        showResult(event.description);
+      }
+    },
+  });
+  const stop = () => stream.cancel();
+  stopButton.addEventListener('click', stop);
+  stopButton.hidden = false;
+  try {
+    if ((await stream.done) === 'cancelled') {
+      stopButton.hidden = true;
+      await showCancelled(clientRequestId, text);
+    } else if (!ended) {
+      showError(new ApiError('The stream ended without its last event.', 'INCOMPLETE_STREAM'), text);
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof NotConnectedError) return false;
+    showError(error, text);
+    return true;
+  } finally {
+    stopButton.removeEventListener('click', stop);
+    stopButton.hidden = true;
+  }
+}
+
+/**
+ * After Stop: the text so far at once, then the server's row (FAILED, CANCELLED, that text)
+ * once it is written. No row appears when Stop came before the request reached the server.
+ * @param {string} clientRequestId @param {string} text
+ */
+async function showCancelled(clientRequestId, text) {
+  showError(new ApiError('Stopped. The ledger keeps the text written so far.', 'CANCELLED'), text);
+  for (let attempt = 0; attempt < 30; attempt++) {
+    let row;
+    try {
+      row = (await graphql(BY_CLIENT_REQUEST_ID, { id: clientRequestId })).history.edges[0]?.node;
+    } catch {
+      return;
+    }
+    if (row?.status === 'FAILED' || row?.status === 'SUCCEEDED') {
+      showResult(row);
+      return;
+    }
+    if (row === undefined && attempt >= 10) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The elapsed time beside the button while a request runs; `label` says what is happening. */
+function startProgress() {
+  const started = performance.now();
+  const progress = { label: 'Describing…', stop: () => clearInterval(timer) };
+  const tick = () =>
+    (describeState.textContent = `${progress.label} ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  tick();
+  const timer = setInterval(tick, 100);
+  return progress;
+}
+
+/** @param {Blob} file @returns {Promise<string>} a base64 data: URL */
+function readAsDataUrl(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read'));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** @param {number} bytes */
+function randomHex(bytes) {
+  return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** @param {Record<string, unknown>} image */
 function describeInput(image) {
@@ -369,6 +516,7 @@ function describeInput(image) {
 function showResult(d) {
   const usage = d.usage;
   result.className = `result ${d.status.toLowerCase()}`;
+  result.removeAttribute('aria-busy');
   fill(
     result,
     el('div', { class: 'result-head' }, badge(d.status), el('code', {}, d.modelId)),
@@ -391,13 +539,41 @@ function showResult(d) {
   result.hidden = false;
 }
 
-/** @param {unknown} error */
-function showError(error) {
-  const e = error instanceof ApiError ? error : new ApiError(String(error), 'NETWORK_ERROR', undefined);
+/**
+ * The result while the text streams in, until the last event replaces it.
+ * @param {unknown} modelId the model asked for, if any
+ * @returns {HTMLElement} the element the text goes into
+ */
+function showStreaming(modelId) {
+  const text = el('p', { class: 'result-text', id: 'result-text' });
+  result.className = 'result streaming';
+  // Screen readers announce the text once it is complete, not at every delta.
+  result.setAttribute('aria-busy', 'true');
+  fill(
+    result,
+    el('div', { class: 'result-head' }, badge('STREAMING'), typeof modelId === 'string' && el('code', {}, modelId)),
+    text,
+    el('p', { class: 'muted small' }, 'Tokens, cost and latency follow when the answer ends.'),
+  );
+  result.hidden = false;
+  return text;
+}
+
+/**
+ * An error's code (and reason) and message, after the text received before it, if any.
+ * @param {unknown} error @param {string} [partialText]
+ */
+function showError(error, partialText = '') {
+  const e = toApiError(error);
   result.className = 'result failed';
-  result.replaceChildren(
+  result.removeAttribute('aria-busy');
+  fill(
+    result,
     el('div', { class: 'result-head' }, badge('FAILED'), el('code', {}, e.reason ? `${e.code} · ${e.reason}` : e.code)),
-    el('p', { class: 'error-text', id: 'result-text' }, e.message),
+    partialText && el('p', { class: 'result-text', id: 'result-text' }, partialText),
+    el('p', { class: 'error-text', id: partialText ? undefined : 'result-text' }, e.message),
+    e.descriptionId &&
+      el('button', { type: 'button', class: 'link', 'data-open': e.descriptionId }, 'Open the full record'),
   );
   result.hidden = false;
 }
@@ -521,18 +697,22 @@ async function showSummary(filter, request) {
 
 /** @param {any} d a Description */
 function historyRow(d) {
+  // A failed request may have text (what was generated before it broke or was stopped).
   const description = d.text
-    ? el('span', { class: 'clamp' }, d.text)
+    ? [
+        d.error && el('span', { class: 'error-code', title: d.error.message }, d.error.code),
+        el('span', { class: 'clamp' }, d.text),
+      ]
     : d.error
-      ? el('span', { class: 'clamp error-text' }, `${d.error.code}: ${d.error.message}`)
-      : el('span', { class: 'muted' }, '…');
+      ? [el('span', { class: 'clamp error-text' }, `${d.error.code}: ${d.error.message}`)]
+      : [el('span', { class: 'muted' }, '…')];
   return el(
     'tr',
     { 'data-open': d.id, tabindex: 0, title: 'Open the full record' },
     el('td', { class: 'when', title: formatWhen(d.createdAt) }, formatWhenShort(d.createdAt)),
     el('td', { class: 'model-cell' }, modelLabel(d.modelId)),
     el('td', { class: 'prompt' }, el('span', { class: 'clamp' }, d.prompt)),
-    el('td', { class: 'description' }, description),
+    el('td', { class: 'description' }, ...description),
     el('td', {}, badge(d.status)),
     el('td', { class: 'num' }, d.usage ? formatInt(d.usage.totalTokens) : '—'),
     el('td', { class: 'num' }, formatCost(d.costUsd)),

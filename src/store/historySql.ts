@@ -90,6 +90,11 @@ export function orderSql(field: HistoryOrderField, direction: OrderDirection): P
 /**
  * The ids of one page: `limit` rows after `key` in the scan order. Backward pages scan
  * the reverse order; the caller flips them back.
+ *
+ * Where the rows after `key` are "non-null values past the key, then the NULLs" (or the
+ * other way round), the two runs are fetched by two index scans and merged: a single
+ * `… OR col IS NULL` condition would make PostgreSQL walk the index from its start,
+ * and a deep page would cost as much as the rows before it.
  */
 export function historyPageSql(
   filter: HistoryFilter,
@@ -98,10 +103,35 @@ export function historyPageSql(
   key: HistoryKey | undefined,
   limit: number,
 ): Prisma.Sql {
-  const keyset = key === undefined ? empty : sql` AND ${keysetSql(order.field, scan, key)}`;
-  return sql`SELECT d."id" FROM "description_request" d
-    WHERE ${historyWhereSql(filter)}${keyset}
+  const { column, cast, nullable } = ORDER_COLUMNS[order.field];
+  const where = historyWhereSql(filter);
+  const spansNulls =
+    key !== undefined &&
+    nullable &&
+    ((scan === 'ASC' && key.value !== null) || (scan === 'DESC' && key.value === null));
+  if (!spansNulls) {
+    const keyset = key === undefined ? empty : sql` AND ${keysetSql(order.field, scan, key)}`;
+    return sql`SELECT d."id" FROM "description_request" d
+    WHERE ${where}${keyset}
     ORDER BY ${orderSql(order.field, scan)}
+    LIMIT ${limit}`;
+  }
+  const col = raw(column);
+  const dir = raw(scan);
+  const op = raw(scan === 'DESC' ? '<' : '>');
+  const id = sql`${key.id}::uuid`;
+  // ASC: values after the key, then every NULL. DESC from a NULL key: NULLs after it, then every value.
+  const values =
+    key.value === null ? sql`${col} IS NOT NULL` : sql`(${col}, d."id") ${op} (${key.value}::${raw(cast)}, ${id})`;
+  const nulls = key.value === null ? sql`${col} IS NULL AND d."id" ${op} ${id}` : sql`${col} IS NULL`;
+  return sql`SELECT u."id" FROM (
+      (SELECT d."id", ${col} AS k FROM "description_request" d WHERE ${where} AND ${values}
+        ORDER BY ${col} ${dir}, d."id" ${dir} LIMIT ${limit})
+      UNION ALL
+      (SELECT d."id", NULL AS k FROM "description_request" d WHERE ${where} AND ${nulls}
+        ORDER BY d."id" ${dir} LIMIT ${limit})
+    ) u
+    ORDER BY u.k ${dir}, u."id" ${dir}
     LIMIT ${limit}`;
 }
 

@@ -233,8 +233,9 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
             text += event.text;
             yield { type: 'delta', text: event.text };
           } else {
-            finished = true;
             const record = await succeed(started, event.result, Math.round(performance.now() - clock));
+            // Only once the row is SUCCEEDED: a failed write still ends it FAILED below.
+            finished = true;
             yield { type: 'done', description: record };
           }
         }

@@ -40,7 +40,11 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export function createDescriptionRepository(prisma: PrismaClient): DescriptionRepository {
-  /** Images no request links to any more; returns their sha256 so stored bytes can be removed. */
+  /**
+   * Images no request links to any more; returns their sha256 so stored bytes can be removed.
+   * A request that reuses such an image in the same instant can lose the race and fail with a
+   * foreign-key error while writing its PENDING row: before any model call, so nothing is spent.
+   */
   const deleteOrphanedImages = async (): Promise<string[]> => {
     const rows = await prisma.$queryRaw<{ sha256: string }[]>`
       DELETE FROM "image" i

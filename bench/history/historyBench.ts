@@ -9,7 +9,10 @@
  * (the SQL the store builds, EXPLAIN ANALYZE) is checked for a sequential scan of description_request.
  *
  *   tsc -p tsconfig.bench.json && node dist/bench/history/historyBench.js [--reseed] [--runs=30] [--warmup=3]
- *     [--rows=1000000] [--db=bvg_bench] [--no-export] [--plans]
+ *     [--rows=1000000] [--db=bvg_bench] [--no-export] [--plans] [--wait-quiet]
+ *
+ * --wait-quiet waits (up to 20 min) for the 1-minute load average to drop below 1 before timing;
+ * --plans prints every JSON plan. Only databases named bvg_bench* are created or dropped.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -419,6 +422,12 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
       pageCase(store, 'Filter api = INVOKE_MODEL', 'page', { api: ['INVOKE_MODEL'] }),
       pageCase(store, 'Filter inputTokens ≥ 4000', 'page', { inputTokens: { min: 4000 } }),
       pageCase(store, 'Filter outputTokens 130–140', 'page', { outputTokens: { min: 130, max: 140 } }),
+      pageCase(store, 'Filter inputTokens ≥ 6000 (beyond the largest: no match)', 'page', {
+        inputTokens: { min: 6000 },
+      }),
+      pageCase(store, 'Filter outputTokens ≥ 170 (beyond the largest: no match)', 'page', {
+        outputTokens: { min: 170 },
+      }),
       pageCase(store, 'Filter totalTokens 3000–3100', 'page', { totalTokens: { min: 3000, max: 3100 } }),
       pageCase(store, 'Filter costUsd ≥ 0.05', 'page', { costUsd: { min: '0.05' } }),
       pageCase(store, 'Filter latencyMs ≥ 15000', 'page', { latencyMs: { min: 15_000 } }),
@@ -447,6 +456,23 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
         'Page after 30,000 rows (COST DESC, inside the NULL costs)',
         'page',
         {},
+        { field: 'COST', direction: 'DESC' },
+        nullCostDesc,
+      ),
+      // A filter that no NULL-cost row passes (every SUCCEEDED row has a cost): the NULL side of the page is empty.
+      pageCase(
+        store,
+        `Filter status = SUCCEEDED, page after ${int(half)} rows (COST ASC)`,
+        'page',
+        { status: ['SUCCEEDED'] },
+        { field: 'COST', direction: 'ASC' },
+        deepCostAsc,
+      ),
+      pageCase(
+        store,
+        'Filter status = SUCCEEDED, page after a NULL cost (COST DESC)',
+        'page',
+        { status: ['SUCCEEDED'] },
         { field: 'COST', direction: 'DESC' },
         nullCostDesc,
       ),

@@ -2,7 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { DescriptionRecord } from './DescriptionRecord.js';
 import { exportBatchSql, type ExportRow } from './exportBatchSql.js';
 import type { HistoryFilter, HistoryOrder, HistoryPageRequest } from './HistoryFilter.js';
-import { historyPageSql, historyWhereSql, reverse } from './historySql.js';
+import { historyPageParts, historyWhereSql, reverse } from './historySql.js';
 import { toDescriptionRecord, withImages } from './toDescriptionRecord.js';
 import type { UsageBucket, UsageGroupBy } from './UsageSummary.js';
 import { usageSummarySql } from './usageSummarySql.js';
@@ -29,7 +29,11 @@ export function createHistoryReader(prisma: PrismaClient): HistoryReader {
       const forward = page.direction === 'forward';
       const scan = forward ? order.direction : reverse(order.direction);
       const key = forward ? page.after : page.before;
-      const ids = await prisma.$queryRaw<{ id: string }[]>(historyPageSql(filter, order, scan, key, page.size + 1));
+      const ids: { id: string }[] = [];
+      for (const part of historyPageParts(filter, order, scan, key, page.size + 1)) {
+        if (ids.length > page.size) break;
+        ids.push(...(await prisma.$queryRaw<{ id: string }[]>(part)));
+      }
       const pageIds = ids.slice(0, page.size).map((r) => r.id);
       if (!forward) pageIds.reverse();
       const rows = await prisma.descriptionRequest.findMany({ where: { id: { in: pageIds } }, include: withImages });

@@ -88,21 +88,23 @@ export function orderSql(field: HistoryOrderField, direction: OrderDirection): P
 }
 
 /**
- * The ids of one page: `limit` rows after `key` in the scan order. Backward pages scan
- * the reverse order; the caller flips them back.
+ * The ids of one page as one or two queries to run in order, each limited to `limit`,
+ * whose rows concatenate to the page: `limit` rows after `key` in the scan order.
+ * Backward pages scan the reverse order; the caller flips them back.
  *
- * Where the rows after `key` are "non-null values past the key, then the NULLs" (or the
- * other way round), the two runs are fetched by two index scans and merged: a single
- * `… OR col IS NULL` condition would make PostgreSQL walk the index from its start,
- * and a deep page would cost as much as the rows before it.
+ * Where the rows after `key` are "non-null values past the key, then the NULLs" (or,
+ * descending from a NULL key, the NULLs first), the two runs are two queries, each
+ * served by the (column, id) index, and the second runs only if the first did not fill
+ * the page. One query with `… OR col IS NULL` makes PostgreSQL walk the index from its
+ * start; one UNION makes it read the NULL run even when the filter excludes all of it.
  */
-export function historyPageSql(
+export function historyPageParts(
   filter: HistoryFilter,
   order: HistoryOrder,
   scan: OrderDirection,
   key: HistoryKey | undefined,
   limit: number,
-): Prisma.Sql {
+): Prisma.Sql[] {
   const { column, cast, nullable } = ORDER_COLUMNS[order.field];
   const where = historyWhereSql(filter);
   const spansNulls =
@@ -111,28 +113,37 @@ export function historyPageSql(
     ((scan === 'ASC' && key.value !== null) || (scan === 'DESC' && key.value === null));
   if (!spansNulls) {
     const keyset = key === undefined ? empty : sql` AND ${keysetSql(order.field, scan, key)}`;
-    return sql`SELECT d."id" FROM "description_request" d
+    return [
+      sql`SELECT d."id" FROM "description_request" d
     WHERE ${where}${keyset}
     ORDER BY ${orderSql(order.field, scan)}
-    LIMIT ${limit}`;
+    LIMIT ${limit}`,
+    ];
   }
   const col = raw(column);
-  const dir = raw(scan);
   const op = raw(scan === 'DESC' ? '<' : '>');
   const id = sql`${key.id}::uuid`;
-  // ASC: values after the key, then every NULL. DESC from a NULL key: NULLs after it, then every value.
-  const values =
-    key.value === null ? sql`${col} IS NOT NULL` : sql`(${col}, d."id") ${op} (${key.value}::${raw(cast)}, ${id})`;
-  const nulls = key.value === null ? sql`${col} IS NULL AND d."id" ${op} ${id}` : sql`${col} IS NULL`;
-  return sql`SELECT u."id" FROM (
-      (SELECT d."id", ${col} AS k FROM "description_request" d WHERE ${where} AND ${values}
-        ORDER BY ${col} ${dir}, d."id" ${dir} LIMIT ${limit})
-      UNION ALL
-      (SELECT d."id", NULL AS k FROM "description_request" d WHERE ${where} AND ${nulls}
-        ORDER BY d."id" ${dir} LIMIT ${limit})
-    ) u
-    ORDER BY u.k ${dir}, u."id" ${dir}
+  const run = (condition: Prisma.Sql) => sql`SELECT d."id" FROM "description_request" d
+    WHERE ${where} AND ${condition}
+    ORDER BY ${orderSql(order.field, scan)}
     LIMIT ${limit}`;
+  if (key.value === null) {
+    // Descending from a NULL: the NULLs after the key, then every value.
+    return [run(sql`${col} IS NULL AND d."id" ${op} ${id}`), run(sql`${col} IS NOT NULL`)];
+  }
+  // Ascending from a value: the values after the key, then every NULL.
+  return [run(sql`(${col}, d."id") ${op} (${key.value}::${raw(cast)}, ${id})`), run(sql`${col} IS NULL`)];
+}
+
+/** The first (usually only) query of a page, for EXPLAIN in tests and benchmarks. */
+export function historyPageSql(
+  filter: HistoryFilter,
+  order: HistoryOrder,
+  scan: OrderDirection,
+  key: HistoryKey | undefined,
+  limit: number,
+): Prisma.Sql {
+  return historyPageParts(filter, order, scan, key, limit)[0]!;
 }
 
 export const reverse = (direction: OrderDirection): OrderDirection => (direction === 'ASC' ? 'DESC' : 'ASC');

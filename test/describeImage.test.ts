@@ -117,6 +117,90 @@ describe.each(DATABASES)('describeImage on %s', (kind) => {
     expect(d.costUsd).toBe(formatMillionths(BigInt(d.usage.inputTokens) * 6n + BigInt(d.usage.outputTokens) * 24n, 8));
   });
 
+  it('lists a request in history exactly as describeImage answered it, images in order', async () => {
+    const ALL_FIELDS = /* GraphQL */ `
+      fragment All on Description {
+        id
+        status
+        modelId
+        api
+        prompt
+        system
+        maxTokens
+        temperature
+        topP
+        text
+        stopReason
+        usage {
+          inputTokens
+          outputTokens
+          totalTokens
+          cacheReadInputTokens
+          cacheWriteInputTokens
+        }
+        costUsd
+        estimatedCostUsd
+        stopSequences
+        latencyMs
+        modelLatencyMs
+        bedrockRequestId
+        clientRequestId
+        createdAt
+        completedAt
+        error {
+          code
+          message
+        }
+        images {
+          sha256
+          mediaType
+          width
+          height
+          byteSize
+          source
+          original {
+            mediaType
+            width
+            height
+            byteSize
+          }
+        }
+      }
+    `;
+    const wide = await solidImage(2400, 300, 'png', { r: 10, g: 120, b: 10 });
+    const small = await solidImage(40, 40, 'webp', { r: 20, g: 20, b: 220 });
+    const red = await solidImage(64, 32, 'jpeg', { r: 220, g: 20, b: 20 });
+    const input = {
+      images: [{ base64: toBase64(small) }, { base64: toBase64(wide) }, { base64: toBase64(red) }],
+      prompt: 'Compare these.',
+      system: 'Answer briefly.',
+      temperature: 0.5,
+      stopSequences: ['END'],
+      clientRequestId: `history-roundtrip-${kind}`,
+    };
+    const described = expectData(
+      await t.gql(`mutation($input: DescribeImageInput!) { describeImage(input: $input) { ...All } } ${ALL_FIELDS}`, {
+        input,
+      }),
+    ).describeImage;
+    expect(described.images.map((i: { width: number }) => i.width)).toEqual([40, 1568, 64]);
+    expect(described.images[1].original).toEqual({
+      mediaType: 'image/png',
+      width: 2400,
+      height: 300,
+      byteSize: wide.length,
+    });
+    const listed = expectData(
+      await t.gql(
+        `query($id: String) { history(filter: { clientRequestId: $id }) { edges { node { ...All } } } } ${ALL_FIELDS}`,
+        {
+          id: input.clientRequestId,
+        },
+      ),
+    ).history.edges;
+    expect(listed).toEqual([{ node: described }]);
+  });
+
   it('records a model outside the catalog with a null cost', async () => {
     const png = await solidImage(16, 16);
     const res = await t.gql(DESCRIBE, {

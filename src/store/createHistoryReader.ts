@@ -2,8 +2,9 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { DescriptionRecord } from './DescriptionRecord.js';
 import { exportBatchSql, type ExportRow } from './exportBatchSql.js';
 import type { HistoryFilter, HistoryOrder, HistoryPageRequest } from './HistoryFilter.js';
-import { historyPageParts, historyWhereSql, reverse } from './historySql.js';
-import { toDescriptionRecord, withImages } from './toDescriptionRecord.js';
+import { historyPageParts, historyWhereSql, orderSql, reverse } from './historySql.js';
+import { fromLedgerRowJson, ledgerRowsSql, type LedgerRowJson } from './ledgerRowsSql.js';
+import { toDescriptionRecord } from './toDescriptionRecord.js';
 import type { UsageBucket, UsageGroupBy } from './UsageSummary.js';
 import { usageSummarySql } from './usageSummarySql.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -29,21 +30,14 @@ export function createHistoryReader(prisma: PrismaClient): HistoryReader {
       const forward = page.direction === 'forward';
       const scan = forward ? order.direction : reverse(order.direction);
       const key = forward ? page.after : page.before;
-      const ids: { id: string }[] = [];
+      const rows: LedgerRowJson[] = [];
       for (const part of historyPageParts(filter, order, scan, key, page.size + 1)) {
-        if (ids.length > page.size) break;
-        ids.push(...(await prisma.$queryRaw<{ id: string }[]>(part)));
+        if (rows.length > page.size) break;
+        rows.push(...(await prisma.$queryRaw<LedgerRowJson[]>(ledgerRowsSql(part, orderSql(order.field, scan)))));
       }
-      const pageIds = ids.slice(0, page.size).map((r) => r.id);
-      if (!forward) pageIds.reverse();
-      const rows = await prisma.descriptionRequest.findMany({ where: { id: { in: pageIds } }, include: withImages });
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      const records = pageIds.flatMap((id) => {
-        const row = byId.get(id);
-        // A row deleted between the two queries simply drops out of the page.
-        return row === undefined ? [] : [toDescriptionRecord(row)];
-      });
-      return { records, hasMore: ids.length > page.size };
+      const records = rows.slice(0, page.size).map((row) => toDescriptionRecord(fromLedgerRowJson(row)));
+      if (!forward) records.reverse();
+      return { records, hasMore: rows.length > page.size };
     },
 
     async countHistory(filter) {

@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.js';
+import type { DescriptionImage, DescriptionRequest, Image, Prisma } from '../generated/prisma/client.js';
 import type { DescriptionRecord } from './DescriptionRecord.js';
 
 /** The relations every ledger read loads: images in the order they were sent. */
@@ -6,7 +6,14 @@ export const withImages = {
   images: { orderBy: { position: 'asc' }, include: { image: true } },
 } as const satisfies Prisma.DescriptionRequestInclude;
 
-export type DescriptionRow = Prisma.DescriptionRequestGetPayload<{ include: typeof withImages }>;
+/** One image of a request: how it was sent, and the stored image it became. */
+export type ImageLinkRow = Pick<
+  DescriptionImage,
+  'source' | 'originalMediaType' | 'originalWidth' | 'originalHeight' | 'originalByteSize'
+> & { readonly image: Pick<Image, 'sha256' | 'mediaType' | 'byteSize' | 'width' | 'height'> };
+
+/** A request with its images in order: what `include: withImages` loads, and what ledgerRowsSql returns. */
+export type DescriptionRow = DescriptionRequest & { readonly images: readonly ImageLinkRow[] };
 
 function required<T>(value: T | null, field: string, id: string): T {
   if (value === null) throw new Error(`Ledger row ${id} is missing ${field} for its status`);
@@ -28,7 +35,8 @@ export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
     maxTokens: row.maxTokens,
     temperature: row.temperature,
     topP: row.topP,
-    stopSequences: row.stopSequences,
+    // Rows written before stop sequences were recorded hold NULL.
+    stopSequences: row.stopSequences ?? [],
     estimatedCostUsd: row.estimatedCostUsd === null ? null : row.estimatedCostUsd.toFixed(),
     clientRequestId: row.clientRequestId,
     requestHash: row.requestHash,

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_HISTORY_ORDER, type HistoryFilter } from '../src/store/index.js';
+import { DEFAULT_HISTORY_ORDER, type HistoryFilter, type HistoryKey, type HistoryOrder } from '../src/store/index.js';
 import { historyPageSql } from '../src/store/historySql.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 
@@ -28,15 +28,28 @@ describe('history query plans on PostgreSQL', () => {
         100 + g % 900, 10 + g % 90, 110 + g % 990, (g % 500) / 100000.0, 100 + g % 5000, md5(g::text),
         now() - (g || ' seconds')::interval, now()
       FROM generate_series(1, 150000) g`);
-    await client.query('ANALYZE "description_request"');
+    // And 15 000 failures: no cost, no tokens, the NULL run at the end of every nullable ordering.
+    await client.query(`
+      INSERT INTO "description_request" ("id", "status", "modelId", "baseModelId", "api", "prompt", "maxTokens",
+        "errorCode", "errorMessage", "latencyMs", "requestHash", "createdAt", "completedAt")
+      SELECT gen_random_uuid(), 'FAILED', 'amazon.nova-lite-v1:0', 'amazon.nova-lite-v1:0', 'CONVERSE',
+        'What is in this image?', 1000, 'UPSTREAM_TIMEOUT', 'timed out', 30000, md5('f' || g),
+        now() - (g * 10 || ' seconds')::interval, now()
+      FROM generate_series(1, 15000) g`);
+    // VACUUM as autovacuum would: index-only scans need the visibility map.
+    await client.query('VACUUM ANALYZE "description_request"');
   }, 240_000);
   afterAll(async () => {
     await client?.end();
     await t?.stop();
   });
 
-  async function plan(filter: HistoryFilter, key?: { value: string; id: string }): Promise<string> {
-    const query = historyPageSql(filter, DEFAULT_HISTORY_ORDER, 'DESC', key, 21);
+  async function plan(
+    filter: HistoryFilter,
+    key?: HistoryKey,
+    order: HistoryOrder = DEFAULT_HISTORY_ORDER,
+  ): Promise<string> {
+    const query = historyPageSql(filter, order, order.direction, key, 21);
     const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${query.text}`, query.values as unknown[]);
     return JSON.stringify(rows[0]['QUERY PLAN']);
   }
@@ -46,7 +59,7 @@ describe('history query plans on PostgreSQL', () => {
   it('serves the first page from the (createdAt, id) index', async () => {
     const p = await plan({});
     expect(p).not.toMatch(seqScanOnLedger);
-    expect(p).toContain('description_request_createdAt_id_idx');
+    expect(p).toContain('description_request_newest_first_idx');
   });
 
   it('serves a page deep in the ledger by keyset, from the same index', async () => {
@@ -55,12 +68,38 @@ describe('history query plans on PostgreSQL', () => {
     );
     const p = await plan({}, { value: (rows[0].createdAt as Date).toISOString(), id: rows[0].id });
     expect(p).not.toMatch(seqScanOnLedger);
-    expect(p).toContain('description_request_createdAt_id_idx');
+    expect(p).toContain('description_request_newest_first_idx');
   });
 
   it('serves a text search from the trigram indexes', async () => {
     const p = await plan({ search: 'forklift' });
     expect(p).not.toMatch(seqScanOnLedger);
     expect(p).toMatch(/description_request_(text|prompt|systemPrompt)_idx/);
+  });
+
+  const indexOnlyScanOf = (index: string) => new RegExp(`"Node Type":"Index Only Scan"[^}]*"Index Name":"${index}"`);
+
+  it('filters cost and token ranges inside the newest-first index, without reading the ledger', async () => {
+    for (const filter of [{ costUsd: { min: '0.004' } }, { inputTokens: { min: 900 } }, { latencyMs: { max: 150 } }]) {
+      expect(await plan(filter)).toMatch(indexOnlyScanOf('description_request_newest_first_idx'));
+    }
+  });
+
+  it('finds a token range that matches nothing through the index of its own column', async () => {
+    expect(await plan({ inputTokens: { min: 100_000 } })).toContain('description_request_inputTokens_id_idx');
+    expect(await plan({ outputTokens: { min: 100_000 } })).toContain('description_request_outputTokens_id_idx');
+  });
+
+  it('skips a run of NULL costs that a status filter excludes inside the (costUsd, id, status) index', async () => {
+    const { rows } = await client.query(
+      `SELECT "id" FROM "description_request" WHERE "costUsd" IS NULL ORDER BY "id" DESC OFFSET 100 LIMIT 1`,
+    );
+    const p = await plan(
+      { status: ['SUCCEEDED'] },
+      { value: null, id: rows[0].id },
+      { field: 'COST', direction: 'DESC' },
+    );
+    expect(p).not.toMatch(seqScanOnLedger);
+    expect(p).toMatch(indexOnlyScanOf('description_request_costUsd_id_status_idx'));
   });
 });

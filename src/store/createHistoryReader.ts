@@ -2,7 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { DescriptionRecord } from './DescriptionRecord.js';
 import { exportBatchSql, type ExportRow } from './exportBatchSql.js';
 import type { HistoryFilter, HistoryOrder, HistoryPageRequest } from './HistoryFilter.js';
-import { historyPageParts, historyWhereSql, orderSql, reverse } from './historySql.js';
+import { historyPageSql, historyWhereSql, orderSql, reverse } from './historySql.js';
 import { fromLedgerRowJson, ledgerRowsSql, type LedgerRowJson } from './ledgerRowsSql.js';
 import { toDescriptionRecord } from './toDescriptionRecord.js';
 import type { UsageBucket, UsageGroupBy } from './UsageSummary.js';
@@ -30,11 +30,8 @@ export function createHistoryReader(prisma: PrismaClient): HistoryReader {
       const forward = page.direction === 'forward';
       const scan = forward ? order.direction : reverse(order.direction);
       const key = forward ? page.after : page.before;
-      const rows: LedgerRowJson[] = [];
-      for (const part of historyPageParts(filter, order, scan, key, page.size + 1)) {
-        if (rows.length > page.size) break;
-        rows.push(...(await prisma.$queryRaw<LedgerRowJson[]>(ledgerRowsSql(part, orderSql(order.field, scan)))));
-      }
+      const idQuery = historyPageSql(filter, order, scan, key, page.size + 1);
+      const rows = await prisma.$queryRaw<LedgerRowJson[]>(ledgerRowsSql(idQuery, orderSql(order.field, scan)));
       const records = rows.slice(0, page.size).map((row) => toDescriptionRecord(fromLedgerRowJson(row)));
       if (!forward) records.reverse();
       return { records, hasMore: rows.length > page.size };

@@ -88,23 +88,22 @@ export function orderSql(field: HistoryOrderField, direction: OrderDirection): P
 }
 
 /**
- * The ids of one page as one or two queries to run in order, each limited to `limit`,
- * whose rows concatenate to the page: `limit` rows after `key` in the scan order.
- * Backward pages scan the reverse order; the caller flips them back.
+ * The ids of one page: at most `limit` rows after `key` in the scan order. Backward pages
+ * scan the reverse order; the caller flips them back.
  *
  * Where the rows after `key` are "non-null values past the key, then the NULLs" (or,
- * descending from a NULL key, the NULLs first), the two runs are two queries, each
- * served by the (column, id) index, and the second runs only if the first did not fill
- * the page. One query with `… OR col IS NULL` makes PostgreSQL walk the index from its
- * start; one UNION makes it read the NULL run even when the filter excludes all of it.
+ * descending from a NULL key, the NULLs first), the two runs are two ordered, limited
+ * queries joined by UNION ALL under the page's LIMIT: each is served by the (column, id)
+ * index, and PostgreSQL starts the second only if the first did not fill the page. One
+ * query with `… OR col IS NULL` makes PostgreSQL walk the index from its start.
  */
-export function historyPageParts(
+export function historyPageSql(
   filter: HistoryFilter,
   order: HistoryOrder,
   scan: OrderDirection,
   key: HistoryKey | undefined,
   limit: number,
-): Prisma.Sql[] {
+): Prisma.Sql {
   const { column, cast, nullable } = ORDER_COLUMNS[order.field];
   const where = historyWhereSql(filter);
   const spansNulls =
@@ -113,37 +112,25 @@ export function historyPageParts(
     ((scan === 'ASC' && key.value !== null) || (scan === 'DESC' && key.value === null));
   if (!spansNulls) {
     const keyset = key === undefined ? empty : sql` AND ${keysetSql(order.field, scan, key)}`;
-    return [
-      sql`SELECT d."id" FROM "description_request" d
+    return sql`SELECT d."id" FROM "description_request" d
     WHERE ${where}${keyset}
     ORDER BY ${orderSql(order.field, scan)}
-    LIMIT ${limit}`,
-    ];
+    LIMIT ${limit}`;
   }
   const col = raw(column);
   const op = raw(scan === 'DESC' ? '<' : '>');
   const id = sql`${key.id}::uuid`;
-  const run = (condition: Prisma.Sql) => sql`SELECT d."id" FROM "description_request" d
+  const run = (condition: Prisma.Sql) => sql`(SELECT d."id" FROM "description_request" d
     WHERE ${where} AND ${condition}
     ORDER BY ${orderSql(order.field, scan)}
-    LIMIT ${limit}`;
-  if (key.value === null) {
-    // Descending from a NULL: the NULLs after the key, then every value.
-    return [run(sql`${col} IS NULL AND d."id" ${op} ${id}`), run(sql`${col} IS NOT NULL`)];
-  }
-  // Ascending from a value: the values after the key, then every NULL.
-  return [run(sql`(${col}, d."id") ${op} (${key.value}::${raw(cast)}, ${id})`), run(sql`${col} IS NULL`)];
-}
-
-/** The first (usually only) query of a page, for EXPLAIN in tests and benchmarks. */
-export function historyPageSql(
-  filter: HistoryFilter,
-  order: HistoryOrder,
-  scan: OrderDirection,
-  key: HistoryKey | undefined,
-  limit: number,
-): Prisma.Sql {
-  return historyPageParts(filter, order, scan, key, limit)[0]!;
+    LIMIT ${limit})`;
+  const [first, then] =
+    key.value === null
+      ? // Descending from a NULL: the NULLs after the key, then every value.
+        [run(sql`${col} IS NULL AND d."id" ${op} ${id}`), run(sql`${col} IS NOT NULL`)]
+      : // Ascending from a value: the values after the key, then every NULL.
+        [run(sql`(${col}, d."id") ${op} (${key.value}::${raw(cast)}, ${id})`), run(sql`${col} IS NULL`)];
+  return sql`${first} UNION ALL ${then} LIMIT ${limit}`;
 }
 
 export const reverse = (direction: OrderDirection): OrderDirection => (direction === 'ASC' ? 'DESC' : 'ASC');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from './helpers/databases.js';
+import { expectData } from './helpers/graphqlClient.js';
 import { seedRow } from './helpers/seedLedger.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 
@@ -48,7 +49,7 @@ describe.each(DATABASES)('history export on %s', (kind) => {
       ids.push(
         await seedRow(repo, {
           createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
-          text: i === 7 ? 'Tricky, "quoted"\nmultiline =SUM(A1)' : `Row ${i}`,
+          text: i === 7 ? 'Tricky, "quoted"\nmultiline =SUM(A1)' : i === 9 ? '@SUM(1)' : `Row ${i}`,
           modelId: i % 2 === 0 ? 'amazon.nova-lite-v1:0' : 'anthropic.claude-3-haiku-20240307-v1:0',
           fail: i % 100 === 0 ? 'UPSTREAM_TIMEOUT' : undefined,
         }),
@@ -59,7 +60,7 @@ describe.each(DATABASES)('history export on %s', (kind) => {
     await t?.stop();
   });
 
-  it('streams every row as NDJSON, newest first, across batches of 1000', async () => {
+  it('streams every row as NDJSON, newest first', async () => {
     const res = await fetch(`${base()}/export/history.ndjson`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/x-ndjson');
@@ -74,6 +75,27 @@ describe.each(DATABASES)('history export on %s', (kind) => {
       costUsd: '0.0001',
       imageSha256s: 'a'.repeat(64),
     });
+  });
+
+  it('reads the ledger in keyset batches without losing or repeating a row at their edges', async () => {
+    const read: string[] = [];
+    // 7 does not divide 1 200: the last batch is short, and a batch edge falls on every 7th row.
+    for await (const row of t.app.store.history.exportLines({}, 'ndjson', 7)) read.push(row.id);
+    expect(read).toEqual([...ids].reverse());
+    const exact: string[] = [];
+    for await (const row of t.app.store.history.exportLines({}, 'ndjson', 600)) exact.push(row.id);
+    expect(exact).toEqual([...ids].reverse());
+  });
+
+  it('lets a reader stop early while the next batch is already being read', async () => {
+    const read: string[] = [];
+    for await (const row of t.app.store.history.exportLines({}, 'ndjson', 5)) {
+      read.push(row.id);
+      if (read.length === 5) break;
+    }
+    expect(read).toEqual([...ids].reverse().slice(0, 5));
+    // The store still answers: the abandoned read neither failed loudly nor held a connection.
+    expect(expectData(await t.gql(`{ history { totalCount } }`)).history.totalCount).toBe(ids.length);
   });
 
   it('applies the same filters as history, named the same way', async () => {
@@ -94,6 +116,54 @@ describe.each(DATABASES)('history export on %s', (kind) => {
     expect(header!.slice(0, 4)).toEqual(['id', 'createdAt', 'completedAt', 'status']);
     expect(row![header!.indexOf('id')]).toBe(ids[7]);
     expect(row![header!.indexOf('text')]).toBe('Tricky, "quoted"\nmultiline =SUM(A1)');
+  });
+
+  it('writes every column as history shows it, in NDJSON and in CSV alike', async () => {
+    const NODE = `{ id createdAt completedAt status modelId api prompt system text stopReason
+      usage { inputTokens outputTokens totalTokens } costUsd latencyMs error { code message }
+      clientRequestId bedrockRequestId images { sha256 } }`;
+    for (const status of ['SUCCEEDED', 'FAILED']) {
+      const [{ node }] = expectData(
+        await t.gql(`query($f: HistoryFilter) { history(filter: $f, first: 1) { edges { node ${NODE} } } }`, {
+          f: { status: [status] },
+        }),
+      ).history.edges;
+      const expected = {
+        id: node.id,
+        createdAt: node.createdAt,
+        completedAt: node.completedAt,
+        status: node.status,
+        modelId: node.modelId,
+        api: node.api,
+        prompt: node.prompt,
+        systemPrompt: node.system,
+        text: node.text,
+        stopReason: node.stopReason,
+        inputTokens: node.usage?.inputTokens ?? null,
+        outputTokens: node.usage?.outputTokens ?? null,
+        totalTokens: node.usage?.totalTokens ?? null,
+        costUsd: node.costUsd,
+        latencyMs: node.latencyMs,
+        errorCode: node.error?.code ?? null,
+        errorMessage: node.error?.message ?? null,
+        clientRequestId: node.clientRequestId,
+        bedrockRequestId: node.bedrockRequestId,
+        imageSha256s: node.images.map((i: { sha256: string }) => i.sha256).join(' '),
+      };
+      const ndjson = await (await fetch(`${base()}/export/history.ndjson?status=${status}`)).text();
+      const firstLine = ndjson.slice(0, ndjson.indexOf('\n'));
+      // Key order and bytes as JSON.stringify writes them.
+      expect(firstLine).toBe(JSON.stringify(expected));
+      const [header, record] = parseCsv(await (await fetch(`${base()}/export/history.csv?status=${status}`)).text());
+      expect(header).toEqual(Object.keys(expected));
+      expect(record).toEqual(Object.values(expected).map((v) => (v === null ? '' : String(v))));
+    }
+  });
+
+  it('quotes a cell that a spreadsheet would run as a formula', async () => {
+    const csv = await (await fetch(`${base()}/export/history.csv?search=SUM(1)`)).text();
+    expect(csv.split('\r\n')[1]).toContain(',"@SUM(1)",');
+    expect(parseCsv(csv)[1]).toContain('@SUM(1)');
   });
 
   it('refuses a malformed filter with a JSON error before streaming', async () => {

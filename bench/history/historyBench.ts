@@ -292,7 +292,7 @@ async function exportOverHttp(url: string) {
   }
 }
 
-/** exportRows in this process, for comparison (no HTTP, no JSON): what the store alone delivers. */
+/** exportLines in this process, for comparison (no HTTP): what the store alone delivers. */
 async function exportInProcess(store: Store) {
   let peak = process.memoryUsage().rss;
   const baseline = peak;
@@ -302,7 +302,7 @@ async function exportInProcess(store: Store) {
   const started = performance.now();
   let rows = 0;
   try {
-    for await (const row of store.history.exportRows({})) if (row.id) rows++;
+    for await (const row of store.history.exportLines({}, 'ndjson')) if (row.id) rows++;
   } finally {
     clearInterval(sampler);
   }
@@ -529,11 +529,11 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
     });
 
     // Export: the plan of a first batch and of a batch deep in the ledger, then the real door.
-    const exportFirst = await explainPlan(client, exportBatchSql({}, undefined, 1000));
-    const exportDeep = await explainPlan(client, exportBatchSql({}, deepCreated, 1000));
+    const exportFirst = await explainPlan(client, exportBatchSql({}, 'ndjson', undefined, 2000));
+    const exportDeep = await explainPlan(client, exportBatchSql({}, 'ndjson', deepCreated, 2000));
     console.log('\n## Export (all rows, newest first)\n');
     console.log(
-      `Plans of exportBatchSql (1000 rows): first batch ${exportFirst.seqScanOnRequests ? '**Seq Scan**' : 'no Seq Scan'} on description_request ` +
+      `Plans of exportBatchSql (2000 rows): first batch ${exportFirst.seqScanOnRequests ? '**Seq Scan**' : 'no Seq Scan'} on description_request ` +
         `(${fmt(exportFirst.executionMs ?? NaN)} ms: ${exportFirst.scans.join(' + ')}); batch after ${int(half)} rows ` +
         `${exportDeep.seqScanOnRequests ? '**Seq Scan**' : 'no Seq Scan'} (${fmt(exportDeep.executionMs ?? NaN)} ms: ${exportDeep.scans.join(' + ')})\n`,
     );
@@ -551,7 +551,7 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
         `| GET /export/history.ndjson (app in its own process via startApp; ${(viaHttp.bytes / MB).toFixed(0)} MB of NDJSON) | ${int(viaHttp.lines)} | ${viaHttp.seconds.toFixed(1)} | ${int(Math.round(rate))} | ${peakMb.toFixed(0)} MB (server process, sampled every 10 ms; ${(viaHttp.baselineRss / MB).toFixed(0)} MB before the export; kernel VmHWM ${viaHttp.vmHwm === undefined ? 'n/a' : `${(viaHttp.vmHwm / MB).toFixed(0)} MB`}) | ≥ ${int(TARGET.exportRowsPerSecond)} rows/s within ${TARGET.exportRssMb} MB | ${exportMet ? 'met' : '**MISSED**'} |`,
       );
       console.log(
-        `| history.exportRows({}) in the benchmark process (no HTTP/JSON; information) | ${int(inProcess.rows)} | ${inProcess.seconds.toFixed(1)} | ${int(Math.round(inProcess.rows / inProcess.seconds))} | ${(inProcess.peakRss / MB).toFixed(0)} MB (benchmark process peak, ${(inProcess.baselineRss / MB).toFixed(0)} MB before) | — | info |`,
+        `| history.exportLines({}, 'ndjson') in the benchmark process (no HTTP; information) | ${int(inProcess.rows)} | ${inProcess.seconds.toFixed(1)} | ${int(Math.round(inProcess.rows / inProcess.seconds))} | ${(inProcess.peakRss / MB).toFixed(0)} MB (benchmark process peak, ${(inProcess.baselineRss / MB).toFixed(0)} MB before) | — | info |`,
       );
       if (viaHttp.lines !== Number(facts.counts.requests)) {
         console.log(`\n**Export returned ${viaHttp.lines} lines for ${facts.counts.requests} rows.**`);

@@ -3,40 +3,20 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { isAppError } from '../errors.js';
 import { toHistoryFilter } from '../graphql/index.js';
-import { EXPORT_COLUMNS, type ExportRow, type HistoryReader } from '../store/index.js';
+import { exportHeader, type ExportFormat, type HistoryReader } from '../store/index.js';
 import { parseExportQuery } from './parseExportQuery.js';
 
-const csvCell = (value: unknown): string => {
-  if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  // RFC 4180: quote cells with separators, quotes or line breaks; a leading =+-@ is quoted
-  // too so a spreadsheet does not run a description as a formula.
-  return /[",\r\n]|^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 const formats = {
-  ndjson: {
-    contentType: 'application/x-ndjson; charset=utf-8',
-    header: '',
-    line: (row: ExportRow) => `${JSON.stringify(row)}\n`,
-  },
-  csv: {
-    contentType: 'text/csv; charset=utf-8',
-    header: `${EXPORT_COLUMNS.join(',')}\r\n`,
-    line: (row: ExportRow) => `${EXPORT_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`,
-  },
-} as const;
+  ndjson: { contentType: 'application/x-ndjson; charset=utf-8', lineBreak: '\n' },
+  csv: { contentType: 'text/csv; charset=utf-8', lineBreak: '\r\n' },
+} as const satisfies Record<ExportFormat, unknown>;
 
 /**
  * GET /export/history.ndjson and .csv: the filtered ledger, newest first, streamed row by
  * row with back-pressure, so memory stays flat at a million rows.
  */
-export function createExportHandler(
-  history: HistoryReader,
-  logger: Logger,
-  format: keyof typeof formats,
-): RequestHandler {
-  const { contentType, header, line } = formats[format];
+export function createExportHandler(history: HistoryReader, logger: Logger, format: ExportFormat): RequestHandler {
+  const { contentType, lineBreak } = formats[format];
   return async (req, res) => {
     let filter;
     try {
@@ -53,16 +33,16 @@ export function createExportHandler(
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     // Lines are gathered into ~64 KB writes: one write per row costs more than the row itself.
-    let pending = header;
+    let pending = exportHeader(format);
     const flush = async () => {
       const ok = res.write(pending);
       pending = '';
       if (!ok) await once(res, 'drain', { signal: abort.signal });
     };
     try {
-      for await (const row of history.exportRows(filter)) {
+      for await (const { line } of history.exportLines(filter, format)) {
         if (abort.signal.aborted) break;
-        pending += line(row);
+        pending += line + lineBreak;
         if (pending.length >= 65_536) await flush();
       }
       res.end(pending);

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { DescriptionRecord } from './DescriptionRecord.js';
-import { exportBatchSql, type ExportRow } from './exportBatchSql.js';
-import type { HistoryFilter, HistoryOrder, HistoryPageRequest } from './HistoryFilter.js';
+import { exportBatchSql, type ExportFormat, type ExportLine } from './exportBatchSql.js';
+import type { HistoryFilter, HistoryKey, HistoryOrder, HistoryPageRequest } from './HistoryFilter.js';
 import { historyPageSql, historyWhereSql, orderSql, reverse } from './historySql.js';
 import { fromLedgerRowJson, ledgerRowsSql, type LedgerRowJson } from './ledgerRowsSql.js';
 import { toDescriptionRecord } from './toDescriptionRecord.js';
@@ -20,11 +20,21 @@ export interface HistoryReader {
   listHistory(filter: HistoryFilter, order: HistoryOrder, page: HistoryPageRequest): Promise<HistoryPage>;
   countHistory(filter: HistoryFilter): Promise<number>;
   usageSummary(filter: HistoryFilter, groupBy: readonly UsageGroupBy[], timeZone: string): Promise<UsageBucket[]>;
-  /** Every matching row, newest first, read in batches so memory stays flat however large the ledger. */
-  exportRows(filter: HistoryFilter, batchSize?: number): AsyncGenerator<ExportRow>;
+  /**
+   * Every matching row as a line of `format`, newest first, read in keyset batches so
+   * memory stays flat however large the ledger.
+   */
+  exportLines(filter: HistoryFilter, format: ExportFormat, batchSize?: number): AsyncGenerator<ExportLine>;
 }
 
-export function createHistoryReader(prisma: PrismaClient): HistoryReader {
+/**
+ * Runs a read on the database driver itself (node-postgres or PGlite), past Prisma's
+ * per-value decoding: for bulk reads whose columns are already plain text, numbers and
+ * timestamps. Both drivers return timestamptz as Date and integers as numbers.
+ */
+export type DriverRead = <T>(query: Prisma.Sql) => Promise<T[]>;
+
+export function createHistoryReader(prisma: PrismaClient, driverRead: DriverRead): HistoryReader {
   return {
     async listHistory(filter, order, page) {
       const forward = page.direction === 'forward';
@@ -62,14 +72,23 @@ export function createHistoryReader(prisma: PrismaClient): HistoryReader {
       }));
     },
 
-    async *exportRows(filter, batchSize = 1000) {
-      let key: { value: string; id: string } | undefined;
+    async *exportLines(filter, format, batchSize = 2000) {
+      const read = (key: HistoryKey | undefined) => {
+        const rows = driverRead<ExportLine>(exportBatchSql(filter, format, key, batchSize));
+        // A consumer that stops early leaves the prefetched batch unread: its failure is nobody's.
+        rows.catch(() => {});
+        return rows;
+      };
+      let next = read(undefined);
       for (;;) {
-        const rows = await prisma.$queryRaw<ExportRow[]>(exportBatchSql(filter, key, batchSize));
-        for (const row of rows) yield row;
+        const rows = await next;
         const last = rows.at(-1);
-        if (last === undefined || rows.length < batchSize) return;
-        key = { value: last.createdAt.toISOString(), id: last.id };
+        const more = last !== undefined && rows.length === batchSize;
+        // The next batch is read while this one is written out: the database and the
+        // client's socket work at the same time instead of taking turns.
+        if (more) next = read({ value: last.createdAt, id: last.id });
+        yield* rows;
+        if (!more) return;
       }
     },
   };

@@ -9,8 +9,8 @@ export { DuplicateClientRequestIdError } from './createDescriptionRepository.js'
 export type { DescriptionRepository, Deletion } from './createDescriptionRepository.js';
 export type { HistoryReader, HistoryPage } from './createHistoryReader.js';
 export type { HistoryCursorCodec } from './historyCursor.js';
-export { EXPORT_COLUMNS } from './exportBatchSql.js';
-export type { ExportRow } from './exportBatchSql.js';
+export { EXPORT_COLUMNS, exportHeader } from './exportBatchSql.js';
+export type { ExportFormat, ExportLine } from './exportBatchSql.js';
 export { DEFAULT_HISTORY_ORDER } from './HistoryFilter.js';
 export type * from './HistoryFilter.js';
 export type * from './UsageSummary.js';

@@ -6,10 +6,10 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { DatabaseConfig } from '../config.js';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, type MigrationLog, type SqlSession } from './applyMigrations.js';
 import { createDescriptionRepository, type DescriptionRepository } from './createDescriptionRepository.js';
-import { createHistoryReader, type HistoryReader } from './createHistoryReader.js';
+import { createHistoryReader, type DriverRead, type HistoryReader } from './createHistoryReader.js';
 import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCursor.js';
 import { join } from 'node:path';
 import { packageRoot } from '../packageRoot.js';
@@ -40,7 +40,8 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
   const db = config.kind === 'pglite' ? new PGlite(config.dataDir, options) : new PGlite(options);
   await db.waitReady;
   const session: SqlSession = { query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql) };
-  return { session, adapter: new PrismaPGlite(db), closeDriver: () => db.close() };
+  const driverRead: DriverRead = async <T>(query: Prisma.Sql) => (await db.query<T>(query.text, query.values)).rows;
+  return { session, driverRead, adapter: new PrismaPGlite(db), closeDriver: () => db.close() };
 }
 
 function openPostgres(url: string) {
@@ -60,7 +61,9 @@ function openPostgres(url: string) {
       client.release();
     }
   }
-  return { adapter, withLock, closeDriver: () => pool.end() };
+  const driverRead: DriverRead = async <T>(query: Prisma.Sql) =>
+    (await pool.query({ text: query.text, values: query.values })).rows as T[];
+  return { adapter, withLock, driverRead, closeDriver: () => pool.end() };
 }
 
 /**
@@ -84,22 +87,21 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
   const migrationsDir = options.migrationsDir ?? join(packageRoot(), 'prisma', 'migrations');
   let adapter: ConstructorParameters<typeof PrismaClient>[0]['adapter'];
   let closeDriver: () => Promise<unknown>;
+  let driverRead: DriverRead;
   if (config.kind === 'postgres') {
     const opened = openPostgres(config.url);
     await opened.withLock((session) => applyMigrations(session, migrationsDir, options.log));
-    adapter = opened.adapter;
-    closeDriver = opened.closeDriver;
+    ({ adapter, closeDriver, driverRead } = opened);
   } else {
     const opened = await openPglite(config);
     await applyMigrations(opened.session, migrationsDir, options.log);
-    adapter = opened.adapter;
-    closeDriver = opened.closeDriver;
+    ({ adapter, closeDriver, driverRead } = opened);
   }
   const prisma = new PrismaClient({ adapter });
   return {
     kind: config.kind,
     descriptions: createDescriptionRepository(prisma),
-    history: createHistoryReader(prisma),
+    history: createHistoryReader(prisma, driverRead),
     cursors: createHistoryCursorCodec(await sharedSecret(prisma, 'history-cursor-key')),
     async ping() {
       await prisma.$queryRaw`SELECT 1`;

@@ -30,6 +30,9 @@ const MODELS = [
   'amazon.nova-lite-v1:0',
 ];
 const SAME_INSTANT = new Date('2026-03-01T12:00:00.000Z');
+const B = 'b'.repeat(64);
+const C = 'c'.repeat(64);
+const sentImage = (r: SeedRow, sha256: string) => [r.imageSha256].flat().includes(sha256);
 
 interface Row extends SeedRow {
   id: string;
@@ -52,7 +55,8 @@ function dataset(): SeedRow[] {
       // Cost ties on purpose: only four distinct values.
       costUsd: ['0.001', '0.0025', '0.01', '0.000006'][i % 4],
       latencyMs: 100 + (i % 8) * 25,
-      imageSha256: (i % 10 === 0 ? 'b' : 'a').repeat(64),
+      // Every 15th row sends image c twice, with b between.
+      imageSha256: i % 15 === 0 ? [C, B, C] : (i % 10 === 0 ? 'b' : 'a').repeat(64),
       clientRequestId: i === 42 ? 'client-42' : undefined,
     };
     if (i % 13 === 0)
@@ -160,7 +164,8 @@ describe.each(DATABASES)('history at scale on %s', (kind) => {
     ],
     ['latency', { minLatencyMs: 200 }, (r) => (r.latencyMs ?? 0) >= 200],
     ['error code', { errorCode: 'UPSTREAM_TIMEOUT' }, (r) => r.fail === 'UPSTREAM_TIMEOUT'],
-    ['image', { imageSha256: 'b'.repeat(64) }, (r) => r.imageSha256 === 'b'.repeat(64)],
+    ['image', { imageSha256: B }, (r) => sentImage(r, B)],
+    ['an image sent twice by some requests', { imageSha256: C }, (r) => sentImage(r, C)],
     ['client request id', { clientRequestId: 'client-42' }, (r) => r.clientRequestId === 'client-42'],
     [
       'several at once',
@@ -177,6 +182,22 @@ describe.each(DATABASES)('history at scale on %s', (kind) => {
     );
     expect(count.history.totalCount).toBe(expected.length);
   });
+
+  it.each(['ASC', 'DESC'] as const)(
+    "pages one image's requests by CREATED_AT %s forwards and backwards, each request once",
+    async (direction) => {
+      const orderBy = { field: 'CREATED_AT', direction };
+      for (const [filter, keep] of [
+        [{ imageSha256: C }, (r: Row) => sentImage(r, C)],
+        [{ imageSha256: B, status: ['SUCCEEDED'] }, (r: Row) => sentImage(r, B) && !isFailed(r)],
+      ] as const) {
+        const expected = oracleOrder(rows.filter(keep), 'CREATED_AT', direction);
+        expect(expected.length).toBeGreaterThan(3);
+        expect(await pageForward({ filter, orderBy }, 2)).toEqual(expected);
+        expect(await pageBackward({ filter, orderBy }, 2)).toEqual(expected);
+      }
+    },
+  );
 
   it('refuses a cursor from another ordering and a cursor whose key was edited', async () => {
     const h = expectData(await t.gql(PAGE, { first: 2, orderBy: { field: 'COST', direction: 'DESC' } })).history;

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diffMigrationsToSchema, migrationChecksum } from '../scripts/migrationDiff.mjs';
+import { openStore } from '../src/store/index.js';
 import { createFreshPostgresDatabase } from './helpers/databases.js';
 import { startTestApp } from './helpers/startTestApp.js';
 
@@ -69,6 +70,49 @@ describe('prisma/migrations', () => {
       const folders = (await readdir(migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory());
       expect(rows[0].n).toBe(folders.length);
     } finally {
+      await db.drop();
+    }
+  });
+
+  it('copies each request createdAt into its image links when it upgrades a ledger that has rows', async () => {
+    const db = await createFreshPostgresDatabase();
+    const folders = (await readdir(migrationsDir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    const before = join(scratch, 'before-image-newest-requests');
+    for (const name of folders.filter((f) => f < folders.find((n) => n.endsWith('_image_newest_requests'))!)) {
+      cpSync(join(migrationsDir, name), join(before, name), { recursive: true });
+    }
+    const log = { info: () => {}, warn: () => {} };
+    const client = new pg.Client({ connectionString: db.url });
+    try {
+      await (await openStore({ kind: 'postgres', url: db.url }, { log, migrationsDir: before })).close();
+      await client.connect();
+      await client.query(`INSERT INTO "image" ("sha256", "mediaType", "byteSize", "width", "height")
+        VALUES (repeat('a', 64), 'image/png', 10, 1, 1)`);
+      for (const [id, createdAt] of [
+        ['00000000-0000-4000-8000-000000000001', '2026-01-02T03:04:05.678Z'],
+        ['00000000-0000-4000-8000-000000000002', '2026-02-03T04:05:06.789Z'],
+      ]) {
+        await client.query(
+          `INSERT INTO "description_request" ("id", "modelId", "baseModelId", "api", "prompt", "maxTokens", "requestHash", "createdAt")
+           VALUES ($1, 'm', 'm', 'CONVERSE', 'p', 10, 'h', $2)`,
+          [id, createdAt],
+        );
+        await client.query(
+          `INSERT INTO "description_image" ("descriptionId", "position", "imageSha256") VALUES ($1, 0, repeat('a', 64)), ($1, 1, repeat('a', 64))`,
+          [id],
+        );
+      }
+      await (await openStore({ kind: 'postgres', url: db.url }, { log })).close();
+      const { rows } = await client.query(
+        `SELECT di."requestCreatedAt" = d."createdAt" AS same, count(*)::int AS n FROM "description_image" di
+         JOIN "description_request" d ON d."id" = di."descriptionId" GROUP BY 1`,
+      );
+      expect(rows).toEqual([{ same: true, n: 4 }]);
+    } finally {
+      await client.end();
       await db.drop();
     }
   });

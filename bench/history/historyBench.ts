@@ -348,6 +348,11 @@ async function main() {
     } else {
       seedLine = `reused (${state.marker ?? ''})`;
     }
+    // What autovacuum does soon after any bulk change, e.g. a migration that has just rewritten a
+    // table: the visibility map lets index-only scans skip the heap, and the statistics are fresh.
+    const vacuumStarted = performance.now();
+    await withClient(url, (c) => c.query('VACUUM (ANALYZE) "description_request", "description_image"'));
+    log(`VACUUM (ANALYZE): ${((performance.now() - vacuumStarted) / 1000).toFixed(1)} s`);
     await runBenchmark(options, url, store, seedLine);
   } finally {
     await store.close();
@@ -405,7 +410,10 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
     const half = Math.floor(Number(facts.counts.requests) / 2);
     const deepCreated = await keyAt('d."createdAt" DESC, d."id" DESC', 'd."createdAt"', half - 1);
     const deepCostAsc = await keyAt('d."costUsd" ASC, d."id" ASC', 'd."costUsd"::text', half - 1);
-    const nullCostDesc = await keyAt('d."costUsd" DESC, d."id" DESC', 'd."costUsd"::text', 30_000 - 1);
+    // Inside the run of NULL costs (the FAILED rows, ~6 %), which COST DESC lists first.
+    const failed = Number(facts.mix.find((m) => m.status === 'FAILED')?.n ?? 0);
+    const intoNulls = Math.max(1, Math.min(30_000, Math.floor(failed / 2)));
+    const nullCostDesc = await keyAt('d."costUsd" DESC, d."id" DESC', 'd."costUsd"::text', intoNulls - 1);
     const last = facts.counts.last;
     const summaryFilter: HistoryFilter = {
       createdAfter: new Date(last.getTime() + 1 - 30 * 86_400_000),
@@ -453,7 +461,7 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
       ),
       pageCase(
         store,
-        'Page after 30,000 rows (COST DESC, inside the NULL costs)',
+        `Page after ${int(intoNulls)} rows (COST DESC, inside the NULL costs)`,
         'page',
         {},
         { field: 'COST', direction: 'DESC' },

@@ -289,15 +289,16 @@ FROM (
 function linkInsertSql(rows: number, images: number, from: number, to: number): string {
   return `
 INSERT INTO "description_image" ("descriptionId", "position", "imageSha256", "source", "originalMediaType",
-  "originalWidth", "originalHeight", "originalByteSize")
+  "originalWidth", "originalHeight", "originalByteSize", "requestCreatedAt")
 SELECT l.id, l.position, ${imageSha256Sql('l.img')},
   CASE WHEN l.old THEN NULL ELSE (ARRAY['BASE64', 'URL', 'UPLOAD'])[1 + floor(l.r_source * 3)::int]::"ImageSourceKind" END,
   CASE WHEN l.old THEN NULL WHEN l.img % 3 = 0 THEN 'image/heic' ELSE 'image/jpeg' END,
   CASE WHEN l.old THEN NULL WHEN l.img % 3 = 0 THEN 4032 ELSE 1568 END,
   CASE WHEN l.old THEN NULL WHEN l.img % 3 = 0 THEN 3024 ELSE 1176 END,
-  CASE WHEN l.old THEN NULL ELSE 200000 + (l.img * 7919) % 3000000 END
+  CASE WHEN l.old THEN NULL ELSE 200000 + (l.img * 7919) % 3000000 END,
+  l.created_at
 FROM (
-  SELECT ${ROW_ID} AS id, p AS position, g < ${Math.round((rows * 165) / 365)} AS old,
+  SELECT ${ROW_ID} AS id, p AS position, ${rowCreatedAt(rows)} AS created_at, g < ${Math.round((rows * 165) / 365)} AS old,
     1 + floor(${images} * random() ^ 2)::int AS img, random() AS r_source
   FROM (SELECT g, ${ROW_HASH} AS h FROM generate_series(${from}, ${to}) AS g) AS hashed,
     generate_series(0, ${ROW_IMAGES} - 1) AS p
@@ -459,7 +460,7 @@ export async function seedHistory(options: SeedOptions): Promise<SeedReport> {
       a.query(requestInsertSql(rows, 1, rows), [anchor]),
       (async () => {
         await b.query(imageInsertSql(images), [anchor]);
-        await b.query(linkInsertSql(rows, images, 1, rows));
+        await b.query(linkInsertSql(rows, images, 1, rows), [anchor]);
       })(),
     ]);
     step(`insert ${rows} requests, ${images} images and their links`);

@@ -108,7 +108,7 @@ export interface NewDescription {
   readonly clientRequestId: string | undefined;
   readonly requestHash: string;
   readonly images: readonly NewRequestImage[];
-  /** Defaults to the database's clock; set only when importing or seeding history. */
+  /** Defaults to this server's clock (as Prisma's @default(now()) did); set only when importing or seeding history. */
   readonly createdAt?: Date;
 }
 

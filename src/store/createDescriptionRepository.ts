@@ -60,6 +60,8 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
 
   return {
     async createPending(input) {
+      // One instant for the request and its image links, which keep a copy for the image filter.
+      const createdAt = input.createdAt ?? new Date();
       try {
         await prisma.$transaction([
           // ON CONFLICT DO NOTHING: concurrent requests may bring the same image.
@@ -89,7 +91,7 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
               estimatedCostUsd: input.estimatedCostUsd,
               clientRequestId: input.clientRequestId ?? null,
               requestHash: input.requestHash,
-              ...(input.createdAt === undefined ? {} : { createdAt: input.createdAt }),
+              createdAt,
               images: {
                 create: input.images.map((image, position) => ({
                   position,
@@ -99,6 +101,7 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
                   originalWidth: image.original.width,
                   originalHeight: image.original.height,
                   originalByteSize: image.original.byteSize,
+                  requestCreatedAt: createdAt,
                 })),
               },
             },

@@ -104,6 +104,9 @@ export function historyPageSql(
   key: HistoryKey | undefined,
   limit: number,
 ): Prisma.Sql {
+  if (filter.imageSha256 !== undefined && order.field === 'CREATED_AT') {
+    return imageNewestFirstSql(filter.imageSha256, filter, scan, key, limit);
+  }
   const { column, cast, nullable } = ORDER_COLUMNS[order.field];
   const where = historyWhereSql(filter);
   const spansNulls =
@@ -131,6 +134,39 @@ export function historyPageSql(
       : // Ascending from a value: the values after the key, then every NULL.
         [run(sql`(${col}, d."id") ${op} (${key.value}::${raw(cast)}, ${id})`), run(sql`${col} IS NULL`)];
   return sql`${first} UNION ALL ${then} LIMIT ${limit}`;
+}
+
+/**
+ * A page of the requests that sent one image, by creation time. The image's links carry
+ * their request's createdAt and are indexed by (image, createdAt, id), so the page reads
+ * the next few links in order and joins each to its request, however many requests sent
+ * the image. Testing every request for the image instead (the EXISTS of historyWhereSql)
+ * walks the ledger until enough of them match: ~25 ms for an image in 0.6 % of a million.
+ */
+function imageNewestFirstSql(
+  imageSha256: string,
+  filter: HistoryFilter,
+  scan: OrderDirection,
+  key: HistoryKey | undefined,
+  limit: number,
+): Prisma.Sql {
+  const dir = raw(scan);
+  const op = raw(scan === 'DESC' ? '<' : '>');
+  // CREATED_AT is never NULL, so a key always has a value.
+  const keyset =
+    key === undefined
+      ? empty
+      : sql` AND (di."requestCreatedAt", di."descriptionId") ${op} (${key.value}::timestamptz, ${key.id}::uuid)`;
+  const rest: HistoryFilter = { ...filter, imageSha256: undefined };
+  // DISTINCT: one request may send the same image twice.
+  return sql`SELECT d."id" FROM (
+      SELECT DISTINCT di."requestCreatedAt", di."descriptionId" FROM "description_image" di
+      WHERE di."imageSha256" = ${imageSha256}${keyset}
+      ORDER BY di."requestCreatedAt" ${dir}, di."descriptionId" ${dir}
+    ) l JOIN "description_request" d ON d."id" = l."descriptionId"
+    WHERE ${historyWhereSql(rest)}
+    ORDER BY l."requestCreatedAt" ${dir}, l."descriptionId" ${dir}
+    LIMIT ${limit}`;
 }
 
 export const reverse = (direction: OrderDirection): OrderDirection => (direction === 'ASC' ? 'DESC' : 'ASC');

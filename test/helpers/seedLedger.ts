@@ -17,7 +17,8 @@ export interface SeedRow {
   costUsd?: string | null;
   latencyMs?: number;
   clientRequestId?: string;
-  imageSha256?: string;
+  /** The image, or the images in order (repeats allowed); one 'aaa…' image by default. */
+  imageSha256?: string | string[];
 }
 
 /** A ledger row as the use case writes it, straight through the repository (for history tests). */
@@ -38,17 +39,15 @@ export async function seedRow(repo: DescriptionRepository, row: SeedRow): Promis
     estimatedCostUsd: null,
     clientRequestId: row.clientRequestId,
     requestHash: id,
-    images: [
-      {
-        sha256: row.imageSha256 ?? 'a'.repeat(64),
-        mediaType: 'image/png',
-        byteSize: 10,
-        width: 1,
-        height: 1,
-        source: 'BASE64',
-        original: { format: 'png', width: 1, height: 1, byteSize: 10 },
-      },
-    ],
+    images: [row.imageSha256 ?? 'a'.repeat(64)].flat().map((sha256) => ({
+      sha256,
+      mediaType: 'image/png',
+      byteSize: 10,
+      width: 1,
+      height: 1,
+      source: 'BASE64' as const,
+      original: { format: 'png', width: 1, height: 1, byteSize: 10 },
+    })),
     createdAt: row.createdAt,
   });
   if (row.pending) return id;

@@ -254,8 +254,61 @@ function fetchExport(port: number): Promise<{ lines: number; bytes: number; seco
   });
 }
 
-/** The export through the real door: GET /export/history.ndjson from the app in its own process. */
-async function exportOverHttp(url: string) {
+const HTTP_PAGE = /* GraphQL */ `
+  query Page($filter: HistoryFilter) {
+    history(filter: $filter, first: 20) {
+      edges {
+        cursor
+        node {
+          id
+          createdAt
+          status
+          modelId
+          prompt
+          text
+          costUsd
+          latencyMs
+          usage {
+            totalTokens
+          }
+          images {
+            sha256
+            width
+            height
+          }
+        }
+      }
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+    }
+  }
+`;
+
+/** A history page as a client sees it: POST /graphql to the app, JSON parsed, p50/p95 over the runs. */
+async function graphqlOverHttp(port: number, options: Options) {
+  const page = async (filter: Record<string, unknown>) => {
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: HTTP_PAGE, variables: { filter } }),
+    });
+    const body = (await response.json()) as { data?: { history: { edges: unknown[] } }; errors?: unknown };
+    if (body.errors !== undefined || body.data === undefined) throw new Error(JSON.stringify(body.errors));
+    return body.data.history.edges.length;
+  };
+  return {
+    first: await timeIt(options, () => page({})),
+    filtered: await timeIt(options, () => page({ minCostUsd: '0.05' })),
+  };
+}
+
+/**
+ * The real doors of the app in its own process: history pages over GraphQL, then the export
+ * (GET /export/history.ndjson) with that process's RSS.
+ */
+async function exportOverHttp(url: string, options: Options) {
   const child = fork(new URL('./exportServer.js', import.meta.url), [url], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -277,12 +330,13 @@ async function exportOverHttp(url: string) {
     ]);
   try {
     const ready = await next('ready');
+    const graphql = await graphqlOverHttp(ready.port, options);
     child.send('reset');
     const before = await next('reset');
     const result = await fetchExport(ready.port);
     child.send('report');
     const report = await next('report');
-    return { ...result, startRss: ready.rss, baselineRss: before.rss, ...report };
+    return { ...result, graphql, startRss: ready.rss, baselineRss: before.rss, ...report };
   } finally {
     if (child.exitCode === null) {
       child.send('stop');
@@ -423,6 +477,10 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
 
     const cases: Case[] = [
       pageCase(store, 'First page, no filter (CREATED_AT DESC)', 'page', {}),
+      pageCase(store, 'Filter created in one week, 100 days ago', 'page', {
+        createdAfter: new Date(last.getTime() - 107 * 86_400_000),
+        createdBefore: new Date(last.getTime() - 100 * 86_400_000),
+      }),
       pageCase(store, 'Filter status = FAILED', 'page', { status: ['FAILED'] }),
       pageCase(store, 'Filter modelId = claude-sonnet-4-5 (base id; global. + us. rows)', 'page', {
         baseModelId: ['anthropic.claude-sonnet-4-5-20250929-v1:0'],
@@ -547,7 +605,7 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
     );
     if (options.exportRun) {
       log('export over HTTP…');
-      const viaHttp = await exportOverHttp(url);
+      const viaHttp = await exportOverHttp(url, options);
       log('export in process…');
       const inProcess = await exportInProcess(store);
       const rate = viaHttp.lines / viaHttp.seconds;
@@ -560,6 +618,15 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
       );
       console.log(
         `| history.exportLines({}, 'ndjson') in the benchmark process (no HTTP; information) | ${int(inProcess.rows)} | ${inProcess.seconds.toFixed(1)} | ${int(Math.round(inProcess.rows / inProcess.seconds))} | ${(inProcess.peakRss / MB).toFixed(0)} MB (benchmark process peak, ${(inProcess.baselineRss / MB).toFixed(0)} MB before) | — | info |`,
+      );
+      console.log('\n## Through GraphQL over HTTP (information)\n');
+      console.log('| Query | p50 ms | p95 ms |');
+      console.log('|---|---:|---:|');
+      console.log(
+        `| POST /graphql history(first: 20), 11 fields and images, no filter | ${fmt(viaHttp.graphql.first.p50)} | ${fmt(viaHttp.graphql.first.p95)} |`,
+      );
+      console.log(
+        `| The same with minCostUsd: "0.05" | ${fmt(viaHttp.graphql.filtered.p50)} | ${fmt(viaHttp.graphql.filtered.p95)} |`,
       );
       if (viaHttp.lines !== Number(facts.counts.requests)) {
         console.log(`\n**Export returned ${viaHttp.lines} lines for ${facts.counts.requests} rows.**`);

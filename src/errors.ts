@@ -5,8 +5,9 @@
  * here without documenting it fails the suite.
  */
 export const ERROR_CODES = {
-  GRAPHQL_PARSE_FAILED: 'The GraphQL document does not parse (from Apollo Server).',
-  GRAPHQL_VALIDATION_FAILED: 'The operation does not match the schema (from Apollo Server).',
+  GRAPHQL_PARSE_FAILED: 'The GraphQL document does not parse, or has more than 2 000 tokens.',
+  GRAPHQL_VALIDATION_FAILED:
+    'The operation does not match the schema, or exceeds a limit: more than 15 aliases, selections nested deeper than 10, more than 20 directives.',
   BAD_REQUEST:
     'The HTTP request is malformed: not JSON, or a GET/form POST without `Apollo-Require-Preflight` (CSRF protection).',
   PAYLOAD_TOO_LARGE: "The request body is larger than 20 images at Bedrock's size limit can be (HTTP 413).",

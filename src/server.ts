@@ -12,7 +12,15 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { ModelCatalog, VisionModel } from './bedrock/index.js';
 import { createDescribeImage } from './describe/index.js';
-import { createFormatError, loadTypeDefs, resolvers, type GraphQLContext } from './graphql/index.js';
+import {
+  createFormatError,
+  loadTypeDefs,
+  OPERATION_LIMIT_RULES,
+  OPERATION_PARSE_OPTIONS,
+  parseAndValidate,
+  resolvers,
+  type GraphQLContext,
+} from './graphql/index.js';
 import type { Housekeeping } from './housekeeping/index.js';
 import { createExportHandler } from './http/createExportHandler.js';
 import { IMAGE_LIMITS, type ImageStore, type UrlFetchPolicy } from './images/index.js';
@@ -84,6 +92,12 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     {
       schema,
       context: () => context,
+      // Parse and validate as over HTTP, operation limits included; errors become an `error` message.
+      onSubscribe: (_ctx, _id, payload) => {
+        const { document, errors } = parseAndValidate(schema, payload.query);
+        if (errors !== undefined) return errors;
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+      },
       // Errors over the socket go through the same mapping as over HTTP.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors === undefined
@@ -100,6 +114,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    parseOptions: OPERATION_PARSE_OPTIONS,
+    validationRules: [...OPERATION_LIMIT_RULES],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {

@@ -7,3 +7,9 @@ export { loadTypeDefs } from './loadTypeDefs.js';
 export type { GraphQLContext } from './GraphQLContext.js';
 export { toHistoryFilter } from './toHistoryFilter.js';
 export { DateTimeScalar, DecimalScalar } from './scalars.js';
+export {
+  OPERATION_LIMITS,
+  OPERATION_LIMIT_RULES,
+  OPERATION_PARSE_OPTIONS,
+  parseAndValidate,
+} from './operationLimits.js';

@@ -125,6 +125,33 @@ describe.each(DATABASES)('failures and refusals on %s', (kind) => {
     expect(history.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(extensions.descriptionId);
   });
 
+  it('finishes and records a call whose client hung up, and replays it to the retry without a second call', async () => {
+    t.emulator.injectFault({ kind: 'slow', delayMs: 600 });
+    const clientRequestId = `hung-up-${kind}`;
+    const input = { image: { base64: png }, clientRequestId };
+    const hangUp = new AbortController();
+    const first = fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: DESCRIBE, variables: { input } }),
+      signal: hangUp.signal,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    hangUp.abort();
+    await expect(first).rejects.toThrow();
+    // The model was already working (and billing): the server lets it finish and keeps the answer.
+    let node: any;
+    for (let i = 0; i < 100 && node?.status !== 'SUCCEEDED'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      node = expectData(await t.gql(HISTORY, { filter: { clientRequestId } })).history.edges[0]?.node;
+    }
+    expect(node?.status).toBe('SUCCEEDED');
+    const retry = expectData(await t.gql(DESCRIBE, { input })).describeImage;
+    expect(retry.id).toBe(node.id);
+    expect(retry.text).toBe(node.text);
+    expect(t.emulator.calls).toHaveLength(1);
+  });
+
   it('leaves no request PENDING after any failure', async () => {
     const pending = expectData(await t.gql(HISTORY, { filter: { status: ['PENDING'] } })).history;
     expect(pending.totalCount).toBe(0);

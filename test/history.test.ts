@@ -55,8 +55,9 @@ function dataset(): SeedRow[] {
       // Cost ties on purpose: only four distinct values.
       costUsd: ['0.001', '0.0025', '0.01', '0.000006'][i % 4],
       latencyMs: 100 + (i % 8) * 25,
-      // Every 15th row sends image c twice, with b between.
-      imageSha256: i % 15 === 0 ? [C, B, C] : (i % 10 === 0 ? 'b' : 'a').repeat(64),
+      // A few rows send image c twice, with b between; b alone is in a fifth of the rest. Both
+      // images' rows are spread over time, and some share SAME_INSTANT.
+      imageSha256: i % 15 === 7 || i === 45 ? [C, B, C] : i % 10 === 0 || i % 10 === 3 ? B : 'a'.repeat(64),
       clientRequestId: i === 42 ? 'client-42' : undefined,
     };
     if (i % 13 === 0)
@@ -190,6 +191,13 @@ describe.each(DATABASES)('history at scale on %s', (kind) => {
       for (const [filter, keep] of [
         [{ imageSha256: C }, (r: Row) => sentImage(r, C)],
         [{ imageSha256: B, status: ['SUCCEEDED'] }, (r: Row) => sentImage(r, B) && !isFailed(r)],
+        [
+          { imageSha256: B, createdAfter: '2026-01-01T10:00:00Z', createdBefore: '2026-01-02T22:00:00Z' },
+          (r: Row) =>
+            sentImage(r, B) &&
+            r.createdAt >= new Date('2026-01-01T10:00:00Z') &&
+            r.createdAt < new Date('2026-01-02T22:00:00Z'),
+        ],
       ] as const) {
         const expected = oracleOrder(rows.filter(keep), 'CREATED_AT', direction);
         expect(expected.length).toBeGreaterThan(3);

@@ -133,6 +133,8 @@ export function historyPageSql(
         [run(sql`${col} IS NULL AND d."id" ${op} ${id}`), run(sql`${col} IS NOT NULL`)]
       : // Ascending from a value: the values after the key, then every NULL.
         [run(sql`(${col}, d."id") ${op} (${key.value}::${raw(cast)}, ${id})`), run(sql`${col} IS NULL`)];
+  // PostgreSQL runs a (non-parallel) Append's branches in order and stops pulling at the LIMIT;
+  // SQL itself promises no order, which is why ledgerRowsSql sorts the page again.
   return sql`${first} UNION ALL ${then} LIMIT ${limit}`;
 }
 
@@ -157,11 +159,16 @@ function imageNewestFirstSql(
     key === undefined
       ? empty
       : sql` AND (di."requestCreatedAt", di."descriptionId") ${op} (${key.value}::timestamptz, ${key.id}::uuid)`;
+  // The time window applies to the links too, so a window in the past does not walk every newer link.
+  const linkWindow = [
+    ...(filter.createdAfter === undefined ? [] : [sql` AND di."requestCreatedAt" >= ${filter.createdAfter}`]),
+    ...(filter.createdBefore === undefined ? [] : [sql` AND di."requestCreatedAt" < ${filter.createdBefore}`]),
+  ];
   const rest: HistoryFilter = { ...filter, imageSha256: undefined };
   // DISTINCT: one request may send the same image twice.
   return sql`SELECT d."id" FROM (
       SELECT DISTINCT di."requestCreatedAt", di."descriptionId" FROM "description_image" di
-      WHERE di."imageSha256" = ${imageSha256}${keyset}
+      WHERE di."imageSha256" = ${imageSha256}${keyset}${linkWindow.length === 0 ? empty : join(linkWindow, '')}
       ORDER BY di."requestCreatedAt" ${dir}, di."descriptionId" ${dir}
     ) l JOIN "description_request" d ON d."id" = l."descriptionId"
     WHERE ${historyWhereSql(rest)}

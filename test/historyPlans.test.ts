@@ -36,6 +36,13 @@ describe('history query plans on PostgreSQL', () => {
         'What is in this image?', 1000, 'UPSTREAM_TIMEOUT', 'timed out', 30000, md5('f' || g),
         now() - (g * 10 || ' seconds')::interval, now()
       FROM generate_series(1, 15000) g`);
+    // One image in every 50th request: 3 000 links, newest first by the image's own index.
+    await client.query(`INSERT INTO "image" ("sha256", "mediaType", "byteSize", "width", "height")
+      VALUES (repeat('c', 64), 'image/png', 10, 1, 1)`);
+    await client.query(`INSERT INTO "description_image" ("descriptionId", "position", "imageSha256", "requestCreatedAt")
+      SELECT "id", 0, repeat('c', 64), "createdAt" FROM "description_request" WHERE "status" = 'SUCCEEDED'
+        AND ('x' || substr(md5("id"::text), 1, 4))::bit(16)::int % 50 = 0`);
+    await client.query('VACUUM ANALYZE "description_image"');
     // VACUUM as autovacuum would: index-only scans need the visibility map.
     await client.query('VACUUM ANALYZE "description_request"');
   }, 240_000);
@@ -101,5 +108,12 @@ describe('history query plans on PostgreSQL', () => {
     );
     expect(p).not.toMatch(seqScanOnLedger);
     expect(p).toMatch(indexOnlyScanOf('description_request_costUsd_id_status_idx'));
+  });
+
+  it("reads an image's newest requests from the image's own index, without sorting", async () => {
+    const p = await plan({ imageSha256: 'c'.repeat(64) });
+    expect(p).not.toMatch(seqScanOnLedger);
+    expect(p).toContain('description_image_imageSha256_requestCreatedAt_descriptionI_idx');
+    expect(p).not.toContain('"Node Type":"Sort"');
   });
 });

@@ -74,7 +74,7 @@ describe('prisma/migrations', () => {
     }
   });
 
-  it('copies each request createdAt into its image links when it upgrades a ledger that has rows', async () => {
+  it('copies each request createdAt into its image links on upgrade, and into links an older server inserts', async () => {
     const db = await createFreshPostgresDatabase();
     const folders = (await readdir(migrationsDir, { withFileTypes: true }))
       .filter((d) => d.isDirectory())
@@ -111,6 +111,16 @@ describe('prisma/migrations', () => {
          JOIN "description_request" d ON d."id" = di."descriptionId" GROUP BY 1`,
       );
       expect(rows).toEqual([{ same: true, n: 4 }]);
+      // A server of the previous release, still running during a rolling upgrade, inserts a
+      // link without the new column: the database fills it from the request.
+      await client.query(
+        `INSERT INTO "description_image" ("descriptionId", "position", "imageSha256")
+         VALUES ('00000000-0000-4000-8000-000000000002', 2, repeat('a', 64))`,
+      );
+      const { rows: late } = await client.query(
+        `SELECT "requestCreatedAt" FROM "description_image" WHERE "position" = 2`,
+      );
+      expect(late).toEqual([{ requestCreatedAt: new Date('2026-02-03T04:05:06.789Z') }]);
     } finally {
       await client.end();
       await db.drop();

@@ -1,14 +1,6 @@
--- DropIndex
-DROP INDEX "description_request_costUsd_id_idx";
-
--- DropIndex
-DROP INDEX "description_request_createdAt_id_idx";
-
--- DropIndex
-DROP INDEX "description_request_latencyMs_id_idx";
-
--- DropIndex
-DROP INDEX "description_request_totalTokens_id_idx";
+-- Reordered by hand from Prisma's diff: the new indexes are built first (CREATE INDEX blocks
+-- writes but not reads), and the old ones dropped last (DROP INDEX takes the table's exclusive
+-- lock, held until the migration commits), so history stays readable while the indexes build.
 
 -- CreateIndex
 CREATE INDEX "description_request_newest_first_idx" ON "description_request"("createdAt" DESC, "id" DESC, "status", "costUsd", "inputTokens", "outputTokens", "totalTokens", "latencyMs");
@@ -27,6 +19,18 @@ CREATE INDEX "description_request_inputTokens_id_idx" ON "description_request"("
 
 -- CreateIndex
 CREATE INDEX "description_request_outputTokens_id_idx" ON "description_request"("outputTokens", "id");
+
+-- DropIndex
+DROP INDEX "description_request_costUsd_id_idx";
+
+-- DropIndex
+DROP INDEX "description_request_createdAt_id_idx";
+
+-- DropIndex
+DROP INDEX "description_request_latencyMs_id_idx";
+
+-- DropIndex
+DROP INDEX "description_request_totalTokens_id_idx";
 
 -- Hand-written: a finer sample of the descriptions for the planner. With the default (100), the
 -- estimate for a two-word search like '%rusty ladder%' swings with each ANALYZE sample between

@@ -29,8 +29,8 @@ export interface HistoryReader {
 
 /**
  * Runs a read on the database driver itself (node-postgres or PGlite), past Prisma's
- * per-value decoding: for bulk reads whose columns are already plain text, numbers and
- * timestamps. Both drivers return timestamptz as Date and integers as numbers.
+ * per-value decoding, for bulk reads. The row type is not checked: select only columns
+ * both drivers return alike — text, and integers as numbers (cast the rest `::text`).
  */
 export type DriverRead = <T>(query: Prisma.Sql) => Promise<T[]>;
 

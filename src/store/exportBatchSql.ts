@@ -48,12 +48,16 @@ const INTEGER_COLUMNS = new Set<string>(['inputTokens', 'outputTokens', 'totalTo
 const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * RFC 4180: cells with separators, quotes or line breaks are quoted, and so is a leading
- * = + - @, so that a spreadsheet does not run a description as a formula. NULL is empty.
+ * RFC 4180: cells with separators, quotes or line breaks are quoted; NULL is empty. A text
+ * cell that starts with = + - @, a tab or a carriage return gets a leading apostrophe
+ * (OWASP's advice against CSV injection): quoting alone does not stop a spreadsheet from
+ * running `=HYPERLINK(…)` written by a model or a user's prompt.
  */
 const csvCell = (column: string) => {
-  const value = INTEGER_COLUMNS.has(column) ? `e."${column}"::text` : `e."${column}"`;
-  return `CASE WHEN ${value} IS NULL THEN '' WHEN ${value} ~ '[",\\r\\n]|^[-=+@]' THEN '"' || replace(${value}, '"', '""') || '"' ELSE ${value} END`;
+  if (INTEGER_COLUMNS.has(column)) return `coalesce(e."${column}"::text, '')`;
+  const value = `e."${column}"`;
+  const guarded = `CASE WHEN ${value} ~ '^[-=+@\\t\\r]' THEN '''' || ${value} ELSE ${value} END`;
+  return `CASE WHEN ${value} IS NULL THEN '' WHEN ${guarded} ~ '[",\\r\\n]' THEN '"' || replace(${guarded}, '"', '""') || '"' ELSE ${guarded} END`;
 };
 
 const LINE_SQL: Record<ExportFormat, string> = {

@@ -1,5 +1,6 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../src/errors.js';
 import { OPERATION_LIMITS } from '../src/graphql/index.js';
 import { expectData, expectErrorCode } from './helpers/graphqlClient.js';
 import { solidImage, toBase64 } from './helpers/images.js';
@@ -59,11 +60,22 @@ describe('operation limits', () => {
     expect(expectData(await t.gql(`{ ${fields(OPERATION_LIMITS.maxDirectives)} }`))).toEqual({ __typename: 'Query' });
   });
 
-  it('stops parsing a document with more tokens than allowed', async () => {
-    const fields = Array.from({ length: OPERATION_LIMITS.maxTokens }, () => '__typename').join(' ');
-    const res = await t.gql(`{ ${fields} }`);
+  it('stops parsing a document with more tokens than allowed, and answers one at the limit', async () => {
+    // `{ history ( filter : { status : [` … `] } ) { totalCount } }`: 16 tokens around the list.
+    const document = (tokens: number) =>
+      `{ history(filter: { status: [${Array.from({ length: tokens - 16 }, () => 'SUCCEEDED').join(' ')}] }) { totalCount } }`;
+    const res = await t.gql(document(OPERATION_LIMITS.maxTokens + 1));
     expect(res.status).toBe(400);
     expectErrorCode(res, 'GRAPHQL_PARSE_FAILED');
+    expect(expectData(await t.gql(document(OPERATION_LIMITS.maxTokens))).history.totalCount).toBeGreaterThan(0);
+  });
+
+  it('states the limits in the error registry as they are enforced', () => {
+    const n = (value: number) => value.toLocaleString('en-US').replace(/,/g, ' ');
+    expect(ERROR_CODES.GRAPHQL_PARSE_FAILED).toContain(`more than ${n(OPERATION_LIMITS.maxTokens)} tokens`);
+    expect(ERROR_CODES.GRAPHQL_VALIDATION_FAILED).toContain(`more than ${OPERATION_LIMITS.maxAliases} aliases`);
+    expect(ERROR_CODES.GRAPHQL_VALIDATION_FAILED).toContain(`nested deeper than ${OPERATION_LIMITS.maxDepth}`);
+    expect(ERROR_CODES.GRAPHQL_VALIDATION_FAILED).toContain(`more than ${OPERATION_LIMITS.maxDirectives} directives`);
   });
 
   it("answers GraphiQL's introspection query", async () => {

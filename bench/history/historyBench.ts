@@ -501,6 +501,11 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
       pageCase(store, `Filter imageSha256 = most used image (${int(Number(popularLinks))} links)`, 'page', {
         imageSha256: popularImage,
       }),
+      pageCase(store, 'Filter imageSha256 = most used image, created in one week 100 days ago', 'page', {
+        imageSha256: popularImage,
+        createdAfter: new Date(last.getTime() - 107 * 86_400_000),
+        createdBefore: new Date(last.getTime() - 100 * 86_400_000),
+      }),
       pageCase(store, 'Filter imageSha256 = a typical image', 'page', { imageSha256: typicalImage }),
       pageCase(store, 'Filter clientRequestId (a 200-day-old request)', 'page', { clientRequestId }),
       ...(['COST', 'TOTAL_TOKENS', 'LATENCY'] as const).flatMap((field) =>

@@ -6,7 +6,7 @@ import type {
   ImageRecord,
   NewDescription,
 } from './DescriptionRecord.js';
-import { toDescriptionRecord, withImages } from './toDescriptionRecord.js';
+import { readLedgerRecords } from './ledgerRowsSql.js';
 
 /** Raised when a clientRequestId is already taken by another row (a replay or a race). */
 export class DuplicateClientRequestIdError extends Error {
@@ -53,9 +53,19 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
     return rows.map((r) => r.sha256);
   };
 
-  const load = async (id: string) => {
-    const row = await prisma.descriptionRequest.findUniqueOrThrow({ where: { id }, include: withImages });
-    return toDescriptionRecord(row);
+  const findWhere = async (condition: Prisma.Sql): Promise<DescriptionRecord | null> => {
+    const [record] = await readLedgerRecords(
+      prisma,
+      Prisma.sql`SELECT d."id" FROM "description_request" d WHERE ${condition}`,
+    );
+    return record ?? null;
+  };
+  const findById = (id: string) => findWhere(Prisma.sql`d."id" = ${id}::uuid`);
+  /** A row this repository has just written. */
+  const load = async (id: string): Promise<DescriptionRecord> => {
+    const record = await findById(id);
+    if (record === null) throw new Error(`Ledger row ${id} vanished after it was written`);
+    return record;
   };
 
   return {
@@ -156,14 +166,10 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
       return load(id);
     },
 
-    async findById(id) {
-      const row = await prisma.descriptionRequest.findUnique({ where: { id }, include: withImages });
-      return row === null ? null : toDescriptionRecord(row);
-    },
+    findById,
 
-    async findByClientRequestId(clientRequestId) {
-      const row = await prisma.descriptionRequest.findUnique({ where: { clientRequestId }, include: withImages });
-      return row === null ? null : toDescriptionRecord(row);
+    findByClientRequestId(clientRequestId) {
+      return findWhere(Prisma.sql`d."clientRequestId" = ${clientRequestId}`);
     },
 
     findImage(sha256) {

@@ -3,8 +3,7 @@ import type { DescriptionRecord } from './DescriptionRecord.js';
 import { exportBatchSql, type ExportFormat, type ExportLine } from './exportBatchSql.js';
 import type { HistoryFilter, HistoryKey, HistoryOrder, HistoryPageRequest } from './HistoryFilter.js';
 import { historyPageSql, historyWhereSql, orderSql, reverse } from './historySql.js';
-import { fromLedgerRowJson, ledgerRowsSql, type LedgerRowJson } from './ledgerRowsSql.js';
-import { toDescriptionRecord } from './toDescriptionRecord.js';
+import { readLedgerRecords } from './ledgerRowsSql.js';
 import type { UsageBucket, UsageGroupBy } from './UsageSummary.js';
 import { usageSummarySql } from './usageSummarySql.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -41,8 +40,8 @@ export function createHistoryReader(prisma: PrismaClient, driverRead: DriverRead
       const scan = forward ? order.direction : reverse(order.direction);
       const key = forward ? page.after : page.before;
       const idQuery = historyPageSql(filter, order, scan, key, page.size + 1);
-      const rows = await prisma.$queryRaw<LedgerRowJson[]>(ledgerRowsSql(idQuery, orderSql(order.field, scan)));
-      const records = rows.slice(0, page.size).map((row) => toDescriptionRecord(fromLedgerRowJson(row)));
+      const rows = await readLedgerRecords(prisma, idQuery, orderSql(order.field, scan));
+      const records = rows.slice(0, page.size);
       if (!forward) records.reverse();
       return { records, hasMore: rows.length > page.size };
     },

@@ -1,11 +1,12 @@
 import { Prisma } from '../generated/prisma/client.js';
-import type { DescriptionRequest } from '../generated/prisma/client.js';
-import type { DescriptionRow, ImageLinkRow } from './toDescriptionRecord.js';
+import type { DescriptionRequest, PrismaClient } from '../generated/prisma/client.js';
+import type { DescriptionRecord } from './DescriptionRecord.js';
+import { toDescriptionRecord, type ImageLinkRow } from './toDescriptionRecord.js';
 
 const { sql } = Prisma;
 
 /** A request row as ledgerRowsSql returns it: the table's columns, and its images as JSON. */
-export type LedgerRowJson = DescriptionRequest & { readonly images: readonly ImageLinkRow[] | null };
+type LedgerRowJson = DescriptionRequest & { readonly images: readonly ImageLinkRow[] | null };
 
 /**
  * The full rows, images included, of the requests an id query selects, in `orderBy`
@@ -31,7 +32,12 @@ export function ledgerRowsSql(idQuery: Prisma.Sql, orderBy: Prisma.Sql): Prisma.
     ORDER BY ${orderBy}`;
 }
 
-/** A row of ledgerRowsSql in the shape toDescriptionRecord reads. */
-export function fromLedgerRowJson(row: LedgerRowJson): DescriptionRow {
-  return { ...row, images: row.images ?? [] };
+/** The records an id query selects, in `orderBy` (by id if not given), images included. */
+export async function readLedgerRecords(
+  prisma: PrismaClient,
+  idQuery: Prisma.Sql,
+  orderBy: Prisma.Sql = sql`d."id"`,
+): Promise<DescriptionRecord[]> {
+  const rows = await prisma.$queryRaw<LedgerRowJson[]>(ledgerRowsSql(idQuery, orderBy));
+  return rows.map((row) => toDescriptionRecord({ ...row, images: row.images ?? [] }));
 }

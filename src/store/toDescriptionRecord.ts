@@ -1,10 +1,5 @@
-import type { DescriptionImage, DescriptionRequest, Image, Prisma } from '../generated/prisma/client.js';
+import type { DescriptionImage, DescriptionRequest, Image } from '../generated/prisma/client.js';
 import type { DescriptionRecord } from './DescriptionRecord.js';
-
-/** The relations every ledger read loads: images in the order they were sent. */
-export const withImages = {
-  images: { orderBy: { position: 'asc' }, include: { image: true } },
-} as const satisfies Prisma.DescriptionRequestInclude;
 
 /** One image of a request: how it was sent, and the stored image it became. */
 export type ImageLinkRow = Pick<
@@ -12,7 +7,7 @@ export type ImageLinkRow = Pick<
   'source' | 'originalMediaType' | 'originalWidth' | 'originalHeight' | 'originalByteSize'
 > & { readonly image: Pick<Image, 'sha256' | 'mediaType' | 'byteSize' | 'width' | 'height'> };
 
-/** A request with its images in order: what `include: withImages` loads, and what ledgerRowsSql returns. */
+/** A request with its images in the order sent, as ledgerRowsSql reads it. */
 export type DescriptionRow = DescriptionRequest & { readonly images: readonly ImageLinkRow[] };
 
 function required<T>(value: T | null, field: string, id: string): T {

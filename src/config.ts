@@ -9,7 +9,20 @@ import { z } from 'zod';
 export type DatabaseConfig =
   | { readonly kind: 'pglite'; readonly dataDir: string }
   | { readonly kind: 'pglite-memory' }
-  | { readonly kind: 'postgres'; readonly url: string };
+  | ({ readonly kind: 'postgres'; readonly url: string } & PostgresPoolConfig);
+
+/** How the server shares a PostgreSQL server: bounded, and never waiting without a limit. */
+export interface PostgresPoolConfig {
+  /** Connections this process opens at most (node-postgres defaults to 10). */
+  readonly poolSize: number;
+  /**
+   * Longest wait for a connection, whether opening a new one or waiting for a busy pool:
+   * past it the request is refused with SERVICE_UNAVAILABLE instead of queueing unboundedly.
+   */
+  readonly connectTimeoutMs: number;
+  /** PostgreSQL's statement_timeout for the server's queries (migrations excepted). */
+  readonly statementTimeoutMs: number;
+}
 
 export interface BedrockConfig {
   /** Region for the Bedrock runtime endpoint; the SDK's credential chain is left untouched. */
@@ -52,8 +65,15 @@ export interface ImagesConfig {
 
 export type PlaygroundMode = 'graphiql' | 'sandbox' | 'off';
 
+/** Admission control: how much work the server takes on before refusing with SERVICE_UNAVAILABLE. */
+export interface AdmissionConfig {
+  readonly maxInFlight: number;
+  readonly maxBufferedBytes: number;
+}
+
 export interface AppConfig {
   readonly port: number;
+  readonly admission: AdmissionConfig;
   /** The browser playground: offline GraphiQL, Apollo Sandbox (needs its CDN), or none. */
   readonly playground: PlaygroundMode;
   readonly host: string;
@@ -80,6 +100,9 @@ const envSchema = z.object({
   PORT: intFrom(0, 65535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.string().optional(),
+  DATABASE_POOL_SIZE: intFrom(1, 1_000).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: intFrom(50, 120_000).default(2_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: intFrom(100, 3_600_000).default(15_000),
   AWS_REGION: z.string().min(1).optional(),
   AWS_DEFAULT_REGION: z.string().min(1).optional(),
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME: z.url().optional(),
@@ -102,6 +125,8 @@ const envSchema = z.object({
   IMAGE_URL_CA_FILE: z.string().min(1).optional(),
   IMAGE_UPLOAD_MAX_BYTES: intFrom(1, 200 * 1024 * 1024).default(20 * 1024 * 1024),
   NODE_ENV: z.string().optional(),
+  MAX_IN_FLIGHT_REQUESTS: intFrom(1, 100_000).default(256),
+  MAX_BUFFERED_BODY_BYTES: intFrom(1024, 16 * 1024 * 1024 * 1024).default(128 * 1024 * 1024),
   HISTORY_RETENTION_DAYS: intFrom(1, 100_000).optional(),
   HISTORY_RETENTION_INTERVAL_MS: intFrom(1_000, 7 * 24 * 3_600_000).default(3_600_000),
   PLAYGROUND: z.enum(['graphiql', 'sandbox', 'off']).optional(),
@@ -113,12 +138,22 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+export const DEFAULT_POSTGRES_POOL: PostgresPoolConfig = {
+  poolSize: 10,
+  connectTimeoutMs: 2_000,
+  statementTimeoutMs: 15_000,
+};
+
 /**
  * Reads the database location from DATABASE_URL: unset → `./data/pglite`,
  * `file:<dir>` → PGlite in that folder, `memory:` → in-memory PGlite,
  * `postgres://` / `postgresql://` → that server.
  */
-export function parseDatabaseUrl(value: string | undefined, cwd: string): DatabaseConfig {
+export function parseDatabaseUrl(
+  value: string | undefined,
+  cwd: string,
+  pool: PostgresPoolConfig = DEFAULT_POSTGRES_POOL,
+): DatabaseConfig {
   if (value === undefined || value.trim() === '') {
     return Object.freeze({ kind: 'pglite', dataDir: resolve(cwd, 'data/pglite') });
   }
@@ -128,7 +163,7 @@ export function parseDatabaseUrl(value: string | undefined, cwd: string): Databa
     if (dir === '') throw new ConfigError('DATABASE_URL "file:" needs a folder, e.g. file:./data/pglite');
     return Object.freeze({ kind: 'pglite', dataDir: resolve(cwd, dir) });
   }
-  if (/^postgres(ql)?:\/\//.test(value)) return Object.freeze({ kind: 'postgres', url: value });
+  if (/^postgres(ql)?:\/\//.test(value)) return Object.freeze({ kind: 'postgres', url: value, ...pool });
   throw new ConfigError('DATABASE_URL must be unset, file:<dir>, memory:, or a postgres:// / postgresql:// URL');
 }
 
@@ -163,10 +198,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const e = parsed.data;
   return Object.freeze({
     port: e.PORT,
+    admission: Object.freeze({ maxInFlight: e.MAX_IN_FLIGHT_REQUESTS, maxBufferedBytes: e.MAX_BUFFERED_BODY_BYTES }),
     // Off in production unless asked for: a playground is an exploration tool, not an interface to expose.
     playground: e.PLAYGROUND ?? (e.NODE_ENV === 'production' ? 'off' : 'graphiql'),
     host: e.HOST,
-    database: parseDatabaseUrl(e.DATABASE_URL, cwd),
+    database: parseDatabaseUrl(e.DATABASE_URL, cwd, {
+      poolSize: e.DATABASE_POOL_SIZE,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    }),
     bedrock: Object.freeze({
       region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
       endpoint: e.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? e.AWS_ENDPOINT_URL,

@@ -1,30 +1,81 @@
 /**
+ * What the registry knows of a code: the HTTP status of a response it ends (a refused body,
+ * an export, an overload), and whether a GraphQL response carrying it takes that status
+ * too. Other errors inside a GraphQL result keep HTTP 200, as GraphQL over HTTP with
+ * `application/json` has it; a retryable refusal must be seen by load balancers and clients'
+ * retry logic, so it is a 503 with `Retry-After`.
+ */
+interface ErrorDefinition {
+  readonly status: number;
+  readonly retryable?: true;
+  readonly doc: string;
+}
+
+/**
  * The one registry of public error codes. Every refusal or failure a client can see
  * carries one of these as `extensions.code`; FAILED ledger rows store the same codes.
  * The README's table is checked against this object by a test, so adding a code
  * here without documenting it fails the suite.
  */
 export const ERROR_CODES = {
-  GRAPHQL_PARSE_FAILED: 'The GraphQL document does not parse, or has more than 2 000 tokens.',
-  GRAPHQL_VALIDATION_FAILED:
-    'The operation does not match the schema, or exceeds a limit: more than 15 aliases, selections nested deeper than 10, more than 20 directives.',
-  BAD_REQUEST:
-    'The HTTP request is malformed: not JSON, or a GET/form POST without `Apollo-Require-Preflight` (CSRF protection).',
-  PAYLOAD_TOO_LARGE: "The request body is larger than 20 images at Bedrock's size limit can be (HTTP 413).",
-  BAD_USER_INPUT:
-    'The request is invalid and was refused before any model call or ledger row; `extensions.reason` says why.',
-  REQUEST_IN_PROGRESS: 'A request with the same clientRequestId is still running; retry after it completes.',
-  UPSTREAM_THROTTLED: "Bedrock throttled the call (ThrottlingException, ServiceQuotaExceeded) after the SDK's retries.",
-  UPSTREAM_TIMEOUT:
-    'Bedrock or the model did not answer in time (connection or request timeout, ModelTimeoutException).',
-  UPSTREAM_MODEL_UNAVAILABLE:
-    'Bedrock refused the model: retired (end of life), unknown, or not enabled for this account. The message names current vision models.',
-  UPSTREAM_ERROR: 'Any other Bedrock failure (5xx, ModelErrorException, a validation error Bedrock raised).',
-  CANCELLED:
-    'Ledger and streams: the client went away or cancelled mid-stream; the row keeps the text and usage known so far.',
-  INTERRUPTED: 'Ledger only: the server stopped while the request was running; found and closed at the next start-up.',
-  INTERNAL_SERVER_ERROR: 'An unexpected error; the message is masked and the details are in the server log.',
-} as const;
+  GRAPHQL_PARSE_FAILED: {
+    status: 400,
+    doc: 'The GraphQL document does not parse, or has more than 2 000 tokens.',
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    status: 400,
+    doc: 'The operation does not match the schema, or exceeds a limit: more than 15 aliases, selections nested deeper than 10, more than 20 directives.',
+  },
+  BAD_REQUEST: {
+    status: 400,
+    doc: 'The HTTP request is malformed: not JSON, or a GET/form POST without `Apollo-Require-Preflight` (CSRF protection).',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    doc: "The request body is larger than 20 images at Bedrock's size limit can be (HTTP 413).",
+  },
+  BAD_USER_INPUT: {
+    status: 400,
+    doc: 'The request is invalid and was refused before any model call or ledger row; `extensions.reason` says why.',
+  },
+  REQUEST_IN_PROGRESS: {
+    status: 409,
+    doc: 'A request with the same clientRequestId is still running; retry after it completes.',
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    doc: 'The server is at capacity (requests in flight or request bytes buffered) or its database cannot be reached in time; nothing was spent and no row was written. Retry after `Retry-After` seconds (also `extensions.retryAfterSeconds`).',
+  },
+  UPSTREAM_THROTTLED: {
+    status: 503,
+    doc: "Bedrock throttled the call (ThrottlingException, ServiceQuotaExceeded) after the SDK's retries.",
+  },
+  UPSTREAM_TIMEOUT: {
+    status: 504,
+    doc: 'Bedrock or the model did not answer in time (connection or request timeout, ModelTimeoutException).',
+  },
+  UPSTREAM_MODEL_UNAVAILABLE: {
+    status: 502,
+    doc: 'Bedrock refused the model: retired (end of life), unknown, or not enabled for this account. The message names current vision models.',
+  },
+  UPSTREAM_ERROR: {
+    status: 502,
+    doc: 'Any other Bedrock failure (5xx, ModelErrorException, a validation error Bedrock raised).',
+  },
+  CANCELLED: {
+    status: 499,
+    doc: 'Ledger and streams: the client went away or cancelled mid-stream; the row keeps the text and usage known so far.',
+  },
+  INTERRUPTED: {
+    status: 500,
+    doc: 'Ledger only: the server stopped while the request was running; found and closed at the next start-up.',
+  },
+  INTERNAL_SERVER_ERROR: {
+    status: 500,
+    doc: 'An unexpected error; the message is masked and the details are in the server log.',
+  },
+} as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -78,17 +129,40 @@ export class AppError extends Error {
   readonly reason: InputReason | undefined;
   /** The ledger row a failure was recorded in, so a client can find it in history. */
   readonly descriptionId: string | undefined;
+  /** For a retryable refusal: when to try again (`Retry-After`, `extensions.retryAfterSeconds`). */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options?: { reason?: InputReason; cause?: unknown; descriptionId?: string },
+    options?: { reason?: InputReason; cause?: unknown; descriptionId?: string; retryAfterSeconds?: number },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.reason = options?.reason;
     this.descriptionId = options?.descriptionId;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+}
+
+/** The `extensions` a client sees for an AppError, over every door (GraphQL, WebSocket, plain HTTP). */
+export function errorExtensions(error: AppError): Record<string, unknown> {
+  return {
+    code: error.code,
+    ...(error.reason === undefined ? {} : { reason: error.reason }),
+    ...(error.descriptionId === undefined ? {} : { descriptionId: error.descriptionId }),
+    ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+  };
+}
+
+/** The HTTP status of a response that `code` ends. */
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CODES[code].status;
+}
+
+/** Whether a GraphQL response carrying `code` takes the code's HTTP status (see ErrorDefinition). */
+export function isRetryableRefusal(code: ErrorCode): boolean {
+  return 'retryable' in ERROR_CODES[code];
 }
 
 /** Shorthand for the most common refusal. */

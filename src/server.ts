@@ -4,10 +4,11 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import type { Logger } from 'pino';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { ModelCatalog, VisionModel } from './bedrock/index.js';
@@ -15,9 +16,10 @@ import { createDescribeImage } from './describe/index.js';
 import {
   createFormatError,
   loadTypeDefs,
+  retryableRefusalPlugin,
   OPERATION_LIMIT_RULES,
   OPERATION_PARSE_OPTIONS,
-  parseAndValidate,
+  createOperationCache,
   resolvers,
   type GraphQLContext,
 } from './graphql/index.js';
@@ -26,7 +28,10 @@ import { createExportHandler } from './http/createExportHandler.js';
 import { IMAGE_LIMITS, type ImageStore, type UrlFetchPolicy } from './images/index.js';
 import type { Store } from './store/index.js';
 import { createWebRouter } from './web/index.js';
-import type { PlaygroundMode } from './config.js';
+import type { AdmissionConfig, PlaygroundMode } from './config.js';
+import { AppError, isAppError } from './errors.js';
+import { createAdmission, type Admission, type Ticket } from './http/createAdmission.js';
+import { sendAppError } from './http/sendAppError.js';
 
 export interface ServerDeps {
   readonly store: Store;
@@ -40,10 +45,13 @@ export interface ServerDeps {
   readonly maxUploadBytes: number;
   readonly housekeeping: Housekeeping;
   readonly playground: PlaygroundMode;
+  readonly admission: AdmissionConfig;
 }
 
 export interface AppServer {
   readonly httpServer: Server;
+  /** Requests and bytes in flight now (for readiness and metrics). */
+  readonly admission: Admission;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting requests and waits for in-flight ones (so their rows complete). */
   stop(): Promise<void>;
@@ -85,6 +93,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   };
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
   const formatError = createFormatError(logger);
+  const admission = createAdmission({ ...deps.admission, maxBodyBytes: MAX_BODY_BYTES });
+  const socketTickets = createSocketTickets(admission);
+  const parseOperation = createOperationCache(schema);
 
   // Subscriptions (graphql-ws) share the port and the path with queries and mutations.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
@@ -93,19 +104,26 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       schema,
       context: () => context,
       // Parse and validate as over HTTP, operation limits included; errors become an `error` message.
-      onSubscribe: (_ctx, _id, payload) => {
-        const { document, errors } = parseAndValidate(schema, payload.query);
+      onSubscribe: (ctx, id, payload) => {
+        const { document, errors } = parseOperation(payload.query);
         if (errors !== undefined) return errors;
+        // A subscription is work in flight like an HTTP request, and is refused the same way.
+        const refusal = socketTickets.admit(ctx, id);
+        if (refusal !== undefined) return [new GraphQLError(refusal.message, { originalError: refusal })];
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
+      onComplete: (ctx, id) => socketTickets.release(ctx, id),
+      onClose: (ctx) => socketTickets.releaseAll(ctx),
       // Errors over the socket go through the same mapping as over HTTP.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors === undefined
           ? undefined
           : { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) },
       // A stream that fails mid-way reaches the client as an `error` message.
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((error) => formatError(error.toJSON(), error.originalError ?? error)),
+      onError: (ctx, id, _payload, errors) => {
+        socketTickets.release(ctx, id);
+        return errors.map((error) => formatError(error.toJSON(), error.originalError ?? error));
+      },
     },
     wsServer,
   );
@@ -128,6 +146,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         },
       },
       ApolloServerPluginLandingPageDisabled(),
+      retryableRefusalPlugin,
     ],
   });
   await apollo.start();
@@ -146,10 +165,24 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   });
   // The page at /, the playground (GET /graphql from a browser, /playground), assets, sample photo.
   app.use(createWebRouter({ playground: deps.playground, graphqlPath: '/graphql', imageStore: deps.imageStore }));
-  app.get('/export/history.ndjson', createExportHandler(store.history, logger, 'ndjson'));
-  app.get('/export/history.csv', createExportHandler(store.history, logger, 'csv'));
+  // Past the admission bounds a request is refused before its body is read (see createAdmission).
+  const admit: RequestHandler = (req, res, next) => {
+    let ticket: Ticket;
+    try {
+      ticket = admission.admit(req);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      sendAppError(res, error);
+      return;
+    }
+    res.once('close', () => ticket.release());
+    next();
+  };
+  app.get('/export/history.ndjson', admit, createExportHandler(store.history, logger, 'ndjson'));
+  app.get('/export/history.csv', admit, createExportHandler(store.history, logger, 'csv'));
   app.use(
     '/graphql',
+    admit,
     express.json({ limit: MAX_BODY_BYTES }),
     // Multipart uploads (GraphQL multipart request spec). Apollo's CSRF prevention stays on:
     // a multipart POST must carry Apollo-Require-Preflight, so a browser form cannot forge one.
@@ -166,21 +199,13 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   // Body-parser failures (too large, malformed JSON) answered as JSON GraphQL errors.
   const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
     if (res.headersSent) return next(error);
-    const status = error.status ?? 500;
-    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
-    if (status >= 500) logger.error({ err: error }, 'HTTP error');
-    const message =
-      status === 413
-        ? `Request body is larger than ${MAX_BODY_BYTES} bytes`
-        : status < 500
-          ? 'Malformed request body'
-          : 'Internal server error';
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    sendAppError(res, httpError(error));
   };
   app.use(onError);
 
   return {
     httpServer,
+    admission,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -191,5 +216,45 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       });
     },
     stop: () => apollo.stop(),
+  };
+}
+
+/** An error from the HTTP layer (body parser, upload parser) as the registry's error. */
+function httpError(error: { status?: number; type?: string }): AppError {
+  if (isAppError(error)) return error;
+  const status = error.status ?? 500;
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (status < 500) return new AppError('BAD_REQUEST', 'Malformed request body');
+  return new AppError('INTERNAL_SERVER_ERROR', 'Internal server error', { cause: error });
+}
+
+/**
+ * Admission tickets of a WebSocket's subscriptions, by socket and operation id, so each is
+ * released once whether the operation completes, fails or its socket closes.
+ */
+function createSocketTickets(admission: Admission) {
+  const bySocket = new WeakMap<object, Map<string, Ticket>>();
+  return {
+    admit(socket: object, id: string): AppError | undefined {
+      try {
+        const ticket = admission.admitStream();
+        const tickets = bySocket.get(socket) ?? new Map<string, Ticket>();
+        bySocket.set(socket, tickets);
+        tickets.set(id, ticket);
+        return undefined;
+      } catch (error) {
+        if (isAppError(error)) return error;
+        throw error;
+      }
+    },
+    release(socket: object, id: string) {
+      const tickets = bySocket.get(socket);
+      tickets?.get(id)?.release();
+      tickets?.delete(id);
+    },
+    releaseAll(socket: object) {
+      for (const ticket of bySocket.get(socket)?.values() ?? []) ticket.release();
+      bySocket.delete(socket);
+    },
   };
 }

@@ -68,6 +68,7 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
       logger,
       housekeeping,
       playground: config.playground,
+      admission: config.admission,
       imageStore,
       urlPolicy: config.images.url,
       maxUploadBytes: config.images.maxUploadBytes,

@@ -1,3 +1,4 @@
+import { DEFAULT_POSTGRES_POOL } from '../src/config.js';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ describe('prisma/migrations', () => {
   it('records applied migrations in _prisma_migrations the way prisma migrate deploy does', async () => {
     const db = await createFreshPostgresDatabase();
     const app = await startTestApp('postgres', {
-      database: { config: { kind: 'postgres', url: db.url }, cleanup: () => db.drop() },
+      database: { config: { kind: 'postgres', url: db.url, ...DEFAULT_POSTGRES_POOL }, cleanup: () => db.drop() },
     });
     const client = new pg.Client({ connectionString: db.url });
     try {
@@ -59,7 +60,10 @@ describe('prisma/migrations', () => {
 
   it('lets several servers start on one empty PostgreSQL database at once', async () => {
     const db = await createFreshPostgresDatabase();
-    const database = { config: { kind: 'postgres' as const, url: db.url }, cleanup: async () => {} };
+    const database = {
+      config: { kind: 'postgres' as const, url: db.url, ...DEFAULT_POSTGRES_POOL },
+      cleanup: async () => {},
+    };
     try {
       const apps = await Promise.all([1, 2, 3].map(() => startTestApp('postgres', { database })));
       await Promise.all(apps.map((a) => a.stop()));
@@ -87,7 +91,9 @@ describe('prisma/migrations', () => {
     const log = { info: () => {}, warn: () => {} };
     const client = new pg.Client({ connectionString: db.url });
     try {
-      await (await openStore({ kind: 'postgres', url: db.url }, { log, migrationsDir: before })).close();
+      await (
+        await openStore({ kind: 'postgres', url: db.url, ...DEFAULT_POSTGRES_POOL }, { log, migrationsDir: before })
+      ).close();
       await client.connect();
       await client.query(`INSERT INTO "image" ("sha256", "mediaType", "byteSize", "width", "height")
         VALUES (repeat('a', 64), 'image/png', 10, 1, 1)`);
@@ -105,7 +111,7 @@ describe('prisma/migrations', () => {
           [id],
         );
       }
-      await (await openStore({ kind: 'postgres', url: db.url }, { log })).close();
+      await (await openStore({ kind: 'postgres', url: db.url, ...DEFAULT_POSTGRES_POOL }, { log })).close();
       const { rows } = await client.query(
         `SELECT di."requestCreatedAt" = d."createdAt" AS same, count(*)::int AS n FROM "description_image" di
          JOIN "description_request" d ON d."id" = di."descriptionId" GROUP BY 1`,

@@ -72,10 +72,12 @@ describe('operation limits', () => {
 
   it('states the limits in the error registry as they are enforced', () => {
     const n = (value: number) => value.toLocaleString('en-US').replace(/,/g, ' ');
-    expect(ERROR_CODES.GRAPHQL_PARSE_FAILED).toContain(`more than ${n(OPERATION_LIMITS.maxTokens)} tokens`);
-    expect(ERROR_CODES.GRAPHQL_VALIDATION_FAILED).toContain(`more than ${OPERATION_LIMITS.maxAliases} aliases`);
-    expect(ERROR_CODES.GRAPHQL_VALIDATION_FAILED).toContain(`nested deeper than ${OPERATION_LIMITS.maxDepth}`);
-    expect(ERROR_CODES.GRAPHQL_VALIDATION_FAILED).toContain(`more than ${OPERATION_LIMITS.maxDirectives} directives`);
+    expect(ERROR_CODES.GRAPHQL_PARSE_FAILED.doc).toContain(`more than ${n(OPERATION_LIMITS.maxTokens)} tokens`);
+    expect(ERROR_CODES.GRAPHQL_VALIDATION_FAILED.doc).toContain(`more than ${OPERATION_LIMITS.maxAliases} aliases`);
+    expect(ERROR_CODES.GRAPHQL_VALIDATION_FAILED.doc).toContain(`nested deeper than ${OPERATION_LIMITS.maxDepth}`);
+    expect(ERROR_CODES.GRAPHQL_VALIDATION_FAILED.doc).toContain(
+      `more than ${OPERATION_LIMITS.maxDirectives} directives`,
+    );
   });
 
   it("answers GraphiQL's introspection query", async () => {

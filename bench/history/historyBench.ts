@@ -1,3 +1,4 @@
+import { DEFAULT_POSTGRES_POOL } from '../../src/config.js';
 /**
  * History at scale: the ledger's read paths on a million rows of PostgreSQL.
  *
@@ -387,7 +388,7 @@ async function main() {
   }
 
   const migrationLog = { info: (m: string) => log(m), warn: (m: string) => log(`warning: ${m}`) };
-  const store = await openStore({ kind: 'postgres', url }, { log: migrationLog });
+  const store = await openStore({ kind: 'postgres', url, ...DEFAULT_POSTGRES_POOL }, { log: migrationLog });
   let seedLine: string;
   try {
     if (!state.seeded) {

@@ -1,3 +1,5 @@
+import type { InferenceSettings } from './InferenceSettings.js';
+
 /** Image formats Bedrock accepts for vision, as detected from the bytes. */
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp';
 
@@ -8,18 +10,10 @@ export interface VisionImage {
   readonly bytes: Uint8Array;
 }
 
-export interface VisionRequest {
-  readonly modelId: string;
-  readonly api: BedrockApi;
+/** A model call: the request's settings, carried whole, and its images. */
+export interface VisionRequest extends InferenceSettings {
   /** In the order the model sees them, before the prompt (as in the seed). */
   readonly images: readonly VisionImage[];
-  readonly prompt: string;
-  readonly system?: string | undefined;
-  readonly maxTokens: number;
-  readonly temperature?: number | undefined;
-  readonly topP?: number | undefined;
-  /** Sent only when non-empty, so a request without them keeps the seed's exact body. */
-  readonly stopSequences?: readonly string[] | undefined;
   /** Aborting it cancels the call (and the HTTP/2 stream) and fails it with CANCELLED. */
   readonly signal?: AbortSignal | undefined;
 }

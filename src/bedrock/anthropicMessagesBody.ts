@@ -24,7 +24,7 @@ export function anthropicMessagesBody(request: VisionRequest): Record<string, un
   if (request.system !== undefined) body.system = request.system;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
-  if (request.stopSequences !== undefined && request.stopSequences.length > 0) {
+  if (request.stopSequences.length > 0) {
     body.stop_sequences = [...request.stopSequences];
   }
   return body;

@@ -12,7 +12,7 @@ export function converseInput(
     image: { format: image.format, source: { bytes: image.bytes } },
   }));
   content.push({ text: request.prompt });
-  const stopSequences = request.stopSequences ?? [];
+  const { stopSequences } = request;
   return {
     modelId: request.modelId,
     messages: [{ role: 'user', content }],

@@ -12,6 +12,7 @@ export type {
   VisionStreamEvent,
   VisionUsage,
 } from './VisionModel.js';
+export type { InferenceSettings } from './InferenceSettings.js';
 export { createBedrockVisionModel } from './createBedrockVisionModel.js';
 export type { BedrockVisionModel, BedrockVisionModelOptions } from './createBedrockVisionModel.js';
 export { anthropicMessagesBody } from './anthropicMessagesBody.js';

@@ -6,6 +6,7 @@ import {
   estimatedCostUsd,
   isEndOfLife,
   modelUnavailableMessage,
+  type CatalogModel,
   type ModelCatalog,
   type VisionModel,
   type VisionRequest,
@@ -13,10 +14,15 @@ import {
 } from '../bedrock/index.js';
 import { AppError, isAppError } from '../errors.js';
 import { estimateImageTokens, intakeImages, type ImageStore, type UrlFetchPolicy } from '../images/index.js';
-import { DuplicateClientRequestIdError, type DescriptionRecord, type DescriptionRepository } from '../store/index.js';
+import {
+  DuplicateClientRequestIdError,
+  type DescriptionRecord,
+  type DescriptionRepository,
+  type PendingDescription,
+} from '../store/index.js';
 import type { DescribeImageCommand } from './DescribeImageCommand.js';
 import { requestHash } from './requestHash.js';
-import { validateDescribeParameters, type DescribeParameters } from './validateDescribeParameters.js';
+import { validateDescribeParameters } from './validateDescribeParameters.js';
 
 export interface DescribeImageDeps {
   readonly descriptions: DescriptionRepository;
@@ -49,9 +55,10 @@ type Started =
   | { readonly kind: 'replayed'; readonly record: DescriptionRecord }
   | {
       readonly kind: 'started';
-      readonly pending: DescriptionRecord;
+      readonly pending: PendingDescription;
       readonly request: VisionRequest;
-      readonly parameters: DescribeParameters;
+      /** The catalog's entry, when the model is known: it prices the answer. */
+      readonly model: CatalogModel | undefined;
     };
 
 /**
@@ -92,8 +99,9 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
 
   async function start(command: DescribeImageCommand, signal: AbortSignal | undefined): Promise<Started> {
     const parameters = validateDescribeParameters(command, deps.defaultModelId, catalog);
-    if (deps.enforceModelLifecycle && parameters.model !== undefined && isEndOfLife(parameters.model)) {
-      throw new AppError('UPSTREAM_MODEL_UNAVAILABLE', modelUnavailableMessage(parameters.modelId, catalog));
+    const { settings, model: catalogModel } = parameters;
+    if (deps.enforceModelLifecycle && catalogModel !== undefined && isEndOfLife(catalogModel)) {
+      throw new AppError('UPSTREAM_MODEL_UNAVAILABLE', modelUnavailableMessage(settings.modelId, catalog));
     }
     const images = await intakeImages(parameters.sources, {
       mode: parameters.normalize,
@@ -101,39 +109,27 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
       maxUploadBytes: deps.maxUploadBytes,
       signal,
     });
-    const hash = requestHash(parameters, images);
-    if (parameters.clientRequestId !== undefined) {
-      const existing = await descriptions.findByClientRequestId(parameters.clientRequestId);
-      if (existing !== null) return { kind: 'replayed', record: replay(existing, hash) };
-    }
-    const textTokens = Math.ceil((parameters.prompt.length + (parameters.system?.length ?? 0)) / 4);
+    const hash = requestHash(settings, images);
+    const textTokens = Math.ceil((settings.prompt.length + (settings.system?.length ?? 0)) / 4);
     const estimatedInput = images.reduce((sum, i) => sum + estimateImageTokens(i.width, i.height), textTokens);
-    let pending: DescriptionRecord;
+    let pending: PendingDescription;
     try {
       pending = await descriptions.createPending({
+        ...settings,
         id: randomUUID(),
-        modelId: parameters.modelId,
-        baseModelId: baseModelId(parameters.modelId),
-        api: parameters.api,
-        prompt: parameters.prompt,
-        system: parameters.system,
-        maxTokens: parameters.maxTokens,
-        temperature: parameters.temperature,
-        topP: parameters.topP,
-        stopSequences: parameters.stopSequences,
+        baseModelId: baseModelId(settings.modelId),
         estimatedCostUsd:
-          parameters.model === undefined
-            ? null
-            : estimatedCostUsd(estimatedInput, parameters.maxTokens, parameters.model),
+          catalogModel === undefined ? null : estimatedCostUsd(estimatedInput, settings.maxTokens, catalogModel),
         clientRequestId: parameters.clientRequestId,
         requestHash: hash,
         images,
       });
     } catch (error) {
-      // Two concurrent requests with one key: the loser replays the winner's row.
+      // The key was used before (a retry, or a concurrent twin): the same request replays its
+      // row; the write-ahead statement wrote nothing, so the common case costs no pre-read.
       if (error instanceof DuplicateClientRequestIdError && parameters.clientRequestId !== undefined) {
-        const winner = await descriptions.findByClientRequestId(parameters.clientRequestId);
-        if (winner !== null) return { kind: 'replayed', record: replay(winner, hash) };
+        const existing = await descriptions.findByClientRequestId(parameters.clientRequestId);
+        if (existing !== null) return { kind: 'replayed', record: replay(existing, hash) };
       }
       throw error;
     }
@@ -141,58 +137,49 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
     try {
       for (const image of images) await deps.imageStore.put(image.sha256, image.bytes);
     } catch (error) {
-      throw await fail(pending, error, 0, undefined, parameters.modelId);
+      throw await fail(pending, error, 0, undefined);
     }
-    const request: VisionRequest = {
-      modelId: parameters.modelId,
-      api: parameters.api,
-      images,
-      prompt: parameters.prompt,
-      system: parameters.system,
-      maxTokens: parameters.maxTokens,
-      temperature: parameters.temperature,
-      topP: parameters.topP,
-      stopSequences: parameters.stopSequences,
-      signal,
-    };
-    return { kind: 'started', pending, request, parameters };
+    const request: VisionRequest = { ...settings, images, signal };
+    return { kind: 'started', pending, request, model: catalogModel };
   }
 
   /** Records the failure and returns the error to throw (with the row id, so clients can find it). */
   async function fail(
-    pending: DescriptionRecord,
+    pending: PendingDescription,
     error: unknown,
     latencyMs: number,
     partialText: string | undefined,
-    modelId: string,
   ): Promise<AppError> {
     const failure = isAppError(error)
       ? error
       : new AppError('INTERNAL_SERVER_ERROR', 'The model call failed unexpectedly', { cause: error });
-    await descriptions.fail(pending.id, {
+    await descriptions.fail(pending, {
       code: failure.code,
       message: failure.message,
       latencyMs,
       bedrockRequestId: undefined,
       partialText,
     });
-    logger.warn({ descriptionId: pending.id, modelId, code: failure.code, err: error }, 'describeImage failed');
+    logger.warn(
+      { descriptionId: pending.id, modelId: pending.modelId, code: failure.code, err: error },
+      'describeImage failed',
+    );
     return new AppError(failure.code, failure.message, { cause: error, descriptionId: pending.id });
   }
 
   async function succeed(started: Extract<Started, { kind: 'started' }>, result: VisionResult, latencyMs: number) {
-    const { parameters, pending } = started;
-    const record = await descriptions.succeed(pending.id, {
+    const { model: catalogModel, pending } = started;
+    const record = await descriptions.succeed(pending, {
       text: result.text,
       stopReason: result.stopReason,
       usage: result.usage,
-      costUsd: parameters.model === undefined ? null : costUsd(result.usage, parameters.model),
+      costUsd: catalogModel === undefined ? null : costUsd(result.usage, catalogModel),
       latencyMs,
       modelLatencyMs: result.modelLatencyMs,
       bedrockRequestId: result.requestId,
     });
     logger.info(
-      { descriptionId: record.id, modelId: parameters.modelId, api: parameters.api, usage: result.usage, latencyMs },
+      { descriptionId: record.id, modelId: record.modelId, api: record.api, usage: result.usage, latencyMs },
       'describeImage succeeded',
     );
     return record;
@@ -207,13 +194,7 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
       try {
         result = await model.describe(started.request);
       } catch (error) {
-        throw await fail(
-          started.pending,
-          error,
-          Math.round(performance.now() - clock),
-          undefined,
-          started.parameters.modelId,
-        );
+        throw await fail(started.pending, error, Math.round(performance.now() - clock), undefined);
       }
       return succeed(started, result, Math.round(performance.now() - clock));
     },
@@ -226,7 +207,8 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
       }
       const clock = performance.now();
       let text = '';
-      let finished = false;
+      // Set once an outcome has been written, or its write attempted, so the row is closed once.
+      let settled = false;
       try {
         for await (const event of model.describeStream(started.request)) {
           if (event.type === 'delta') {
@@ -235,39 +217,29 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
           } else {
             const record = await succeed(started, event.result, Math.round(performance.now() - clock));
             // Only once the row is SUCCEEDED: a failed write still ends it FAILED below.
-            finished = true;
+            settled = true;
             yield { type: 'done', description: record };
           }
         }
       } catch (error) {
-        if (!finished) {
-          throw await fail(
-            started.pending,
-            error,
-            Math.round(performance.now() - clock),
-            text,
-            started.parameters.modelId,
-          );
+        if (!settled) {
+          settled = true;
+          throw await fail(started.pending, error, Math.round(performance.now() - clock), text);
         }
         throw error;
       } finally {
         // The consumer went away (unsubscribed, disconnected) before the end: the model
         // stream was abandoned with it, and the row records what was delivered.
-        if (!finished && !(await isClosed(started.pending.id))) {
+        if (!settled) {
+          settled = true;
           await fail(
             started.pending,
             new AppError('CANCELLED', 'The client cancelled the stream before it ended'),
             Math.round(performance.now() - clock),
             text,
-            started.parameters.modelId,
           );
         }
       }
     },
   };
-
-  async function isClosed(id: string): Promise<boolean> {
-    const row = await descriptions.findById(id);
-    return row === null || row.status !== 'PENDING';
-  }
 }

@@ -1,21 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { AcceptedImage } from '../images/index.js';
-import type { DescribeParameters } from './validateDescribeParameters.js';
+import type { InferenceSettings } from '../bedrock/index.js';
 
 /**
  * Fingerprint of what a request asks the model, so a retried clientRequestId can be
  * told apart from a different request that reuses the key by mistake.
  */
-export function requestHash(parameters: DescribeParameters, images: readonly AcceptedImage[]): string {
+export function requestHash(settings: InferenceSettings, images: readonly AcceptedImage[]): string {
+  // The order and the nulls are the ledger's: rows written by earlier releases must still match.
   const canonical = JSON.stringify([
-    parameters.modelId,
-    parameters.api,
-    parameters.prompt,
-    parameters.system ?? null,
-    parameters.maxTokens,
-    parameters.temperature ?? null,
-    parameters.topP ?? null,
-    parameters.stopSequences,
+    settings.modelId,
+    settings.api,
+    settings.prompt,
+    settings.system ?? null,
+    settings.maxTokens,
+    settings.temperature ?? null,
+    settings.topP ?? null,
+    settings.stopSequences,
     images.map((image) => image.sha256),
   ]);
   return createHash('sha256').update(canonical).digest('hex');

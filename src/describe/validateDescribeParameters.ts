@@ -1,21 +1,14 @@
-import { baseModelId, type BedrockApi, type CatalogModel, type ModelCatalog } from '../bedrock/index.js';
+import { baseModelId, type CatalogModel, type InferenceSettings, type ModelCatalog } from '../bedrock/index.js';
 import { badInput } from '../errors.js';
 import type { ImageSource, NormalizeMode } from '../images/index.js';
 import { DEFAULT_MAX_TOKENS, DEFAULT_PROMPT, type DescribeImageCommand } from './DescribeImageCommand.js';
 
-/** Everything but the images, checked against the model and with defaults applied. */
+/** A request checked against its model, with defaults applied; the images are still to be taken in. */
 export interface DescribeParameters {
-  readonly sources: readonly ImageSource[];
-  readonly prompt: string;
-  readonly system: string | undefined;
-  readonly modelId: string;
+  readonly settings: InferenceSettings;
   /** The catalog's entry, when the model is known. */
   readonly model: CatalogModel | undefined;
-  readonly api: BedrockApi;
-  readonly maxTokens: number;
-  readonly temperature: number | undefined;
-  readonly topP: number | undefined;
-  readonly stopSequences: readonly string[];
+  readonly sources: readonly ImageSource[];
   readonly clientRequestId: string | undefined;
   readonly normalize: NormalizeMode;
 }
@@ -29,8 +22,6 @@ const MAX_STOP_SEQUENCE_CHARS = 100;
 // Bedrock model ids, inference profile ids and ARNs: no spaces, no control characters.
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,2047}$/;
 
-const given = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
-
 /**
  * Checks the request's parameters against the model before anything is spent: every
  * refusal is a BAD_USER_INPUT with a stable reason.
@@ -40,16 +31,16 @@ export function validateDescribeParameters(
   defaultModelId: string,
   catalog: ModelCatalog,
 ): DescribeParameters {
-  if (given(command.image) && given(command.images)) {
+  if (command.image !== undefined && command.images !== undefined) {
     throw badInput('IMAGE_SOURCE_INVALID', 'Give either image or images, not both');
   }
-  const sources = given(command.image) ? [command.image] : (command.images ?? []);
+  const sources = command.image !== undefined ? [command.image] : (command.images ?? []);
 
   const prompt = command.prompt ?? DEFAULT_PROMPT;
   if (prompt.trim() === '' || prompt.length > MAX_PROMPT_CHARS) {
     throw badInput('PROMPT_INVALID', `The prompt must be 1 to ${MAX_PROMPT_CHARS} characters and not blank`);
   }
-  const system = command.system ?? undefined;
+  const { system } = command;
   if (system !== undefined && (system.trim() === '' || system.length > MAX_PROMPT_CHARS)) {
     throw badInput('SYSTEM_INVALID', `The system prompt must be 1 to ${MAX_PROMPT_CHARS} characters and not blank`);
   }
@@ -74,11 +65,11 @@ export function validateDescribeParameters(
   if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > limits.maxOutputTokens) {
     throw badInput('MAX_TOKENS_INVALID', `maxTokens must be between 1 and ${limits.maxOutputTokens} for ${modelId}`);
   }
-  const temperature = command.temperature ?? undefined;
+  const { temperature } = command;
   if (temperature !== undefined && !(temperature >= 0 && temperature <= limits.temperatureMax)) {
     throw badInput('TEMPERATURE_INVALID', `temperature must be between 0 and ${limits.temperatureMax} for ${modelId}`);
   }
-  const topP = command.topP ?? undefined;
+  const { topP } = command;
   if (topP !== undefined && !(topP >= 0 && topP <= 1)) {
     throw badInput('TOP_P_INVALID', 'topP must be between 0 and 1');
   }
@@ -92,7 +83,7 @@ export function validateDescribeParameters(
       `${modelId} takes at most ${limits.maxStopSequences} stop sequences of 1 to ${MAX_STOP_SEQUENCE_CHARS} characters`,
     );
   }
-  const clientRequestId = command.clientRequestId ?? undefined;
+  const { clientRequestId } = command;
   if (
     clientRequestId !== undefined &&
     (clientRequestId.trim() === '' || clientRequestId.length > MAX_CLIENT_REQUEST_ID)
@@ -100,16 +91,9 @@ export function validateDescribeParameters(
     throw badInput('CLIENT_REQUEST_ID_INVALID', `clientRequestId must be 1 to ${MAX_CLIENT_REQUEST_ID} characters`);
   }
   return {
-    sources,
-    prompt,
-    system,
-    modelId,
+    settings: { modelId, api, prompt, system, maxTokens, temperature, topP, stopSequences },
     model,
-    api,
-    maxTokens,
-    temperature,
-    topP,
-    stopSequences,
+    sources,
     clientRequestId,
     normalize: command.normalize ?? 'AUTO',
   };

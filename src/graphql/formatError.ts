@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { isAppError } from '../errors.js';
+import { errorExtensions, isAppError } from '../errors.js';
 
 // Codes Apollo and graphql-js produce themselves for malformed operations; they describe
 // the client's own request and are safe to pass through.
@@ -28,11 +28,7 @@ export function createFormatError(logger: Logger) {
         message: original.message,
         ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
         ...(formatted.path === undefined ? {} : { path: formatted.path }),
-        extensions: {
-          code: original.code,
-          ...(original.reason === undefined ? {} : { reason: original.reason }),
-          ...(original.descriptionId === undefined ? {} : { descriptionId: original.descriptionId }),
-        },
+        extensions: errorExtensions(original),
       };
     }
     const code = formatted.extensions?.code;

@@ -3,6 +3,8 @@
  */
 export { resolvers } from './resolvers.js';
 export { createFormatError } from './formatError.js';
+export { createOperationCache } from './createOperationCache.js';
+export { retryableRefusalPlugin } from './retryableRefusalPlugin.js';
 export { loadTypeDefs } from './loadTypeDefs.js';
 export type { GraphQLContext } from './GraphQLContext.js';
 export { toHistoryFilter } from './toHistoryFilter.js';

@@ -4,6 +4,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { estimateImageTokens } from '../images/index.js';
 import { resolveHistory } from './resolveHistory.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
+import { toDescribeImageCommand } from './toDescribeImageCommand.js';
 import { toHistoryFilter } from './toHistoryFilter.js';
 
 const SHA256 = /^[0-9a-f]{64}$/i;
@@ -37,7 +38,7 @@ export const resolvers: Resolvers = {
 
   Mutation: {
     describeImage(_parent, { input }, { describe }) {
-      return describe.describeImage(input);
+      return describe.describeImage(toDescribeImageCommand(input));
     },
     deleteDescription(_parent, { id }, { housekeeping }) {
       if (!UUID.test(id)) throw badInput('ID_INVALID', 'id must be a UUID');
@@ -67,7 +68,7 @@ export const resolvers: Resolvers = {
       async *subscribe(_parent, { input }, { describe }) {
         const controller = new AbortController();
         try {
-          for await (const event of describe.describeImageStream(input, controller.signal)) {
+          for await (const event of describe.describeImageStream(toDescribeImageCommand(input), controller.signal)) {
             yield {
               describeImageStream:
                 event.type === 'delta'

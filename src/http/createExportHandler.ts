@@ -3,8 +3,9 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { isAppError } from '../errors.js';
 import { toHistoryFilter } from '../graphql/index.js';
-import { exportHeader, type ExportFormat, type HistoryReader } from '../store/index.js';
+import { exportHeader, type ExportFormat, type ExportLine, type HistoryReader } from '../store/index.js';
 import { parseExportQuery } from './parseExportQuery.js';
+import { sendAppError } from './sendAppError.js';
 
 const formats = {
   ndjson: { contentType: 'application/x-ndjson; charset=utf-8', lineBreak: '\n' },
@@ -18,14 +19,17 @@ const formats = {
 export function createExportHandler(history: HistoryReader, logger: Logger, format: ExportFormat): RequestHandler {
   const { contentType, lineBreak } = formats[format];
   return async (req, res) => {
-    let filter;
+    let lines: AsyncGenerator<ExportLine>;
+    let first: IteratorResult<ExportLine>;
     try {
-      filter = toHistoryFilter(parseExportQuery(req.query as Record<string, string | string[] | undefined>));
+      const filter = toHistoryFilter(parseExportQuery(req.query as Record<string, string | string[] | undefined>));
+      lines = history.exportLines(filter, format);
+      // The first batch is read before the headers go out, so a refusal (a database that
+      // cannot be reached) is still an error response rather than a cut-off download.
+      first = await lines.next();
     } catch (error) {
       if (!isAppError(error)) throw error;
-      res
-        .status(400)
-        .json({ errors: [{ message: error.message, extensions: { code: error.code, reason: error.reason } }] });
+      sendAppError(res, error);
       return;
     }
     res.status(200).type(contentType);
@@ -40,9 +44,9 @@ export function createExportHandler(history: HistoryReader, logger: Logger, form
       if (!ok) await once(res, 'drain', { signal: abort.signal });
     };
     try {
-      for await (const { line } of history.exportLines(filter, format)) {
+      for (let next = first; next.done !== true; next = await lines.next()) {
         if (abort.signal.aborted) break;
-        pending += line + lineBreak;
+        pending += next.value.line + lineBreak;
         if (pending.length >= 65_536) await flush();
       }
       res.end(pending);
@@ -51,6 +55,9 @@ export function createExportHandler(history: HistoryReader, logger: Logger, form
       logger.error({ err: error }, 'history export failed');
       // Headers are gone: cutting the stream short is the only honest signal left.
       res.destroy(error as Error);
+    } finally {
+      // Stopped early (the client left): let the reader drop its prefetched batch.
+      await lines.return(undefined).catch(() => {});
     }
   };
 }

@@ -1,4 +1,4 @@
-import type { BedrockApi, VisionUsage } from '../bedrock/index.js';
+import type { InferenceSettings, VisionUsage } from '../bedrock/index.js';
 
 export type DescriptionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
 
@@ -42,19 +42,12 @@ export interface NewRequestImage {
   };
 }
 
-interface DescriptionCommon {
+/** What every row has, whatever its status: the request's settings as it was asked, and its images. */
+interface DescriptionCommon extends InferenceSettings {
   readonly id: string;
-  readonly modelId: string;
-  readonly api: BedrockApi;
-  readonly prompt: string;
-  readonly system: string | null;
-  readonly maxTokens: number;
-  readonly temperature: number | null;
-  readonly topP: number | null;
-  readonly stopSequences: readonly string[];
   /** Upper bound computed before the call; null when the model is not in the catalog. */
   readonly estimatedCostUsd: string | null;
-  readonly clientRequestId: string | null;
+  readonly clientRequestId?: string | undefined;
   readonly requestHash: string;
   readonly createdAt: Date;
   /** In the order they were sent to the model. */
@@ -92,18 +85,10 @@ export interface FailedDescription extends DescriptionCommon {
 export type DescriptionRecord = PendingDescription | SucceededDescription | FailedDescription;
 
 /** What the use case writes before calling the model. */
-export interface NewDescription {
+export interface NewDescription extends InferenceSettings {
   readonly id: string;
-  readonly modelId: string;
   /** modelId without an inference profile prefix. */
   readonly baseModelId: string;
-  readonly api: BedrockApi;
-  readonly prompt: string;
-  readonly system: string | undefined;
-  readonly maxTokens: number;
-  readonly temperature: number | undefined;
-  readonly topP: number | undefined;
-  readonly stopSequences: readonly string[];
   readonly estimatedCostUsd: string | null;
   readonly clientRequestId: string | undefined;
   readonly requestHash: string;

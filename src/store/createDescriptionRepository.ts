@@ -1,12 +1,19 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import { failSql, succeedSql } from './completionSql.js';
+import type { DriverQuery } from './DriverQuery.js';
 import type {
   DescriptionFailure,
   DescriptionRecord,
   DescriptionSuccess,
+  FailedDescription,
   ImageRecord,
   NewDescription,
+  PendingDescription,
+  SucceededDescription,
 } from './DescriptionRecord.js';
 import { readLedgerRecords } from './ledgerRowsSql.js';
+import { pendingRecord } from './pendingRecord.js';
+import { writeAheadSql } from './writeAheadSql.js';
 
 /** Raised when a clientRequestId is already taken by another row (a replay or a race). */
 export class DuplicateClientRequestIdError extends Error {
@@ -20,10 +27,15 @@ export interface Deletion {
 }
 
 export interface DescriptionRepository {
-  /** Write-ahead: commits the PENDING row (and its images) before the model is called. */
-  createPending(input: NewDescription): Promise<DescriptionRecord>;
-  succeed(id: string, outcome: DescriptionSuccess): Promise<DescriptionRecord>;
-  fail(id: string, failure: DescriptionFailure): Promise<DescriptionRecord>;
+  /**
+   * Write-ahead: commits the PENDING row (and its images) before the model is called, in one
+   * round trip, and returns the record as history will show it. Throws
+   * DuplicateClientRequestIdError, having written nothing, when the clientRequestId is taken.
+   */
+  createPending(input: NewDescription): Promise<PendingDescription>;
+  /** Completes a PENDING row in one statement and returns it as written, without reading it back. */
+  succeed(pending: PendingDescription, outcome: DescriptionSuccess): Promise<SucceededDescription>;
+  fail(pending: PendingDescription, failure: DescriptionFailure): Promise<FailedDescription>;
   findById(id: string): Promise<DescriptionRecord | null>;
   findByClientRequestId(clientRequestId: string): Promise<DescriptionRecord | null>;
   findImage(sha256: string): Promise<ImageRecord | null>;
@@ -35,11 +47,21 @@ export interface DescriptionRepository {
   failAbandoned(olderThan: Date, code: string, message: string): Promise<number>;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+/** A completion found its row no longer PENDING: another writer closed it, or it was deleted. */
+function notPending(id: string): Error {
+  return new Error(`Ledger row ${id} was no longer PENDING when its outcome arrived`);
 }
 
-export function createDescriptionRepository(prisma: PrismaClient): DescriptionRepository {
+function withoutStatus({ status: _status, ...common }: PendingDescription) {
+  return common;
+}
+
+/**
+ * The ledger's writes and point reads. The request path (write-ahead, completion) runs on
+ * the database driver with hand-written statements, one round trip each; the rest goes
+ * through Prisma.
+ */
+export function createDescriptionRepository(prisma: PrismaClient, driver: DriverQuery): DescriptionRepository {
   /**
    * Images no request links to any more; returns their sha256 so stored bytes can be removed.
    * A request that reuses such an image in the same instant can lose the race and fail with a
@@ -61,109 +83,49 @@ export function createDescriptionRepository(prisma: PrismaClient): DescriptionRe
     return record ?? null;
   };
   const findById = (id: string) => findWhere(Prisma.sql`d."id" = ${id}::uuid`);
-  /** A row this repository has just written. */
-  const load = async (id: string): Promise<DescriptionRecord> => {
-    const record = await findById(id);
-    if (record === null) throw new Error(`Ledger row ${id} vanished after it was written`);
-    return record;
-  };
 
   return {
     async createPending(input) {
       // One instant for the request and its image links, which keep a copy for the image filter.
       const createdAt = input.createdAt ?? new Date();
-      try {
-        await prisma.$transaction([
-          // ON CONFLICT DO NOTHING: concurrent requests may bring the same image.
-          prisma.image.createMany({
-            data: input.images.map(({ sha256, mediaType, byteSize, width, height }) => ({
-              sha256,
-              mediaType,
-              byteSize,
-              width,
-              height,
-            })),
-            skipDuplicates: true,
-          }),
-          prisma.descriptionRequest.create({
-            data: {
-              id: input.id,
-              status: 'PENDING',
-              modelId: input.modelId,
-              baseModelId: input.baseModelId,
-              api: input.api,
-              prompt: input.prompt,
-              systemPrompt: input.system ?? null,
-              maxTokens: input.maxTokens,
-              temperature: input.temperature ?? null,
-              topP: input.topP ?? null,
-              stopSequences: [...input.stopSequences],
-              estimatedCostUsd: input.estimatedCostUsd,
-              clientRequestId: input.clientRequestId ?? null,
-              requestHash: input.requestHash,
-              createdAt,
-              images: {
-                create: input.images.map((image, position) => ({
-                  position,
-                  imageSha256: image.sha256,
-                  source: image.source,
-                  originalMediaType: `image/${image.original.format}`,
-                  originalWidth: image.original.width,
-                  originalHeight: image.original.height,
-                  originalByteSize: image.original.byteSize,
-                  requestCreatedAt: createdAt,
-                })),
-              },
-            },
-          }),
-        ]);
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw new DuplicateClientRequestIdError(`clientRequestId ${input.clientRequestId} is taken`, {
-            cause: error,
-          });
-        }
-        throw error;
+      const [written] = await driver<{ estimatedCostUsd: string | null }>(writeAheadSql(input, createdAt));
+      if (written === undefined) {
+        throw new DuplicateClientRequestIdError(`clientRequestId ${input.clientRequestId} is taken`);
       }
-      return load(input.id);
+      return pendingRecord(input, createdAt, written.estimatedCostUsd);
     },
 
-    async succeed(id, outcome) {
-      await prisma.descriptionRequest.update({
-        where: { id, status: 'PENDING' },
-        data: {
-          status: 'SUCCEEDED',
-          text: outcome.text,
-          stopReason: outcome.stopReason ?? null,
-          inputTokens: outcome.usage.inputTokens,
-          outputTokens: outcome.usage.outputTokens,
-          totalTokens: outcome.usage.totalTokens,
-          cacheReadInputTokens: outcome.usage.cacheReadInputTokens ?? null,
-          cacheWriteInputTokens: outcome.usage.cacheWriteInputTokens ?? null,
-          costUsd: outcome.costUsd,
-          latencyMs: outcome.latencyMs,
-          modelLatencyMs: outcome.modelLatencyMs ?? null,
-          bedrockRequestId: outcome.bedrockRequestId ?? null,
-          completedAt: new Date(),
-        },
-      });
-      return load(id);
+    async succeed(pending, outcome) {
+      const completedAt = new Date();
+      const [written] = await driver<{ costUsd: string | null }>(succeedSql(pending.id, outcome, completedAt));
+      if (written === undefined) throw notPending(pending.id);
+      return {
+        ...withoutStatus(pending),
+        status: 'SUCCEEDED',
+        text: outcome.text,
+        stopReason: outcome.stopReason ?? null,
+        usage: outcome.usage,
+        costUsd: written.costUsd,
+        latencyMs: outcome.latencyMs,
+        modelLatencyMs: outcome.modelLatencyMs ?? null,
+        bedrockRequestId: outcome.bedrockRequestId ?? null,
+        completedAt,
+      };
     },
 
-    async fail(id, failure) {
-      await prisma.descriptionRequest.update({
-        where: { id, status: 'PENDING' },
-        data: {
-          status: 'FAILED',
-          errorCode: failure.code,
-          errorMessage: failure.message,
-          text: failure.partialText ?? null,
-          latencyMs: failure.latencyMs ?? null,
-          bedrockRequestId: failure.bedrockRequestId ?? null,
-          completedAt: new Date(),
-        },
-      });
-      return load(id);
+    async fail(pending, failure) {
+      const completedAt = new Date();
+      const [written] = await driver<{ id: string }>(failSql(pending.id, failure, completedAt));
+      if (written === undefined) throw notPending(pending.id);
+      return {
+        ...withoutStatus(pending),
+        status: 'FAILED',
+        error: { code: failure.code, message: failure.message },
+        partialText: failure.partialText ?? null,
+        latencyMs: failure.latencyMs ?? null,
+        bedrockRequestId: failure.bedrockRequestId ?? null,
+        completedAt,
+      };
     },
 
     findById,

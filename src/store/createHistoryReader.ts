@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { DescriptionRecord } from './DescriptionRecord.js';
+import type { DriverQuery } from './DriverQuery.js';
 import { exportBatchSql, type ExportFormat, type ExportLine } from './exportBatchSql.js';
 import type { HistoryFilter, HistoryKey, HistoryOrder, HistoryPageRequest } from './HistoryFilter.js';
 import { historyPageSql, historyWhereSql, orderSql, reverse } from './historySql.js';
@@ -26,14 +27,7 @@ export interface HistoryReader {
   exportLines(filter: HistoryFilter, format: ExportFormat, batchSize?: number): AsyncGenerator<ExportLine>;
 }
 
-/**
- * Runs a read on the database driver itself (node-postgres or PGlite), past Prisma's
- * per-value decoding, for bulk reads. The row type is not checked: select only columns
- * both drivers return alike — text, and integers as numbers (cast the rest `::text`).
- */
-export type DriverRead = <T>(query: Prisma.Sql) => Promise<T[]>;
-
-export function createHistoryReader(prisma: PrismaClient, driverRead: DriverRead): HistoryReader {
+export function createHistoryReader(prisma: PrismaClient, driverRead: DriverQuery): HistoryReader {
   return {
     async listHistory(filter, order, page) {
       const forward = page.direction === 'forward';

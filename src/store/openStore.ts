@@ -6,10 +6,12 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { DatabaseConfig } from '../config.js';
-import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, type MigrationLog, type SqlSession } from './applyMigrations.js';
 import { createDescriptionRepository, type DescriptionRepository } from './createDescriptionRepository.js';
-import { createHistoryReader, type DriverRead, type HistoryReader } from './createHistoryReader.js';
+import { createHistoryReader, type HistoryReader } from './createHistoryReader.js';
+import type { DriverQuery } from './DriverQuery.js';
+import { refuseWhenUnavailable } from './refuseWhenUnavailable.js';
 import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCursor.js';
 import { join } from 'node:path';
 import { packageRoot } from '../packageRoot.js';
@@ -40,17 +42,30 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
   const db = config.kind === 'pglite' ? new PGlite(config.dataDir, options) : new PGlite(options);
   await db.waitReady;
   const session: SqlSession = { query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql) };
-  const driverRead: DriverRead = async <T>(query: Prisma.Sql) => (await db.query<T>(query.text, query.values)).rows;
-  return { session, driverRead, adapter: new PrismaPGlite(db), closeDriver: () => db.close() };
+  const driver: DriverQuery = async <T>(query: Prisma.Sql) => (await db.query<T>(query.text, query.values)).rows;
+  return { session, driver, adapter: new PrismaPGlite(db), closeDriver: () => db.close() };
 }
 
-function openPostgres(url: string) {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize,
+    // Also bounds the wait for a free connection when all are busy: past it, a refusal
+    // (SERVICE_UNAVAILABLE) instead of a queue that grows with the load.
+    connectionTimeoutMillis: config.connectTimeoutMs,
+    statement_timeout: config.statementTimeoutMs,
+    // A connection whose server vanished (failover, a dropped NAT entry) is found by the kernel.
+    keepAlive: true,
+  });
+  // An idle connection the server closes (restart, failover) emits here; without a listener Node would exit.
+  pool.on('error', () => {});
   const adapter = new PrismaPg(pool);
   // Several servers may start at once behind a load balancer: one migrates, the others wait.
   async function withLock<T>(f: (session: SqlSession) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
+      // An index build on a large ledger takes longer than any request may.
+      await client.query('SET statement_timeout = 0');
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       try {
         return await f({ query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) });
@@ -58,12 +73,13 @@ function openPostgres(url: string) {
         await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       }
     } finally {
-      client.release();
+      // Not back into the pool with its statement_timeout off.
+      client.release(true);
     }
   }
-  const driverRead: DriverRead = async <T>(query: Prisma.Sql) =>
+  const driver: DriverQuery = async <T>(query: Prisma.Sql) =>
     (await pool.query({ text: query.text, values: query.values })).rows as T[];
-  return { adapter, withLock, driverRead, closeDriver: () => pool.end() };
+  return { adapter, withLock, driver, closeDriver: () => pool.end() };
 }
 
 /**
@@ -87,24 +103,29 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
   const migrationsDir = options.migrationsDir ?? join(packageRoot(), 'prisma', 'migrations');
   let adapter: ConstructorParameters<typeof PrismaClient>[0]['adapter'];
   let closeDriver: () => Promise<unknown>;
-  let driverRead: DriverRead;
+  let driver: DriverQuery;
   if (config.kind === 'postgres') {
-    const opened = openPostgres(config.url);
-    await opened.withLock((session) => applyMigrations(session, migrationsDir, options.log));
-    ({ adapter, closeDriver, driverRead } = opened);
+    const opened = openPostgres(config);
+    try {
+      await opened.withLock((session) => applyMigrations(session, migrationsDir, options.log));
+    } catch (error) {
+      await opened.closeDriver();
+      throw error;
+    }
+    ({ adapter, closeDriver, driver } = opened);
   } else {
     const opened = await openPglite(config);
     await applyMigrations(opened.session, migrationsDir, options.log);
-    ({ adapter, closeDriver, driverRead } = opened);
+    ({ adapter, closeDriver, driver } = opened);
   }
   const prisma = new PrismaClient({ adapter });
   return {
     kind: config.kind,
-    descriptions: createDescriptionRepository(prisma),
-    history: createHistoryReader(prisma, driverRead),
+    descriptions: refuseWhenUnavailable(createDescriptionRepository(prisma, driver)),
+    history: refuseWhenUnavailable(createHistoryReader(prisma, driver)),
     cursors: createHistoryCursorCodec(await sharedSecret(prisma, 'history-cursor-key')),
     async ping() {
-      await prisma.$queryRaw`SELECT 1`;
+      await driver(Prisma.sql`SELECT 1`);
     },
     async close() {
       await prisma.$disconnect();

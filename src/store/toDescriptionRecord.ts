@@ -10,6 +10,11 @@ export type ImageLinkRow = Pick<
 /** A request with its images in the order sent, as ledgerRowsSql reads it. */
 export type DescriptionRow = DescriptionRequest & { readonly images: readonly ImageLinkRow[] };
 
+/** A NULL column is an absent optional setting, as InferenceSettings has it. */
+function absentIfNull<K extends string, T>(key: K, value: T | null): { [P in K]?: T } {
+  return (value === null ? {} : { [key]: value }) as { [P in K]?: T };
+}
+
 function required<T>(value: T | null, field: string, id: string): T {
   if (value === null) throw new Error(`Ledger row ${id} is missing ${field} for its status`);
   return value;
@@ -26,14 +31,14 @@ export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
     modelId: row.modelId,
     api: row.api,
     prompt: row.prompt,
-    system: row.systemPrompt,
+    ...absentIfNull('system', row.systemPrompt),
     maxTokens: row.maxTokens,
-    temperature: row.temperature,
-    topP: row.topP,
+    ...absentIfNull('temperature', row.temperature),
+    ...absentIfNull('topP', row.topP),
     // Rows written before stop sequences were recorded hold NULL.
     stopSequences: row.stopSequences ?? [],
     estimatedCostUsd: row.estimatedCostUsd === null ? null : row.estimatedCostUsd.toFixed(),
-    clientRequestId: row.clientRequestId,
+    ...absentIfNull('clientRequestId', row.clientRequestId),
     requestHash: row.requestHash,
     createdAt: row.createdAt,
     images: row.images.map((link) => ({

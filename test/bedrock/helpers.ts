@@ -53,6 +53,7 @@ export async function request(overrides: Partial<VisionRequest> = {}): Promise<V
     images: [{ format: 'png', bytes: await solidImage(64, 48, 'png') }],
     prompt: 'What is in this image?',
     maxTokens: 1000,
+    stopSequences: [],
     ...overrides,
   };
 }

@@ -25,7 +25,7 @@ export interface SeedRow {
 export async function seedRow(repo: DescriptionRepository, row: SeedRow): Promise<string> {
   const id = randomUUID();
   const modelId = row.modelId ?? 'anthropic.claude-3-haiku-20240307-v1:0';
-  await repo.createPending({
+  const pending = await repo.createPending({
     id,
     modelId,
     baseModelId: modelId.replace(/^(us|eu|apac|global)\./, ''),
@@ -52,12 +52,17 @@ export async function seedRow(repo: DescriptionRepository, row: SeedRow): Promis
   });
   if (row.pending) return id;
   if (row.fail !== undefined) {
-    await repo.fail(id, { code: row.fail, message: 'failed', latencyMs: row.latencyMs, bedrockRequestId: undefined });
+    await repo.fail(pending, {
+      code: row.fail,
+      message: 'failed',
+      latencyMs: row.latencyMs,
+      bedrockRequestId: undefined,
+    });
     return id;
   }
   const inputTokens = row.inputTokens ?? 10;
   const outputTokens = row.outputTokens ?? 5;
-  await repo.succeed(id, {
+  await repo.succeed(pending, {
     text: row.text ?? 'A picture.',
     stopReason: 'end_turn',
     usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },

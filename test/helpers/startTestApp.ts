@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { loadConfig, type AppConfig, type DatabaseConfig } from '../../src/config.js';
+import { loadConfig, type AppConfig, type DatabaseConfig, DEFAULT_POSTGRES_POOL } from '../../src/config.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { startApp, type RunningApp } from '../../src/startApp.js';
 import { createFreshPostgresDatabase, type DatabaseKind } from './databases.js';
@@ -19,7 +19,7 @@ export interface TestDatabase {
 export async function freshDatabase(kind: DatabaseKind | 'pglite-folder'): Promise<TestDatabase> {
   if (kind === 'postgres') {
     const db = await createFreshPostgresDatabase();
-    return { config: { kind: 'postgres', url: db.url }, cleanup: () => db.drop() };
+    return { config: { kind: 'postgres', url: db.url, ...DEFAULT_POSTGRES_POOL }, cleanup: () => db.drop() };
   }
   if (kind === 'pglite-folder') {
     const dir = mkdtempSync(join(tmpdir(), 'bvg-pglite-'));
@@ -78,7 +78,7 @@ export async function startTestApp(
     bedrock?: Partial<AppConfig['bedrock']>;
     images?: Partial<AppConfig['images']>;
     /** Top-level settings such as historyRetentionDays. */
-    config?: Partial<Pick<AppConfig, 'historyRetentionDays' | 'retentionIntervalMs' | 'playground'>>;
+    config?: Partial<Pick<AppConfig, 'historyRetentionDays' | 'retentionIntervalMs' | 'playground' | 'admission'>>;
   } = {},
 ): Promise<TestApp> {
   const emulator = options.emulator ?? (await startEmulator({ port: 0 }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_MODEL_ID, loadConfig } from '../../src/config.js';
+import { ConfigError, DEFAULT_MODEL_ID, loadConfig, DEFAULT_POSTGRES_POOL } from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('defaults to the embedded database in ./data/pglite, port 4000 and Claude 3 Sonnet', () => {
@@ -17,8 +17,12 @@ describe('loadConfig', () => {
     expect(db('memory:')).toEqual({ kind: 'pglite-memory' });
     expect(db('file:./ledger')).toEqual({ kind: 'pglite', dataDir: '/srv/app/ledger' });
     expect(db('file:///var/lib/ledger')).toEqual({ kind: 'pglite', dataDir: '/var/lib/ledger' });
-    expect(db('postgres://u@h:5432/d')).toEqual({ kind: 'postgres', url: 'postgres://u@h:5432/d' });
-    expect(db('postgresql://u@h/d')).toEqual({ kind: 'postgres', url: 'postgresql://u@h/d' });
+    expect(db('postgres://u@h:5432/d')).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h:5432/d',
+      ...DEFAULT_POSTGRES_POOL,
+    });
+    expect(db('postgresql://u@h/d')).toEqual({ kind: 'postgres', url: 'postgresql://u@h/d', ...DEFAULT_POSTGRES_POOL });
   });
 
   it('takes the Bedrock endpoint and region the way the AWS SDK names them', () => {

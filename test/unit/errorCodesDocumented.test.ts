@@ -17,6 +17,14 @@ describe('README error tables', () => {
     expect(tableCodes('### Error codes').sort()).toEqual(Object.keys(ERROR_CODES).sort());
   });
 
+  it('gives each code the HTTP status of the registry', () => {
+    const documented = Object.fromEntries(
+      [...readme.matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [m[1]!, Number(m[2])]),
+    );
+    const registry = Object.fromEntries(Object.entries(ERROR_CODES).map(([code, { status }]) => [code, status]));
+    expect(documented).toEqual(registry);
+  });
+
   it('lists exactly the BAD_USER_INPUT reasons of the registry', () => {
     expect(tableCodes('### BAD_USER_INPUT reasons').sort()).toEqual(Object.keys(INPUT_REASONS).sort());
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHistoryReader, type DriverRead } from '../../src/store/createHistoryReader.js';
+import { createHistoryReader } from '../../src/store/createHistoryReader.js';
+import type { DriverQuery } from '../../src/store/DriverQuery.js';
 import type { ExportLine } from '../../src/store/index.js';
 
 /**
@@ -17,7 +18,7 @@ function failingAfterOneBatch(batchSize: number) {
       createdAt: '2026-01-01T00:00:00.000Z',
       line: `{"n":${i}}`,
     }));
-  }) as DriverRead;
+  }) as DriverQuery;
   // exportLines reads through the driver only; the Prisma client is not used.
   const reader = createHistoryReader(undefined as never, driverRead);
   return { reader, reads: () => reads };

@@ -1,0 +1,12 @@
+import type { DescribeImageCommand } from '../describe/index.js';
+import type { DescribeImageInput } from '../generated/graphql.js';
+
+/**
+ * The GraphQL input as the use case takes it: an explicit null means "not given", so it
+ * becomes absent here, once, instead of every layer below handling both.
+ */
+export function toDescribeImageCommand(input: DescribeImageInput): DescribeImageCommand {
+  return Object.fromEntries(
+    Object.entries(input).filter(([, value]) => value !== null && value !== undefined),
+  ) as DescribeImageCommand;
+}

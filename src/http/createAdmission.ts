@@ -1,0 +1,88 @@
+import type { IncomingMessage } from 'node:http';
+import { AppError } from '../errors.js';
+
+export interface AdmissionLimits {
+  /** Requests admitted and not yet answered, at most. */
+  readonly maxInFlight: number;
+  /** Request body bytes that admitted requests may hold in memory at once, at most. */
+  readonly maxBufferedBytes: number;
+  /** The most one body may expand to (the body parser's limit): what a body of unknown size may take. */
+  readonly maxBodyBytes: number;
+}
+
+/** What a refusal tells the client: a slot is usually free again within a model call or two. */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 1;
+
+/** An admitted request's share of the bounds; `release` gives it back (once, however often it is called). */
+export interface Ticket {
+  release(): void;
+}
+
+export interface Admission {
+  /** Admits a request, or throws SERVICE_UNAVAILABLE without touching its body. */
+  admit(req: IncomingMessage): Ticket;
+  /** Admits work that buffers nothing of its own (a subscription over a socket already open). */
+  admitStream(): Ticket;
+  readonly inFlight: number;
+  readonly bufferedBytes: number;
+}
+
+/**
+ * Bytes a request may come to hold in memory. A plain body with a Content-Length holds that
+ * much; a compressed or chunked one can only be bounded by what the body parser allows it
+ * to expand to, so it is counted at that limit.
+ */
+export function bodyReservation(req: IncomingMessage, maxBodyBytes: number): number {
+  const encoding = req.headers['content-encoding'];
+  const length = Number(req.headers['content-length']);
+  if ((encoding === undefined || encoding === 'identity') && Number.isSafeInteger(length) && length >= 0) {
+    return Math.min(length, maxBodyBytes);
+  }
+  return req.method === 'GET' || req.method === 'HEAD' ? 0 : maxBodyBytes;
+}
+
+/**
+ * Admission control: past either bound a request is refused at once, before its body is
+ * read or parsed, with SERVICE_UNAVAILABLE (HTTP 503, Retry-After), instead of queueing
+ * without bound and running the process out of memory. A refusal writes no row and makes
+ * no model call, because nothing of the request has run.
+ */
+export function createAdmission(limits: AdmissionLimits): Admission {
+  let inFlight = 0;
+  let bufferedBytes = 0;
+
+  function refuse(what: string): AppError {
+    return new AppError('SERVICE_UNAVAILABLE', `The server is at capacity (${what}); retry shortly`, {
+      retryAfterSeconds: OVERLOAD_RETRY_AFTER_SECONDS,
+    });
+  }
+
+  function take(bytes: number): Ticket {
+    if (inFlight >= limits.maxInFlight) throw refuse(`${limits.maxInFlight} requests in flight`);
+    if (bytes > 0 && bufferedBytes + bytes > limits.maxBufferedBytes) {
+      throw refuse(`${limits.maxBufferedBytes} request bytes buffered`);
+    }
+    inFlight += 1;
+    bufferedBytes += bytes;
+    let released = false;
+    return {
+      release() {
+        if (released) return;
+        released = true;
+        inFlight -= 1;
+        bufferedBytes -= bytes;
+      },
+    };
+  }
+
+  return {
+    admit: (req) => take(bodyReservation(req, limits.maxBodyBytes)),
+    admitStream: () => take(0),
+    get inFlight() {
+      return inFlight;
+    },
+    get bufferedBytes() {
+      return bufferedBytes;
+    },
+  };
+}

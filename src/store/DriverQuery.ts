@@ -1,0 +1,9 @@
+import type { Prisma } from '../generated/prisma/client.js';
+
+/**
+ * Runs a statement on the database driver itself (node-postgres's pool, or PGlite), the one
+ * Prisma's adapter holds, past the Prisma client's per-query work: for the request path's
+ * writes and for bulk reads. The row type is not checked: return only columns both drivers
+ * decode alike — text, and integers as numbers (cast the rest `::text`).
+ */
+export type DriverQuery = <T>(query: Prisma.Sql) => Promise<T[]>;

@@ -1,0 +1,34 @@
+import type { NewDescription, PendingDescription } from './DescriptionRecord.js';
+
+/**
+ * The PENDING record the write-ahead statement wrote, built from what was written rather than
+ * read back: the same fields, in the same shape, as toDescriptionRecord gives for the row.
+ */
+export function pendingRecord(
+  // baseModelId is a column for filtering, not part of the record; createdAt is the one written.
+  { baseModelId: _baseModelId, images, createdAt: _createdAt, clientRequestId, ...settings }: NewDescription,
+  createdAt: Date,
+  estimatedCostUsd: string | null,
+): PendingDescription {
+  return {
+    ...settings,
+    ...(clientRequestId === undefined ? {} : { clientRequestId }),
+    estimatedCostUsd,
+    createdAt,
+    status: 'PENDING',
+    images: images.map((image) => ({
+      sha256: image.sha256,
+      mediaType: image.mediaType,
+      byteSize: image.byteSize,
+      width: image.width,
+      height: image.height,
+      source: image.source,
+      original: {
+        mediaType: `image/${image.original.format}`,
+        width: image.original.width,
+        height: image.original.height,
+        byteSize: image.original.byteSize,
+      },
+    })),
+  };
+}

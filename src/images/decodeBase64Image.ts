@@ -18,12 +18,30 @@ export function decodeBase64Image(text: string): Buffer {
     }
     payload = text.slice(dataUrl[0].length);
   }
-  payload = payload.replace(/\s+/g, '');
+  const bytes = decodeCanonical(payload) ?? decodeChecked(payload);
+  if (bytes.length === 0) throw badInput('IMAGE_EMPTY', 'The image is empty');
+  return bytes;
+}
+
+/**
+ * The common case, checked without a pass of regular expressions over the text (about 6 ms
+ * a megabyte, on the event loop): decode, encode again, and compare. Equal means the text
+ * was canonical standard base64, padded or not, so nothing was skipped. Anything else
+ * (URL-safe, line-wrapped, or invalid) returns undefined and takes the careful path.
+ */
+function decodeCanonical(payload: string): Buffer | undefined {
+  const bytes = Buffer.from(payload, 'base64');
+  const again = bytes.toString('base64');
+  if (again === payload) return bytes;
+  const padding = again.endsWith('==') ? 2 : again.endsWith('=') ? 1 : 0;
+  return padding > 0 && again.length - padding === payload.length && again.startsWith(payload) ? bytes : undefined;
+}
+
+function decodeChecked(text: string): Buffer {
+  const payload = text.replace(/\s+/g, '');
   const unpadded = payload.replace(/=+$/, '');
   if (!BASE64.test(payload) || unpadded.length % 4 === 1) {
     throw badInput('IMAGE_BASE64_INVALID', 'The image is not valid base64');
   }
-  const bytes = Buffer.from(unpadded.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  if (bytes.length === 0) throw badInput('IMAGE_EMPTY', 'The image is empty');
-  return bytes;
+  return Buffer.from(unpadded.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }

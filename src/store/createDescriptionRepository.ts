@@ -77,7 +77,7 @@ export function createDescriptionRepository(prisma: PrismaClient, driver: Driver
 
   const findWhere = async (condition: Prisma.Sql): Promise<DescriptionRecord | null> => {
     const [record] = await readLedgerRecords(
-      prisma,
+      driver,
       Prisma.sql`SELECT d."id" FROM "description_request" d WHERE ${condition}`,
     );
     return record ?? null;

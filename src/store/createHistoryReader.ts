@@ -34,7 +34,7 @@ export function createHistoryReader(prisma: PrismaClient, driverRead: DriverQuer
       const scan = forward ? order.direction : reverse(order.direction);
       const key = forward ? page.after : page.before;
       const idQuery = historyPageSql(filter, order, scan, key, page.size + 1);
-      const rows = await readLedgerRecords(prisma, idQuery, orderSql(order.field, scan));
+      const rows = await readLedgerRecords(driverRead, idQuery, orderSql(order.field, scan));
       const records = rows.slice(0, page.size);
       if (!forward) records.reverse();
       return { records, hasMore: rows.length > page.size };

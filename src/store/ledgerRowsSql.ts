@@ -1,12 +1,23 @@
 import { Prisma } from '../generated/prisma/client.js';
-import type { DescriptionRequest, PrismaClient } from '../generated/prisma/client.js';
 import type { DescriptionRecord } from './DescriptionRecord.js';
-import { toDescriptionRecord, type ImageLinkRow } from './toDescriptionRecord.js';
+import type { DriverQuery } from './DriverQuery.js';
+import { toDescriptionRecord, type DescriptionRow } from './toDescriptionRecord.js';
 
 const { sql } = Prisma;
 
-/** A request row as ledgerRowsSql returns it: the table's columns, and its images as JSON. */
-type LedgerRowJson = DescriptionRequest & { readonly images: readonly ImageLinkRow[] | null };
+/** A request row as ledgerRowsSql returns it; images are NULL for a request without any. */
+type LedgerRowJson = Omit<DescriptionRow, 'images'> & { readonly images: DescriptionRow['images'] | null };
+
+/**
+ * The columns a record is made of. Decimals come back as text at their own scale (both drivers
+ * decode text alike, and exactly), the rest as the drivers decode them.
+ */
+const RECORD_COLUMNS = sql`d."id", d."status", d."modelId", d."api", d."prompt", d."systemPrompt", d."maxTokens",
+  d."temperature", d."topP", d."stopSequences", d."text", d."stopReason", d."inputTokens", d."outputTokens",
+  d."totalTokens", d."cacheReadInputTokens", d."cacheWriteInputTokens",
+  trim_scale(d."costUsd")::text AS "costUsd", trim_scale(d."estimatedCostUsd")::text AS "estimatedCostUsd",
+  d."latencyMs", d."modelLatencyMs", d."bedrockRequestId", d."errorCode", d."errorMessage", d."clientRequestId",
+  d."requestHash", d."createdAt", d."completedAt"`;
 
 /**
  * The full rows, images included, of the requests an id query selects, in `orderBy`
@@ -18,7 +29,7 @@ type LedgerRowJson = DescriptionRequest & { readonly images: readonly ImageLinkR
  */
 export function ledgerRowsSql(idQuery: Prisma.Sql, orderBy: Prisma.Sql): Prisma.Sql {
   return sql`WITH page AS MATERIALIZED (${idQuery})
-    SELECT d.*,
+    SELECT ${RECORD_COLUMNS},
       (SELECT json_agg(json_build_object(
           'source', di."source", 'originalMediaType', di."originalMediaType",
           'originalWidth', di."originalWidth", 'originalHeight', di."originalHeight",
@@ -32,12 +43,12 @@ export function ledgerRowsSql(idQuery: Prisma.Sql, orderBy: Prisma.Sql): Prisma.
     ORDER BY ${orderBy}`;
 }
 
-/** The records an id query selects, in `orderBy` (by id if not given), images included. */
+/** The records an id query selects (read on the driver: Prisma's decoding of raw rows cost more than the query), in `orderBy` (by id if not given), images included. */
 export async function readLedgerRecords(
-  prisma: PrismaClient,
+  driver: DriverQuery,
   idQuery: Prisma.Sql,
   orderBy: Prisma.Sql = sql`d."id"`,
 ): Promise<DescriptionRecord[]> {
-  const rows = await prisma.$queryRaw<LedgerRowJson[]>(ledgerRowsSql(idQuery, orderBy));
+  const rows = await driver<LedgerRowJson>(ledgerRowsSql(idQuery, orderBy));
   return rows.map((row) => toDescriptionRecord({ ...row, images: row.images ?? [] }));
 }

@@ -7,8 +7,12 @@ export type ImageLinkRow = Pick<
   'source' | 'originalMediaType' | 'originalWidth' | 'originalHeight' | 'originalByteSize'
 > & { readonly image: Pick<Image, 'sha256' | 'mediaType' | 'byteSize' | 'width' | 'height'> };
 
-/** A request with its images in the order sent, as ledgerRowsSql reads it. */
-export type DescriptionRow = DescriptionRequest & { readonly images: readonly ImageLinkRow[] };
+/** A request with its images in the order sent, as ledgerRowsSql reads it: decimals as exact text. */
+export type DescriptionRow = Omit<DescriptionRequest, 'baseModelId' | 'costUsd' | 'estimatedCostUsd'> & {
+  readonly costUsd: string | null;
+  readonly estimatedCostUsd: string | null;
+  readonly images: readonly ImageLinkRow[];
+};
 
 /** A NULL column is an absent optional setting, as InferenceSettings has it. */
 function absentIfNull<K extends string, T>(key: K, value: T | null): { [P in K]?: T } {
@@ -37,7 +41,7 @@ export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
     ...absentIfNull('topP', row.topP),
     // Rows written before stop sequences were recorded hold NULL.
     stopSequences: row.stopSequences ?? [],
-    estimatedCostUsd: row.estimatedCostUsd === null ? null : row.estimatedCostUsd.toFixed(),
+    estimatedCostUsd: row.estimatedCostUsd,
     ...absentIfNull('clientRequestId', row.clientRequestId),
     requestHash: row.requestHash,
     createdAt: row.createdAt,
@@ -73,7 +77,7 @@ export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
           ...(row.cacheReadInputTokens === null ? {} : { cacheReadInputTokens: row.cacheReadInputTokens }),
           ...(row.cacheWriteInputTokens === null ? {} : { cacheWriteInputTokens: row.cacheWriteInputTokens }),
         },
-        costUsd: row.costUsd === null ? null : row.costUsd.toFixed(),
+        costUsd: row.costUsd,
         latencyMs: required(row.latencyMs, 'latencyMs', row.id),
         modelLatencyMs: row.modelLatencyMs,
         bedrockRequestId: row.bedrockRequestId,

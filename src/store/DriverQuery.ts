@@ -6,4 +6,13 @@ import type { Prisma } from '../generated/prisma/client.js';
  * writes and for bulk reads. The row type is not checked: return only columns both drivers
  * decode alike — text, and integers as numbers (cast the rest `::text`).
  */
-export type DriverQuery = <T>(query: Prisma.Sql) => Promise<T[]>;
+export type DriverQuery = <T>(query: Prisma.Sql, options?: DriverQueryOptions) => Promise<T[]>;
+
+export interface DriverQueryOptions {
+  /**
+   * Names a statement whose text never changes (its values are parameters, lists included), so
+   * PostgreSQL parses and plans it once per connection instead of on every request. PGlite,
+   * in-process, has no use for it.
+   */
+  readonly prepareAs?: string;
+}

@@ -88,7 +88,9 @@ export function createDescriptionRepository(prisma: PrismaClient, driver: Driver
     async createPending(input) {
       // One instant for the request and its image links, which keep a copy for the image filter.
       const createdAt = input.createdAt ?? new Date();
-      const [written] = await driver<{ estimatedCostUsd: string | null }>(writeAheadSql(input, createdAt));
+      const [written] = await driver<{ estimatedCostUsd: string | null }>(writeAheadSql(input, createdAt), {
+        prepareAs: 'bvg_write_ahead',
+      });
       if (written === undefined) {
         throw new DuplicateClientRequestIdError(`clientRequestId ${input.clientRequestId} is taken`);
       }
@@ -97,7 +99,9 @@ export function createDescriptionRepository(prisma: PrismaClient, driver: Driver
 
     async succeed(pending, outcome) {
       const completedAt = new Date();
-      const [written] = await driver<{ costUsd: string | null }>(succeedSql(pending.id, outcome, completedAt));
+      const [written] = await driver<{ costUsd: string | null }>(succeedSql(pending.id, outcome, completedAt), {
+        prepareAs: 'bvg_succeed',
+      });
       if (written === undefined) throw notPending(pending.id);
       return {
         ...withoutStatus(pending),
@@ -115,7 +119,9 @@ export function createDescriptionRepository(prisma: PrismaClient, driver: Driver
 
     async fail(pending, failure) {
       const completedAt = new Date();
-      const [written] = await driver<{ id: string }>(failSql(pending.id, failure, completedAt));
+      const [written] = await driver<{ id: string }>(failSql(pending.id, failure, completedAt), {
+        prepareAs: 'bvg_fail',
+      });
       if (written === undefined) throw notPending(pending.id);
       return {
         ...withoutStatus(pending),

@@ -10,7 +10,7 @@ import { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, type MigrationLog, type SqlSession } from './applyMigrations.js';
 import { createDescriptionRepository, type DescriptionRepository } from './createDescriptionRepository.js';
 import { createHistoryReader, type HistoryReader } from './createHistoryReader.js';
-import type { DriverQuery } from './DriverQuery.js';
+import type { DriverQuery, DriverQueryOptions } from './DriverQuery.js';
 import { refuseWhenUnavailable } from './refuseWhenUnavailable.js';
 import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCursor.js';
 import { join } from 'node:path';
@@ -85,8 +85,8 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
       client.release(true);
     }
   }
-  const driver: DriverQuery = async <T>(query: Prisma.Sql) =>
-    (await pool.query({ text: query.text, values: query.values })).rows as T[];
+  const driver: DriverQuery = async <T>(query: Prisma.Sql, options?: DriverQueryOptions) =>
+    (await pool.query({ name: options?.prepareAs, text: query.text, values: query.values })).rows as T[];
   return { adapter, withLock, driver, closeDriver: () => pool.end() };
 }
 

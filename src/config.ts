@@ -69,6 +69,7 @@ export type PlaygroundMode = 'graphiql' | 'sandbox' | 'off';
 export interface AdmissionConfig {
   readonly maxInFlight: number;
   readonly maxBufferedBytes: number;
+  readonly maxEventLoopDelayMs: number;
 }
 
 export interface AppConfig {
@@ -127,6 +128,7 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   MAX_IN_FLIGHT_REQUESTS: intFrom(1, 100_000).default(256),
   MAX_BUFFERED_BODY_BYTES: intFrom(1024, 16 * 1024 * 1024 * 1024).default(128 * 1024 * 1024),
+  MAX_EVENT_LOOP_DELAY_MS: intFrom(10, 60_000).default(100),
   HISTORY_RETENTION_DAYS: intFrom(1, 100_000).optional(),
   HISTORY_RETENTION_INTERVAL_MS: intFrom(1_000, 7 * 24 * 3_600_000).default(3_600_000),
   PLAYGROUND: z.enum(['graphiql', 'sandbox', 'off']).optional(),
@@ -198,7 +200,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const e = parsed.data;
   return Object.freeze({
     port: e.PORT,
-    admission: Object.freeze({ maxInFlight: e.MAX_IN_FLIGHT_REQUESTS, maxBufferedBytes: e.MAX_BUFFERED_BODY_BYTES }),
+    admission: Object.freeze({
+      maxInFlight: e.MAX_IN_FLIGHT_REQUESTS,
+      maxBufferedBytes: e.MAX_BUFFERED_BODY_BYTES,
+      maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    }),
     // Off in production unless asked for: a playground is an exploration tool, not an interface to expose.
     playground: e.PLAYGROUND ?? (e.NODE_ENV === 'production' ? 'off' : 'graphiql'),
     host: e.HOST,

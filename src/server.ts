@@ -215,7 +215,10 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         });
       });
     },
-    stop: () => apollo.stop(),
+    async stop() {
+      admission.close();
+      await apollo.stop();
+    },
   };
 }
 

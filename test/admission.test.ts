@@ -21,7 +21,9 @@ describe.each(DATABASES)('admission control on %s', (kind) => {
   let t: TestApp;
   let image: string;
   beforeAll(async () => {
-    t = await startTestApp(kind, { config: { admission: { maxInFlight: 2, maxBufferedBytes: MAX_BUFFERED_BYTES } } });
+    t = await startTestApp(kind, {
+      config: { admission: { maxInFlight: 2, maxBufferedBytes: MAX_BUFFERED_BYTES, maxEventLoopDelayMs: 1_000 } },
+    });
     image = toBase64(await solidImage(32, 32, 'png'));
   });
   afterAll(async () => {

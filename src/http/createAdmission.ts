@@ -8,6 +8,8 @@ export interface AdmissionLimits {
   readonly maxBufferedBytes: number;
   /** The most one body may expand to (the body parser's limit): what a body of unknown size may take. */
   readonly maxBodyBytes: number;
+  /** Event-loop delay past which new requests are refused: the process is out of CPU. */
+  readonly maxEventLoopDelayMs: number;
 }
 
 /** What a refusal tells the client: a slot is usually free again within a model call or two. */
@@ -25,7 +27,12 @@ export interface Admission {
   admitStream(): Ticket;
   readonly inFlight: number;
   readonly bufferedBytes: number;
+  /** Stops the event-loop sampler. */
+  close(): void;
 }
+
+/** How often the event loop's lateness is sampled. */
+const LAG_SAMPLE_MS = 25;
 
 /**
  * Bytes a request may come to hold in memory. A plain body with a Content-Length holds that
@@ -42,7 +49,7 @@ export function bodyReservation(req: IncomingMessage, maxBodyBytes: number): num
 }
 
 /**
- * Admission control: past either bound a request is refused at once, before its body is
+ * Admission control: past any bound (requests in flight, bytes buffered, event-loop delay) a request is refused at once, before its body is
  * read or parsed, with SERVICE_UNAVAILABLE (HTTP 503, Retry-After), instead of queueing
  * without bound and running the process out of memory. A refusal writes no row and makes
  * no model call, because nothing of the request has run.
@@ -50,6 +57,18 @@ export function bodyReservation(req: IncomingMessage, maxBodyBytes: number): num
 export function createAdmission(limits: AdmissionLimits): Admission {
   let inFlight = 0;
   let bufferedBytes = 0;
+  // When the CPU is the bound, requests in flight stay few (each waits for the event loop, not
+  // for Bedrock) while every new one adds to a queue nobody sees: the loop's lateness is that
+  // queue. A timer that fires late by more than the bound says so; until one fires on time
+  // again, new requests are refused, which is cheap, and the admitted ones finish.
+  let lagMs = 0;
+  let expected = performance.now() + LAG_SAMPLE_MS;
+  const sampler = setInterval(() => {
+    const now = performance.now();
+    lagMs = Math.max(0, now - expected);
+    expected = now + LAG_SAMPLE_MS;
+  }, LAG_SAMPLE_MS);
+  sampler.unref();
 
   function refuse(what: string): AppError {
     return new AppError('SERVICE_UNAVAILABLE', `The server is at capacity (${what}); retry shortly`, {
@@ -59,6 +78,9 @@ export function createAdmission(limits: AdmissionLimits): Admission {
 
   function take(bytes: number): Ticket {
     if (inFlight >= limits.maxInFlight) throw refuse(`${limits.maxInFlight} requests in flight`);
+    // The sample taken at the last timer, and the lateness of the one due now if it is overdue.
+    const lag = Math.max(lagMs, performance.now() - expected);
+    if (lag > limits.maxEventLoopDelayMs) throw refuse(`event loop ${Math.round(lag)} ms behind`);
     if (bytes > 0 && bufferedBytes + bytes > limits.maxBufferedBytes) {
       throw refuse(`${limits.maxBufferedBytes} request bytes buffered`);
     }
@@ -83,6 +105,9 @@ export function createAdmission(limits: AdmissionLimits): Admission {
     },
     get bufferedBytes() {
       return bufferedBytes;
+    },
+    close() {
+      clearInterval(sampler);
     },
   };
 }

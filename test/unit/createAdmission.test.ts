@@ -1,0 +1,49 @@
+import type { IncomingMessage } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAdmission, type Admission } from '../../src/http/createAdmission.js';
+
+const request = (headers: Record<string, string> = { 'content-length': '100' }) =>
+  ({ method: 'POST', headers }) as unknown as IncomingMessage;
+
+function codeOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+  return 'admitted';
+}
+
+describe('createAdmission', () => {
+  let admission: Admission;
+  afterEach(() => admission?.close());
+
+  it('refuses while the event loop runs behind its bound, and admits again once it keeps time', async () => {
+    admission = createAdmission({
+      maxInFlight: 10,
+      maxBufferedBytes: 1e6,
+      maxBodyBytes: 1e6,
+      maxEventLoopDelayMs: 200,
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    const started = performance.now();
+    while (performance.now() - started < 400) {
+      // the loop is busy: what a flood of requests does to a process out of CPU
+    }
+    expect(codeOf(() => admission.admit(request()))).toBe('SERVICE_UNAVAILABLE');
+    expect(admission.inFlight).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(codeOf(() => admission.admit(request()).release())).toBe('admitted');
+  });
+
+  it('gives back a ticket once however often it is released', () => {
+    admission = createAdmission({ maxInFlight: 1, maxBufferedBytes: 150, maxBodyBytes: 1e6, maxEventLoopDelayMs: 1e4 });
+    const ticket = admission.admit(request());
+    expect(admission.bufferedBytes).toBe(100);
+    expect(codeOf(() => admission.admit(request()))).toBe('SERVICE_UNAVAILABLE');
+    ticket.release();
+    ticket.release();
+    expect([admission.inFlight, admission.bufferedBytes]).toEqual([0, 0]);
+    expect(codeOf(() => admission.admit(request({ 'content-length': '151' })))).toBe('SERVICE_UNAVAILABLE');
+  });
+});

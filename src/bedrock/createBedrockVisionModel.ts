@@ -81,7 +81,14 @@ export function createBedrockVisionModel(options: BedrockVisionModelOptions): Be
     retryMode: 'standard',
     requestHandler: new NodeHttp2Handler({
       requestTimeout: options.requestTimeoutMs,
-      nodeHttp2ConnectOptions: { createConnection: connectWithTimeout(options.connectionTimeoutMs) },
+      nodeHttp2ConnectOptions: {
+        createConnection: connectWithTimeout(options.connectionTimeoutMs),
+        // Every call shares one session, and request bodies wait in its memory until Bedrock's
+        // flow-control window lets them out. At Node's default (10 MB) a burst of a few hundred
+        // calls made the client reset its own streams with ENHANCE_YOUR_CALM; what the session may
+        // hold is bounded upstream by admission control (MAX_BUFFERED_BODY_BYTES).
+        maxSessionMemory: 256,
+      },
     }),
   });
 

@@ -1,16 +1,7 @@
 import { validationError } from './bedrockError.js';
 import { colourHex, colourName } from './colourName.js';
-import { inspectImage } from './inspectImage.js';
-import type { ImageFacts, ImageFormat } from './inspectImage.js';
+import type { ImageFacts, ImageInput, ImageInspector } from './createImageInspector.js';
 import { imageTokens, textTokens, truncateToTokens } from './tokens.js';
-
-/** An image as a request carries it, before anything is trusted. */
-export interface ImageInput {
-  declaredFormat: ImageFormat;
-  base64: string;
-  /** Where it sits in the request, for error messages (e.g. "messages.0.content.1.image"). */
-  label: string;
-}
 
 /** What both wire formats boil down to: the model's whole input, independent of Converse or InvokeModel. */
 export interface DescribeInput {
@@ -35,25 +26,18 @@ export interface ModelAnswer {
 /** Bedrock's limit on images per request. */
 export const MAX_IMAGES = 20;
 
-const strictBase64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 /**
  * Answers deterministically and honestly: one sentence per image naming facts computed from its pixels (size,
  * format, dominant colour), then the prompt echoed. Same input, same text and usage, so tests can assert exact
  * numbers; and nothing is invented, so a developer is never misled about what was sent.
  */
-export async function describeImages(input: DescribeInput): Promise<ModelAnswer> {
+export async function describeImages(input: DescribeInput, images: ImageInspector): Promise<ModelAnswer> {
   if (input.images.length > MAX_IMAGES) {
     throw validationError(`Too many images: ${input.images.length} images were sent, the maximum is ${MAX_IMAGES}.`);
   }
   const facts: ImageFacts[] = [];
-  for (const image of input.images) {
-    // Buffer.from silently skips bad characters; a real service refuses them, so check first.
-    if (image.base64.length % 4 !== 0 || !strictBase64.test(image.base64)) {
-      throw validationError(`${image.label}: Could not process image: invalid base64 data`);
-    }
-    facts.push(await inspectImage(Buffer.from(image.base64, 'base64'), image.declaredFormat, image.label));
-  }
+  // One at a time, so an error names the first bad image in request order, whichever image would decode first.
+  for (const image of input.images) facts.push(await images.inspect(image));
   const sentences = facts.map(describeOne);
   if (facts.length === 0) sentences.push('There is no image in this request.');
   if (input.prompt.trim() !== '') sentences.push(`You asked: "${input.prompt.trim()}".`);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { BedrockError, validationError } from './bedrockError.js';
 import type { EmulatorState } from './emulatorState.js';
 import { faultChunkDelayMs, faultDelayMs, faultError } from './faults.js';
 import type { OperationAnswer, OperationRoute } from './operation.js';
+import { recordCall } from './recordCall.js';
 import { streamFailure } from './streamFailure.js';
-import type { Fault, RecordedCall } from './types.js';
+import type { Fault } from './types.js';
 import { readBody, stopSignal, writeError } from './wire.js';
 import type { WireRequest, WireResponse } from './wire.js';
 import { writeAnswer } from './writeAnswer.js';
@@ -26,30 +26,26 @@ export async function handleModelCall(
 ): Promise<void> {
   const requestId = randomUUID();
   const startedAt = Date.now();
-  const stop = stopSignal(res, state.closing);
+  // A stream is written over time and must notice a client that leaves, even during the wait below; a JSON answer is
+  // written at once, and most calls are JSON: they skip the watch and its listeners.
+  let stop = match.route.streams ? stopSignal(res, state.closing) : undefined;
   const rawBody = (await readBody(req)).toString('utf8');
   const body = parseJson(rawBody);
   const fault = state.faults.take(match.modelId, match.route.streams);
   const waitMs = state.latencyMs + (fault ? faultDelayMs(fault) : 0);
-  if (waitMs > 0) {
-    try {
-      await sleep(waitMs, undefined, { signal: state.closing });
-    } catch {
-      return; // The emulator is closing; its sockets are being destroyed, so there is no one to answer.
-    }
-  }
+  // When the emulator closes during the wait its sockets are being destroyed, so there is no one to answer.
+  if (waitMs > 0 && !(await state.closing.delay(waitMs))) return;
   const answer = await runOperation(state, match, fault, body, requestId, startedAt);
   const status = answer instanceof BedrockError ? answer.status : 200;
   const { operation } = match.route;
-  const call: RecordedCall = {
+  const call = recordCall(state, {
     operation,
     modelId: match.modelId,
     body: body === notJson ? undefined : body,
     rawBody,
     requestId,
     status,
-  };
-  state.calls.push(call);
+  });
   const log = { operation, modelId: match.modelId, status, requestId, fault: fault?.kind };
   state.logger?.info({ ...log, ms: Date.now() - startedAt }, 'bedrock emulator call');
   if (answer instanceof BedrockError) {
@@ -59,7 +55,9 @@ export async function handleModelCall(
   const outcome = await writeAnswer(res, requestId, answer, {
     chunkDelayMs: faultChunkDelayMs(fault, state.streamChunkDelayMs),
     failure: streamFailure(fault),
-    signal: stop,
+    get signal() {
+      return (stop ??= stopSignal(res, state.closing));
+    },
     onProgress: (progress) => Object.assign(call, progress),
   });
   if (outcome) state.logger?.info({ ...log, ...outcome, ms: Date.now() - startedAt }, 'bedrock emulator stream ended');
@@ -81,7 +79,7 @@ async function runOperation(
     );
   }
   try {
-    return await match.route.handle({ modelId: match.modelId, body, requestId, startedAt });
+    return await match.route.handle({ modelId: match.modelId, body, requestId, startedAt, images: state.images });
   } catch (error) {
     if (error instanceof BedrockError) return error;
     // A bug in the emulator: answer as the service would for its own failure, and leave a trace.

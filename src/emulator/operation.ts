@@ -1,3 +1,4 @@
+import type { ImageInspector } from './createImageInspector.js';
 import type { OperationName } from './types.js';
 
 /** What an operation gets once routing, fault injection and the body parse are done. */
@@ -9,6 +10,8 @@ export interface OperationInput {
   requestId: string;
   /** `Date.now()` when the request arrived, for the latency each operation reports. */
   startedAt: number;
+  /** The emulator's image checks, which remember the images they have seen. */
+  images: ImageInspector;
 }
 
 /** A complete JSON answer; `writeAnswer` switches on `kind`. */

@@ -1,7 +1,8 @@
 import { validationError } from './bedrockError.js';
 import type { BedrockError } from './bedrockError.js';
-import type { DescribeInput, ImageInput } from './describeImages.js';
-import type { ImageFormat } from './inspectImage.js';
+import type { ImageInput } from './createImageInspector.js';
+import type { DescribeInput } from './describeImages.js';
+import type { ImageFormat } from './readImageHeader.js';
 import { isRecord } from './isRecord.js';
 
 /** Converse's default output budget when `inferenceConfig.maxTokens` is absent: Claude 3's maximum. */

@@ -1,7 +1,8 @@
 import { validationError } from './bedrockError.js';
 import type { BedrockError } from './bedrockError.js';
-import type { DescribeInput, ImageInput } from './describeImages.js';
-import type { ImageFormat } from './inspectImage.js';
+import type { ImageInput } from './createImageInspector.js';
+import type { DescribeInput } from './describeImages.js';
+import type { ImageFormat } from './readImageHeader.js';
 import { isRecord } from './isRecord.js';
 
 /** The only Messages API version Bedrock accepts in an InvokeModel body. */

@@ -1,6 +1,8 @@
 import type { AddressInfo, Socket } from 'node:net';
 
+import { createClosing } from './createClosing.js';
 import { createDualProtocolServer } from './createDualProtocolServer.js';
+import { createImageInspector } from './createImageInspector.js';
 import type { EmulatorState } from './emulatorState.js';
 import { createFaultQueue } from './faults.js';
 import { createRequestHandler } from './handleRequest.js';
@@ -8,6 +10,9 @@ import type { Emulator, EmulatorOptions } from './types.js';
 
 /** Short enough to keep tests quick, long enough that a client really receives text in pieces over time. */
 const DEFAULT_STREAM_CHUNK_DELAY_MS = 10;
+
+/** More calls than a test makes between two resets, few enough that a long run's record stays small. */
+const DEFAULT_MAX_RECORDED_CALLS = 1000;
 
 /**
  * Starts a local Bedrock Runtime that the unchanged AWS SDK can call. It speaks HTTP/2 cleartext because the SDK's
@@ -21,14 +26,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!(Number.isFinite(streamChunkDelayMs) && streamChunkDelayMs >= 0)) {
     throw new RangeError(`streamChunkDelayMs must be >= 0, got ${streamChunkDelayMs}`);
   }
-  const closing = new AbortController();
+  const maxCalls = options.maxRecordedCalls ?? DEFAULT_MAX_RECORDED_CALLS;
+  if (!(maxCalls === Infinity || (Number.isInteger(maxCalls) && maxCalls >= 0))) {
+    throw new RangeError(`maxRecordedCalls must be a non-negative integer or Infinity, got ${maxCalls}`);
+  }
+  const { closing, close: closeCalls } = createClosing();
   const state: EmulatorState = {
     calls: [],
+    recording: { maxCalls, imageData: options.recordImageData ?? true },
     faults: createFaultQueue(),
+    images: createImageInspector(),
     latencyMs,
     streamChunkDelayMs,
     logger: options.logger,
-    closing: closing.signal,
+    closing,
   };
   const server = createDualProtocolServer(createRequestHandler(state));
   // server.close() waits for clients to hang up; tracking sockets lets close() end kept-alive sessions itself.
@@ -60,7 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     close() {
       closed ??= new Promise<void>((resolve) => {
-        closing.abort();
+        closeCalls();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });

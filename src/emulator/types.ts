@@ -18,6 +18,19 @@ export interface EmulatorOptions {
   streamChunkDelayMs?: number;
   /** Receives one line per call; pino's `info(obj, msg)` fits. */
   logger?: { info(...args: unknown[]): void };
+  /**
+   * How many calls `calls` keeps: the most recent, the oldest dropped first, so an emulator that serves a soak for
+   * hours keeps bounded memory. Default 1 000, more than any test makes between two `resetCalls()`; `0` records
+   * nothing, `Infinity` everything.
+   */
+  maxRecordedCalls?: number;
+  /**
+   * Whether recorded calls keep the images' base64 data (default `true`: tests assert on exactly what was sent).
+   * With `false`, each image's data in `body` becomes a note of its length, `rawBody` is that body as JSON (or, for a
+   * body that is not JSON, its first 1 024 characters), and a record costs hundreds of bytes instead of twice the
+   * images' size.
+   */
+  recordImageData?: boolean;
 }
 
 /** The failures a test can ask for; each maps to the status and error type Bedrock itself sends. */
@@ -94,8 +107,9 @@ export interface RecordedCall {
   operation: OperationName;
   /** URL-decoded, e.g. `anthropic.claude-3-sonnet-20240229-v1:0`. */
   modelId: string;
-  /** The parsed JSON body, or `undefined` when it was not JSON. */
+  /** The parsed JSON body, or `undefined` when it was not JSON; image data left out unless `recordImageData`. */
   body: unknown;
+  /** The body's text as received; see `recordImageData` for what is kept without image data. */
   rawBody: string;
   /** The `x-amzn-requestid` the emulator answered with, equal to the SDK's `$metadata.requestId`. */
   requestId: string;
@@ -119,7 +133,10 @@ export interface Emulator {
   /** `http://host:port`, ready for the SDK's `endpoint` option or `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`. */
   url: string;
   port: number;
-  /** Every model call in arrival order, including those answered with a fault or a validation error. */
+  /**
+   * Model calls in the order they were answered, including those answered with a fault or a validation error: the
+   * last `maxRecordedCalls` of them.
+   */
   readonly calls: readonly RecordedCall[];
   /** Queues a fault; faults are consumed first-in first-out, one per call. */
   injectFault(fault: Fault): void;

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 
 import { BedrockError } from './bedrockError.js';
+import type { Closing } from './createClosing.js';
 
 /** A request over either protocol; only what both share is used (method, url, headers, async iteration). */
 export type WireRequest = Http2ServerRequest | IncomingMessage;
@@ -60,17 +61,15 @@ export function writeError(res: WireResponse, requestId: string, error: BedrockE
 /**
  * Aborted when there is no one left to answer: the response closed (after a complete answer, or as soon as the client
  * resets the stream or drops the connection) or the emulator is closing. Watched from the start of a call, because a
- * client can leave while a delay is still running. Built by hand rather than with `AbortSignal.any` so that the
- * listener on the emulator-wide `closing` signal goes away with the call instead of piling up, one per call.
+ * client can leave while a delay is still running. The listener on the emulator-wide `closing` goes away with the
+ * call instead of piling up, one per call.
  */
-export function stopSignal(res: WireResponse, closing: AbortSignal): AbortSignal {
+export function stopSignal(res: WireResponse, closing: Closing): AbortSignal {
   const stop = new AbortController();
-  const abort = (): void => stop.abort();
-  if (closing.aborted) abort();
-  closing.addEventListener('abort', abort, { once: true });
+  const unsubscribe = closing.onClose(() => stop.abort());
   (res as EventEmitter).once('close', () => {
-    closing.removeEventListener('abort', abort);
-    abort();
+    unsubscribe();
+    stop.abort();
   });
   return stop.signal;
 }

@@ -53,6 +53,9 @@ export function testConfig(
       ...overrides,
     },
     images: { ...base.images, ...images },
+    // The server shares its event loop with the test and its other servers, whose work would read
+    // as CPU overload; test/unit/createAdmission.test.ts covers that bound.
+    admission: { ...base.admission, maxEventLoopDelayMs: 60_000 },
   };
 }
 

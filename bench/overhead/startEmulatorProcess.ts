@@ -17,7 +17,7 @@ export interface EmulatorProcess {
 export async function startEmulatorProcess(latencyMs: number): Promise<EmulatorProcess> {
   const process_ = spawnTracked(
     process.execPath,
-    [fileURLToPath(EMULATOR_MAIN), '--port', '0', '--host', '127.0.0.1', '--latency-ms', String(latencyMs)],
+    [fileURLToPath(EMULATOR_MAIN), '--port', '0', '--host', '127.0.0.1', '--latency-ms', String(latencyMs), '--quiet'],
     process.env,
   );
   const url = await new Promise<string>((resolve, reject) => {

@@ -50,8 +50,6 @@ export interface ServerDeps {
 
 export interface AppServer {
   readonly httpServer: Server;
-  /** Requests and bytes in flight now (for readiness and metrics). */
-  readonly admission: Admission;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting requests and waits for in-flight ones (so their rows complete). */
   stop(): Promise<void>;
@@ -205,7 +203,6 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
 
   return {
     httpServer,
-    admission,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -224,7 +221,6 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
 
 /** An error from the HTTP layer (body parser, upload parser) as the registry's error. */
 function httpError(error: { status?: number; type?: string }): AppError {
-  if (isAppError(error)) return error;
   const status = error.status ?? 500;
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
   if (status < 500) return new AppError('BAD_REQUEST', 'Malformed request body');

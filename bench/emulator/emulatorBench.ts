@@ -27,7 +27,14 @@ import { parseArgs } from 'node:util';
 
 import type { LoadCase, LoadResult } from './loadCase.js';
 import { noisyJpeg } from './noisyJpeg.js';
-import { cpuSeconds, peakRssBytes, resetPeakRss, rssBytes } from './procStats.js';
+import { processStats, resetPeakRss } from '../procStats.js';
+
+/** A reading of a process that must still be running. */
+function statsOf(pid: number) {
+  const stats = processStats(pid);
+  if (stats === undefined) throw new Error(`process ${pid} has exited`);
+  return stats;
+}
 
 const LATENCY_MS = 100;
 const IMAGE_BYTES = 10_000;
@@ -247,13 +254,13 @@ async function main(): Promise<void> {
       !measured || only === undefined || only.includes(loadCase.images === 'distinct' ? 'distinct' : loadCase.client);
     for (const [seed, { label, loadCase, measured }] of cases.entries()) {
       if (!wanted({ label, loadCase, measured })) continue;
-      const emulatorStartRss = rssBytes(pid);
+      const emulatorStartRss = statsOf(pid).rssBytes;
       const peakReset = resetPeakRss(pid);
-      const cpuBefore = cpuSeconds(pid);
+      const cpuBefore = statsOf(pid).cpuMs / 1000;
       const wallBefore = performance.now();
       // A head start, so the first calls are not late because the generators were still reading the case.
       const result = await runCase(generators, { ...base, ...loadCase, seed, startAtMs: Date.now() + 50 });
-      const emulatorCpuSeconds = cpuSeconds(pid) - cpuBefore;
+      const emulatorCpuSeconds = statsOf(pid).cpuMs / 1000 - cpuBefore;
       const emulatorWallSeconds = (performance.now() - wallBefore) / 1000;
       if (!measured) continue;
       rows.push({
@@ -263,7 +270,7 @@ async function main(): Promise<void> {
         emulatorCpuSeconds,
         emulatorWallSeconds,
         emulatorStartRss,
-        emulatorPeakRss: peakRssBytes(pid),
+        emulatorPeakRss: statsOf(pid).vmHwmBytes,
         peakReset,
       });
       console.log(`  ${label}, ${loadCase.client}, ${loadCase.rate}/s: done`);

@@ -22,7 +22,7 @@ import { killTrackedChildren } from './spawnTracked.js';
 import { startEmulatorProcess, type EmulatorProcess } from './startEmulatorProcess.js';
 import { formatProfileSummary, summariseProfile, type CpuProfile } from './summariseProfile.js';
 import { updateReadme } from './updateReadme.js';
-import { processStats } from './watchProcess.js';
+import { processStats } from '../procStats.js';
 
 const RESULTS = fileURLToPath(new URL('../../../bench/overhead/results.md', import.meta.url));
 const README = fileURLToPath(new URL('../../../README.md', import.meta.url));

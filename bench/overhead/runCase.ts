@@ -6,7 +6,8 @@ import { freshDatabase, type DatabaseKind } from './freshDatabase.js';
 import { runOpenLoop } from './runOpenLoop.js';
 import { startApiProcess, type ApiProcess } from './startApiProcess.js';
 import { summarisePhase, type PhaseSummary } from './summarisePhase.js';
-import { processStats, watchProcess, type ProcessWatch } from './watchProcess.js';
+import { processStats } from '../procStats.js';
+import { watchProcess, type ProcessWatch } from './watchProcess.js';
 
 /** What every case shares: the running emulator and how to load it. */
 export interface BenchSetup {

@@ -1,44 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-
-/** Kernel clock ticks per second, the unit of utime/stime in /proc/<pid>/stat (100 on Linux almost always). */
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-export interface ProcessStats {
-  /** User + system CPU since the process started, in ms (resolution: one clock tick). */
-  readonly cpuMs: number;
-  readonly rssBytes: number;
-  /** The kernel's own peak RSS (VmHWM) since start or since `resetPeakRss`. */
-  readonly vmHwmBytes: number;
-}
-
-/** One reading of another process's CPU and memory from /proc; undefined once it has exited. */
-export function processStats(pid: number): ProcessStats | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which may itself hold spaces and parentheses: utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kB = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { cpuMs: (ticks * 1000) / CLOCK_TICKS, rssBytes: kB('VmRSS'), vmHwmBytes: kB('VmHWM') };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Resets the kernel's peak RSS (VmHWM) of `pid` to its current RSS, so the peak covers one phase, not start-up.
- * Returns false where that is not allowed; VmHWM then covers the process's whole life.
- */
-export function resetPeakRss(pid: number): boolean {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { processStats, resetPeakRss } from '../procStats.js';
 
 export interface ProcessWatch {
   readonly cpuMs: number;

@@ -1,24 +1,13 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
+import express from 'express';
 import type { Logger } from 'pino';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { ModelCatalog, VisionModel } from './bedrock/index.js';
 import { createDescribeImage } from './describe/index.js';
 import {
   createFormatError,
   loadTypeDefs,
-  retryableRefusalPlugin,
-  OPERATION_LIMIT_RULES,
-  OPERATION_PARSE_OPTIONS,
   createOperationCache,
   resolvers,
   type GraphQLContext,
@@ -29,9 +18,12 @@ import { IMAGE_LIMITS, type ImageStore, type UrlFetchPolicy } from './images/ind
 import type { Store } from './store/index.js';
 import { createWebRouter } from './web/index.js';
 import type { AdmissionConfig, PlaygroundMode } from './config.js';
-import { AppError, isAppError } from './errors.js';
-import { createAdmission, type Admission, type Ticket } from './http/createAdmission.js';
-import { sendAppError } from './http/sendAppError.js';
+import { createAdmission } from './http/createAdmission.js';
+import { createAdmitMiddleware } from './http/createAdmitMiddleware.js';
+import { createGraphqlHttpRoute } from './http/createGraphqlHttpRoute.js';
+import { createGraphqlWebSocket } from './http/createGraphqlWebSocket.js';
+import { createHealthRouter } from './http/createHealthRouter.js';
+import { createHttpErrorHandler } from './http/httpError.js';
 
 export interface ServerDeps {
   readonly store: Store;
@@ -59,9 +51,10 @@ export interface AppServer {
 const MAX_BODY_BYTES = Math.ceil((IMAGE_LIMITS.maxImages * IMAGE_LIMITS.maxBytes * 4) / 3) + 1024 * 1024;
 
 /**
- * Builds the HTTP server: GraphQL at /graphql, health at /healthz and /readyz. It opens
- * no connections of its own; everything it talks to arrives in `deps`, so tests build
- * it against a fresh database and the emulator.
+ * Builds the HTTP server and wires its transports: GraphQL over HTTP and over WebSocket at
+ * /graphql, the history export, health at /healthz and /readyz, and the page. It opens no
+ * connections of its own; everything it talks to arrives in `deps`, so tests build it
+ * against a fresh database and the emulator.
  */
 export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const { store, logger } = deps;
@@ -88,118 +81,39 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     cursors: store.cursors,
     imageStore: deps.imageStore,
     housekeeping: deps.housekeeping,
+    settings: { defaultModelId: deps.defaultModelId, uploadMaxBytes: deps.maxUploadBytes },
   };
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
   const formatError = createFormatError(logger);
   const admission = createAdmission({ ...deps.admission, maxBodyBytes: MAX_BODY_BYTES });
-  const socketTickets = createSocketTickets(admission);
-  const parseOperation = createOperationCache(schema);
+  const admit = createAdmitMiddleware(admission);
 
-  // Subscriptions (graphql-ws) share the port and the path with queries and mutations.
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer(
-    {
-      schema,
-      context: () => context,
-      // Parse and validate as over HTTP, operation limits included; errors become an `error` message.
-      onSubscribe: (ctx, id, payload) => {
-        const { document, errors } = parseOperation(payload.query);
-        if (errors !== undefined) return errors;
-        // A subscription is work in flight like an HTTP request, and is refused the same way.
-        const refusal = socketTickets.admit(ctx, id);
-        if (refusal !== undefined) return [new GraphQLError(refusal.message, { originalError: refusal })];
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
-      },
-      onComplete: (ctx, id) => socketTickets.release(ctx, id),
-      onClose: (ctx) => socketTickets.releaseAll(ctx),
-      // Errors over the socket go through the same mapping as over HTTP.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors === undefined
-          ? undefined
-          : { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) },
-      // A stream that fails mid-way reaches the client as an `error` message.
-      onError: (ctx, id, _payload, errors) => {
-        socketTickets.release(ctx, id);
-        return errors.map((error) => formatError(error.toJSON(), error.originalError ?? error));
-      },
-    },
-    wsServer,
-  );
-
-  const apollo = new ApolloServer<GraphQLContext>({
+  const webSocket = createGraphqlWebSocket({
+    httpServer,
+    path: '/graphql',
     schema,
+    context: () => context,
     formatError,
-    includeStacktraceInErrorResponses: false,
-    parseOptions: OPERATION_PARSE_OPTIONS,
-    validationRules: [...OPERATION_LIMIT_RULES],
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      {
-        async serverWillStart() {
-          return {
-            async drainServer() {
-              await wsCleanup.dispose();
-            },
-          };
-        },
-      },
-      ApolloServerPluginLandingPageDisabled(),
-      retryableRefusalPlugin,
-    ],
+    parseOperation: createOperationCache(schema),
+    admission,
   });
-  await apollo.start();
+  const graphqlHttp = await createGraphqlHttpRoute({
+    httpServer,
+    schema,
+    context: () => context,
+    formatError,
+    maxBodyBytes: MAX_BODY_BYTES,
+    maxUploadBytes: deps.maxUploadBytes,
+    onDrain: () => webSocket.dispose(),
+  });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await store.ping();
-      res.json({ status: 'ok', database: store.kind });
-    } catch (error) {
-      logger.warn({ err: error }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable', database: store.kind });
-    }
-  });
+  app.use(createHealthRouter(store, logger));
   // The page at /, the playground (GET /graphql from a browser, /playground), assets, sample photo.
   app.use(createWebRouter({ playground: deps.playground, graphqlPath: '/graphql', imageStore: deps.imageStore }));
-  // Past the admission bounds a request is refused before its body is read (see createAdmission).
-  const admit: RequestHandler = (req, res, next) => {
-    let ticket: Ticket;
-    try {
-      ticket = admission.admit(req);
-    } catch (error) {
-      if (!isAppError(error)) throw error;
-      sendAppError(res, error);
-      return;
-    }
-    res.once('close', () => ticket.release());
-    next();
-  };
   app.get('/export/history.ndjson', admit, createExportHandler(store.history, logger, 'ndjson'));
   app.get('/export/history.csv', admit, createExportHandler(store.history, logger, 'csv'));
-  app.use(
-    '/graphql',
-    admit,
-    express.json({ limit: MAX_BODY_BYTES }),
-    // Multipart uploads (GraphQL multipart request spec). Apollo's CSRF prevention stays on:
-    // a multipart POST must carry Apollo-Require-Preflight, so a browser form cannot forge one.
-    graphqlUploadExpress({
-      maxFileSize: deps.maxUploadBytes,
-      maxFiles: IMAGE_LIMITS.maxImages,
-      maxFieldSize: MAX_BODY_BYTES,
-    }),
-    expressMiddleware(apollo, {
-      context: async () => context,
-    }),
-  );
-
-  // Body-parser failures (too large, malformed JSON) answered as JSON GraphQL errors.
-  const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
-    if (res.headersSent) return next(error);
-    sendAppError(res, httpError(error));
-  };
-  app.use(onError);
+  app.use('/graphql', admit, ...graphqlHttp.handlers);
+  app.use(createHttpErrorHandler(MAX_BODY_BYTES));
 
   return {
     httpServer,
@@ -214,46 +128,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     },
     async stop() {
       admission.close();
-      await apollo.stop();
-    },
-  };
-}
-
-/** An error from the HTTP layer (body parser, upload parser) as the registry's error. */
-function httpError(error: { status?: number; type?: string }): AppError {
-  const status = error.status ?? 500;
-  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
-  if (status < 500) return new AppError('BAD_REQUEST', 'Malformed request body');
-  return new AppError('INTERNAL_SERVER_ERROR', 'Internal server error', { cause: error });
-}
-
-/**
- * Admission tickets of a WebSocket's subscriptions, by socket and operation id, so each is
- * released once whether the operation completes, fails or its socket closes.
- */
-function createSocketTickets(admission: Admission) {
-  const bySocket = new WeakMap<object, Map<string, Ticket>>();
-  return {
-    admit(socket: object, id: string): AppError | undefined {
-      try {
-        const ticket = admission.admitStream();
-        const tickets = bySocket.get(socket) ?? new Map<string, Ticket>();
-        bySocket.set(socket, tickets);
-        tickets.set(id, ticket);
-        return undefined;
-      } catch (error) {
-        if (isAppError(error)) return error;
-        throw error;
-      }
-    },
-    release(socket: object, id: string) {
-      const tickets = bySocket.get(socket);
-      tickets?.get(id)?.release();
-      tickets?.delete(id);
-    },
-    releaseAll(socket: object) {
-      for (const ticket of bySocket.get(socket)?.values() ?? []) ticket.release();
-      bySocket.delete(socket);
+      await graphqlHttp.stop();
     },
   };
 }

@@ -1,0 +1,69 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
+import type { Caller } from './Caller.js';
+
+export interface RateLimiter {
+  /** Counts one request of the caller; throws RATE_LIMITED past its key's requests per minute. */
+  consume(caller: Caller): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RateLimiterOptions {
+  /** Shared counters across API instances when set; in-process counters otherwise. */
+  readonly redisUrl: string | undefined;
+  readonly logger: Logger;
+}
+
+const WINDOW_SECONDS = 60;
+
+/**
+ * Requests per minute per API key (rate-limiter-flexible), over a fixed 60 s window. With
+ * REDIS_URL every instance counts in the same Redis keys, so a key's limit holds across a
+ * deployment; if Redis cannot be reached, each instance falls back to counting on its own
+ * (the insurance limiter) rather than refusing everything or letting everything through.
+ * Open mode and keys without `rpm` are not limited.
+ */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const redis =
+    options.redisUrl === undefined
+      ? undefined
+      : new Redis(options.redisUrl, {
+          // Fail fast to the insurance limiter instead of queueing commands while Redis is away.
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          connectTimeout: 2000,
+        });
+  redis?.on('error', (error) => options.logger.warn({ err: error }, 'rate limiter: Redis unavailable'));
+  // One limiter per distinct rpm (rate-limiter-flexible fixes points per limiter), keyed by key id.
+  const limiters = new Map<number, RateLimiterAbstract>();
+  const limiterFor = (rpm: number) => {
+    let limiter = limiters.get(rpm);
+    if (limiter === undefined) {
+      const base = { points: rpm, duration: WINDOW_SECONDS, keyPrefix: `bvg_rpm_${rpm}` };
+      const memory = new RateLimiterMemory(base);
+      limiter =
+        redis === undefined ? memory : new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: memory });
+      limiters.set(rpm, limiter);
+    }
+    return limiter;
+  };
+
+  return {
+    async consume(caller) {
+      if (caller.kind !== 'key' || caller.key.rpm === null) return;
+      try {
+        await limiterFor(caller.key.rpm).consume(caller.key.id);
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        throw new AppError('RATE_LIMITED', `This key is limited to ${caller.key.rpm} requests per minute`, {
+          retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
+        });
+      }
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { Prisma } from '../generated/prisma/client.js';
+
+const { sql } = Prisma;
+
+/** The UTC day and month a request made at `createdAt` counts against. */
+const day = (createdAt: Prisma.Sql) => sql`(${createdAt} AT TIME ZONE 'UTC')::date`;
+const month = (createdAt: Prisma.Sql) => sql`date_trunc('month', ${createdAt} AT TIME ZONE 'UTC')::date`;
+
+/**
+ * The budget reservation, as a CTE of the write-ahead statement (after `req`): one
+ * conditional UPDATE of the key's row, which adds the reservation to the day's and the
+ * month's spend only if both still fit their limits and the key is not revoked. Concurrent
+ * requests of one key queue on that row's lock, and each re-checks the limits against the
+ * spend the previous one left (READ COMMITTED re-evaluates the WHERE on the newest row), so
+ * fifty requests racing for a budget that fits ten let ten through, on any number of servers.
+ * A counter whose day or month has passed starts again from zero.
+ */
+export function reserveBudgetCte(apiKeyId: string, reservation: string, createdAt: Date): Prisma.Sql {
+  const at = sql`${createdAt}::timestamptz`;
+  const amount = sql`${reservation}::numeric`;
+  const daySpent = sql`CASE WHEN k."dayStart" = ${day(at)} THEN k."daySpentUsd" ELSE 0 END`;
+  const monthSpent = sql`CASE WHEN k."monthStart" = ${month(at)} THEN k."monthSpentUsd" ELSE 0 END`;
+  return sql`, budget AS (
+      UPDATE "api_key" k SET "dayStart" = ${day(at)}, "daySpentUsd" = ${daySpent} + ${amount},
+        "monthStart" = ${month(at)}, "monthSpentUsd" = ${monthSpent} + ${amount}
+      WHERE k."id" = ${apiKeyId}::uuid AND k."revokedAt" IS NULL AND EXISTS (SELECT 1 FROM req)
+        AND (k."dailyUsd" IS NULL OR ${daySpent} + ${amount} <= k."dailyUsd")
+        AND (k."monthlyUsd" IS NULL OR ${monthSpent} + ${amount} <= k."monthlyUsd")
+      RETURNING k."id"
+    )`;
+}
+
+/**
+ * The final SELECT's guard when a budget was reserved: a written row without its
+ * reservation raises BVG01 (bvg_refuse, see the api_keys migration), which rolls back
+ * the whole statement, row and images included. The reason names the bound that failed,
+ * read from the snapshot (the message only; the UPDATE above decided).
+ */
+export function budgetGuardSql(apiKeyId: string, reservation: string, createdAt: Date): Prisma.Sql {
+  const at = sql`${createdAt}::timestamptz`;
+  const amount = sql`${reservation}::numeric`;
+  return sql`CASE WHEN NOT EXISTS (SELECT 1 FROM budget) THEN "bvg_refuse"((
+      SELECT CASE WHEN k."revokedAt" IS NOT NULL THEN 'revoked'
+        WHEN k."dailyUsd" IS NOT NULL AND CASE WHEN k."dayStart" = ${day(at)} THEN k."daySpentUsd" ELSE 0 END
+          + ${amount} > k."dailyUsd" THEN 'daily'
+        ELSE 'monthly' END
+      FROM "api_key" k WHERE k."id" = ${apiKeyId}::uuid)) END`;
+}
+
+/**
+ * Settles a completed row's reservation (a CTE after `done`, the completion's UPDATE
+ * RETURNING "apiKeyId", "reservedUsd", "costUsd", "createdAt"): the key's day and month
+ * spend move from the reservation to the real cost, null counting as nothing spent. A row
+ * reserved on a day or month that has since been reset changes only the counters still
+ * counting it. Rows without a reservation (open mode) settle nothing.
+ */
+export const SETTLE_BUDGET_CTE = sql`, settle AS (
+    UPDATE "api_key" k SET
+      "daySpentUsd" = k."daySpentUsd" + CASE WHEN k."dayStart" = ${day(sql`done."createdAt"`)}
+        THEN COALESCE(done."costUsd", 0) - done."reservedUsd" ELSE 0 END,
+      "monthSpentUsd" = k."monthSpentUsd" + CASE WHEN k."monthStart" = ${month(sql`done."createdAt"`)}
+        THEN COALESCE(done."costUsd", 0) - done."reservedUsd" ELSE 0 END
+    FROM done WHERE k."id" = done."apiKeyId" AND done."reservedUsd" IS NOT NULL
+  )`;

@@ -1,0 +1,35 @@
+import { Prisma } from '../generated/prisma/client.js';
+import { budgetGuardSql, reserveBudgetCte } from './budgetSql.js';
+import type { FailedDescription } from './DescriptionRecord.js';
+import { OPEN_MODE_KEY_ID } from './ledgerScope.js';
+
+const { sql } = Prisma;
+
+/** Failures that say nothing about the request itself: the same request may be tried again under its key. */
+export const RETRYABLE_FAILURE_CODES: readonly string[] = Object.freeze([
+  'UPSTREAM_THROTTLED',
+  'UPSTREAM_TIMEOUT',
+  'SERVICE_UNAVAILABLE',
+  'INTERRUPTED',
+]);
+
+/**
+ * A new attempt of a request whose first attempt failed with a retryable code: its row goes
+ * back to PENDING, owned by this instance, in one statement that also takes the budget
+ * reservation again (the failure released it). It returns nothing if the row is no longer
+ * such a failure (a concurrent retry reopened it first), so only one retry runs.
+ */
+export function reopenSql(failed: FailedDescription, ownerInstanceId: string | null): Prisma.Sql {
+  const budgeted = failed.apiKeyId !== OPEN_MODE_KEY_ID;
+  const reservation = failed.estimatedCostUsd ?? '0';
+  return sql`WITH req AS (
+      UPDATE "description_request" SET "status" = 'PENDING', "errorCode" = NULL, "errorMessage" = NULL,
+        "text" = NULL, "latencyMs" = NULL, "bedrockRequestId" = NULL, "completedAt" = NULL,
+        "ownerInstanceId" = ${ownerInstanceId}::uuid, "reservedUsd" = ${budgeted ? reservation : null}::numeric
+      WHERE "id" = ${failed.id}::uuid AND "status" = 'FAILED' AND "errorCode" = ANY(${[...RETRYABLE_FAILURE_CODES]}::text[])
+      RETURNING "id", trim_scale("estimatedCostUsd")::text AS "estimatedCostUsd"
+    )
+    ${budgeted ? reserveBudgetCte(failed.apiKeyId, reservation, failed.createdAt) : sql``}
+    SELECT "estimatedCostUsd"${budgeted ? sql`, ${budgetGuardSql(failed.apiKeyId, reservation, failed.createdAt)} AS "refused"` : sql``}
+    FROM req`;
+}

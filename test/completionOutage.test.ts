@@ -1,0 +1,132 @@
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createFreshPostgresDatabase } from './helpers/databases.js';
+import { gql } from './helpers/graphqlClient.js';
+import { solidImage, toBase64 } from './helpers/images.js';
+import { startTestApp, type TestApp } from './helpers/startTestApp.js';
+import { startTcpProxy, type TcpProxy } from './helpers/tcpProxy.js';
+
+const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: $input) { id status text costUsd } }';
+
+/**
+ * PostgreSQL stops answering while a model call is under way (the fault that lost five billed
+ * answers): the answer must reach the client and the ledger. PostgreSQL only: PGlite runs in
+ * the process and has no connection to lose.
+ */
+describe.each([
+  ['the database is back within COMPLETION_RETRY_MS: the retried write lands', 30_000, 1_500],
+  ['the database stays away longer: the journal keeps the answer and the next sweep writes it', 1_000, 4_000],
+] as const)('completion during a database outage, when %s', (_name, retryMs, outageMs) => {
+  let t: TestApp;
+  let proxy: TcpProxy;
+  let directUrl: string;
+  beforeAll(async () => {
+    const db = await createFreshPostgresDatabase();
+    directUrl = db.url;
+    proxy = await startTcpProxy(5432);
+    t = await startTestApp('postgres', {
+      database: {
+        config: {
+          kind: 'postgres',
+          url: db.url.replace(':5432/', `:${proxy.port}/`),
+          poolSize: 2,
+          connectTimeoutMs: 300,
+          statementTimeoutMs: 1_000,
+        },
+        cleanup: () => db.drop(),
+      },
+      config: {
+        completion: { retryMs, journalDir: `/tmp/bvg-journal-${process.pid}-${retryMs}` },
+        recovery: { leaseTtlMs: 60_000, sweepIntervalMs: 500 },
+      },
+    });
+  });
+  afterAll(async () => {
+    await proxy?.restore();
+    await t?.stop();
+    await proxy?.close();
+  });
+  beforeEach(() => {
+    t.emulator.clearFaults();
+    t.emulator.resetCalls();
+  });
+
+  async function row(id: string) {
+    const client = new pg.Client({ connectionString: directUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        'SELECT status, text, "costUsd"::text AS cost FROM description_request WHERE id = $1',
+        [id],
+      );
+      return rows[0] as { status: string; text: string | null; cost: string | null };
+    } finally {
+      await client.end();
+    }
+  }
+
+  it(
+    'answers the client with its description and records the billed answer once the database is back',
+    { timeout: 60_000 },
+    async () => {
+      t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
+      const answer = gql(t.url, DESCRIBE, { input: { image: { base64: toBase64(await solidImage(16, 16)) } } });
+      // The PENDING row is written; the database goes away while the model answers.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await proxy.refuse();
+      setTimeout(() => void proxy.restore(), 1_500 + outageMs);
+      const res = await answer;
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      const described = res.data!.describeImage as { id: string; status: string; text: string; costUsd: string };
+      expect(described.status).toBe('SUCCEEDED');
+      expect(t.emulator.calls).toHaveLength(1);
+      // Written by the retry, or by the sweep that replays the journal: either way, what the client was told.
+      let stored = await row(described.id);
+      for (let i = 0; i < 50 && stored.status === 'PENDING'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        stored = await row(described.id);
+      }
+      expect(stored).toEqual({ status: 'SUCCEEDED', text: described.text, cost: expect.any(String) });
+      expect(Number(stored.cost)).toBe(Number(described.costUsd));
+    },
+  );
+});
+
+describe('completion during a database outage, when the journal cannot keep the answer either', () => {
+  let t: TestApp;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    const db = await createFreshPostgresDatabase();
+    proxy = await startTcpProxy(5432);
+    t = await startTestApp('postgres', {
+      database: {
+        config: {
+          kind: 'postgres',
+          url: db.url.replace(':5432/', `:${proxy.port}/`),
+          poolSize: 2,
+          connectTimeoutMs: 300,
+          statementTimeoutMs: 1_000,
+        },
+        cleanup: () => db.drop(),
+      },
+      // A folder that can never be made: /dev/null is not a directory.
+      config: { completion: { retryMs: 500, journalDir: '/dev/null/journal' } },
+    });
+  });
+  afterAll(async () => {
+    await proxy?.restore();
+    await t?.stop();
+    await proxy?.close();
+  });
+
+  it('answers SERVICE_UNAVAILABLE with the row id', { timeout: 60_000 }, async () => {
+    t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
+    const answer = gql(t.url, DESCRIBE, { input: { image: { base64: toBase64(await solidImage(16, 16)) } } });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await proxy.refuse();
+    const res = await answer;
+    await proxy.restore();
+    expect(res.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(res.errors?.[0]?.extensions?.descriptionId).toEqual(expect.any(String));
+  });
+});

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DATABASES } from './helpers/databases.js';
+import { expectErrorCode, gql } from './helpers/graphqlClient.js';
+import { solidImage, toBase64 } from './helpers/images.js';
+import { startTestApp, type TestApp } from './helpers/startTestApp.js';
+
+const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: $input) { id status } }';
+
+describe.each(DATABASES)('a duplicate clientRequestId while the first is still running, on %s', (kind) => {
+  let waiting: TestApp;
+  let impatient: TestApp;
+  let image: string;
+  beforeAll(async () => {
+    waiting = await startTestApp(kind, { config: { idempotencyWaitMs: 10_000 } });
+    impatient = await startTestApp(kind, { config: { idempotencyWaitMs: 200 } });
+    image = toBase64(await solidImage(16, 16));
+  });
+  afterAll(async () => {
+    await waiting?.stop();
+    await impatient?.stop();
+  });
+  beforeEach(() => {
+    for (const t of [waiting, impatient]) {
+      t.emulator.clearFaults();
+      t.emulator.resetCalls();
+    }
+  });
+
+  it('waits for the first request and answers with its outcome, calling the model once', async () => {
+    waiting.emulator.injectFault({ kind: 'slow', delayMs: 1_200 });
+    const input = { image: { base64: image }, clientRequestId: `twin-${kind}` };
+    const first = gql(waiting.url, DESCRIBE, { input });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const [a, b] = await Promise.all([first, gql(waiting.url, DESCRIBE, { input })]);
+    expect(b.errors, JSON.stringify(b.errors)).toBeUndefined();
+    expect(b.data!.describeImage).toEqual(a.data!.describeImage);
+    expect(a.data!.describeImage.status).toBe('SUCCEEDED');
+    expect(waiting.emulator.calls).toHaveLength(1);
+  });
+
+  it('tries a first attempt that was throttled again under the same key, as a new attempt of the same row', async () => {
+    const input = { image: { base64: image }, clientRequestId: `throttled-${kind}` };
+    waiting.emulator.injectFault({ kind: 'throttle', times: Infinity });
+    const first = await gql(waiting.url, DESCRIBE, { input });
+    const failed = expectErrorCode(first, 'UPSTREAM_THROTTLED');
+    waiting.emulator.clearFaults();
+    waiting.emulator.resetCalls();
+    const retried = await gql(waiting.url, DESCRIBE, { input });
+    expect(retried.errors, JSON.stringify(retried.errors)).toBeUndefined();
+    expect(retried.data!.describeImage).toEqual({ id: failed.descriptionId, status: 'SUCCEEDED' });
+    expect(waiting.emulator.calls).toHaveLength(1);
+    expect(await waiting.app.store.history.countHistory({ clientRequestId: input.clientRequestId })).toBe(1);
+  });
+
+  it('replays any other failure without calling the model again', async () => {
+    const input = { image: { base64: image }, clientRequestId: `invalid-${kind}` };
+    waiting.emulator.injectFault({ kind: 'validation' });
+    expectErrorCode(await gql(waiting.url, DESCRIBE, { input }), 'UPSTREAM_ERROR');
+    waiting.emulator.resetCalls();
+    expectErrorCode(await gql(waiting.url, DESCRIBE, { input }), 'UPSTREAM_ERROR');
+    expect(waiting.emulator.calls).toHaveLength(0);
+  });
+
+  it('answers REQUEST_IN_PROGRESS with retry advice once the wait runs out', async () => {
+    impatient.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
+    const input = { image: { base64: image }, clientRequestId: `slow-twin-${kind}` };
+    const first = gql(impatient.url, DESCRIBE, { input });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const extensions = expectErrorCode(await gql(impatient.url, DESCRIBE, { input }), 'REQUEST_IN_PROGRESS');
+    expect(extensions.retryAfterSeconds).toBe(1);
+    expect(extensions.descriptionId).toBe((await first).data!.describeImage.id);
+  });
+});

@@ -1,0 +1,43 @@
+import {
+  estimatedCostUsd,
+  unitPricesFor,
+  type CatalogModel,
+  type InferenceSettings,
+  type UnitPrices,
+} from '../bedrock/index.js';
+import { estimateImageTokens } from '../images/index.js';
+
+/** What is known of a request's cost before the call. */
+export interface RequestEstimate {
+  /** Images (ceil(w × h / 750) each, as sent) plus the prompt and system prompt at 4 characters a token. */
+  readonly estimatedInputTokens: number;
+  /** Sum of width × height of the images as sent. */
+  readonly imagePixels: number;
+  /** The catalog's prices for the id called in the request's tier; null for a model outside the catalog. */
+  readonly unitPrices: UnitPrices | null;
+  /** The estimated input plus maxTokens of output at those prices: the most the call should cost. */
+  readonly estimatedCostUsd: string | null;
+}
+
+/**
+ * The estimate budgets reserve, previewCost reports and the ledger keeps beside the actual
+ * tokens (usageSummary's estimate error is measured against it).
+ */
+export function estimateRequest(
+  settings: InferenceSettings,
+  images: readonly { readonly width: number; readonly height: number }[],
+  model: CatalogModel | undefined,
+): RequestEstimate {
+  const textTokens = Math.ceil((settings.prompt.length + (settings.system?.length ?? 0)) / 4);
+  const estimatedInputTokens = images.reduce((sum, i) => sum + estimateImageTokens(i.width, i.height), textTokens);
+  const imagePixels = images.reduce((sum, i) => sum + i.width * i.height, 0);
+  // The tier was checked against the catalog before, so a known model always has its prices.
+  const unitPrices = model === undefined ? null : (unitPricesFor(model, settings.serviceTier ?? 'DEFAULT') ?? null);
+  return {
+    estimatedInputTokens,
+    imagePixels,
+    unitPrices,
+    estimatedCostUsd:
+      unitPrices === null ? null : estimatedCostUsd(estimatedInputTokens, settings.maxTokens, unitPrices),
+  };
+}

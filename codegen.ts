@@ -12,6 +12,7 @@ const config: CodegenConfig = {
         contextType: '../graphql/GraphQLContext.js#GraphQLContext',
         mappers: {
           Description: '../store/index.js#DescriptionRecord',
+          ModelAttempt: '../store/index.js#LedgerAttempt',
           DescriptionConnection: '../graphql/historyConnection.js#HistoryConnectionParent',
           ImageInfo: '../store/index.js#RequestImageRecord',
           StoredImage: '../store/index.js#ImageRecord',
@@ -27,6 +28,19 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         strictScalars: true,
         avoidOptionals: false,
+      },
+    },
+    // The page's operations, typed for the JSDoc of its browser modules (checked by
+    // `tsc -p src/web/assets`): results and variables as the browser sees them in JSON.
+    'src/generated/webOperations.ts': {
+      documents: 'src/web/assets/operations.js',
+      plugins: ['typescript-operations'],
+      config: {
+        useTypeImports: true,
+        enumType: 'string-literal',
+        strictScalars: true,
+        // A multipart upload's variable is null in the JSON; the file travels beside it.
+        scalars: { DateTime: 'string', Decimal: 'string', Upload: 'null' },
       },
     },
   },

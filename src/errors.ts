@@ -20,23 +20,41 @@ interface ErrorDefinition {
 export const ERROR_CODES = {
   GRAPHQL_PARSE_FAILED: {
     status: 400,
-    doc: 'The GraphQL document does not parse, or has more than 2 000 tokens.',
+    doc: 'The GraphQL document does not parse, has more than 2 000 tokens, or is larger than 1 MiB (send images as variables or uploads).',
   },
   GRAPHQL_VALIDATION_FAILED: {
     status: 400,
-    doc: 'The operation does not match the schema, or exceeds a limit: more than 15 aliases, selections nested deeper than 10, more than 20 directives.',
+    doc: 'The operation does not match the schema, or exceeds a limit: more than 15 aliases, selections nested deeper than 10, more than 20 directives; in production also introspection, or more than one describeImage/describeImageStream.',
   },
   BAD_REQUEST: {
     status: 400,
-    doc: 'The HTTP request is malformed: not JSON, or a GET/form POST without `Apollo-Require-Preflight` (CSRF protection).',
+    doc: 'The HTTP request is malformed: not JSON, a malformed multipart request, a compressed body that is not JSON or uses an encoding other than gzip/deflate/br, or a GET/form POST without `Apollo-Require-Preflight` (CSRF protection).',
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,
-    doc: "The request body is larger than 20 images at Bedrock's size limit can be (HTTP 413).",
+    doc: "The request body is larger than 20 images at Bedrock's size limit can be, a compressed body inflates more than 20 times its size or beyond that limit, or a multipart field is over its limit (HTTP 413).",
   },
   BAD_USER_INPUT: {
     status: 400,
     doc: 'The request is invalid and was refused before any model call or ledger row; `extensions.reason` says why.',
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    doc: 'API keys are defined and the request carries none (`Authorization: Bearer <key>`, or `connection_init` `{ authorization }` over WebSocket), or an unknown or revoked one.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    doc: 'The key may not do this: only admin keys filter or group by another key.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    retryable: true,
+    doc: 'The key made more requests this minute than its `--rpm` allows; nothing was spent and no row was written. Retry after `extensions.retryAfterSeconds` (also `Retry-After`).',
+  },
+  BUDGET_EXCEEDED: {
+    status: 429,
+    retryable: true,
+    doc: "The request's estimated cost does not fit in what is left of the key's daily or monthly USD budget; nothing was spent and no row was written. `extensions.retryAfterSeconds` says when the budget (UTC day or month) starts again.",
   },
   REQUEST_IN_PROGRESS: {
     status: 409,
@@ -57,7 +75,7 @@ export const ERROR_CODES = {
   },
   UPSTREAM_MODEL_UNAVAILABLE: {
     status: 502,
-    doc: 'Bedrock refused the model: retired (end of life), unknown, or not enabled for this account. The message names current vision models.',
+    doc: 'Bedrock refused the model, and the message says which refusal it was, from Bedrock\'s own error: "reached its end of life" (retired), "denied this AWS account access" (not enabled, or IAM), or "does not know model … in this region" (wrong id or region, or an inference profile needed). Each names current vision models.',
   },
   UPSTREAM_ERROR: {
     status: 502,
@@ -69,7 +87,7 @@ export const ERROR_CODES = {
   },
   INTERRUPTED: {
     status: 500,
-    doc: 'Ledger only: the server stopped while the request was running; found and closed at the next start-up.',
+    doc: 'The server stopped while the request was running: a stopping server cancels what still runs after `SHUTDOWN_GRACE_MS` and closes its rows with this code (the client gets it too); rows of a process that died are found and closed by recovery.',
   },
   INTERNAL_SERVER_ERROR: {
     status: 500,
@@ -98,18 +116,30 @@ export const INPUT_REASONS = {
   IMAGE_TOO_LARGE: 'An image is larger than 3.75 MB as sent to Bedrock.',
   IMAGE_DIMENSIONS:
     'An image side is longer than 8000 px, or it has more pixels or animation frames than the decode budget.',
+  IMAGE_METADATA:
+    'An image carries more metadata than accepted: over 64 segments or chunks, over 2 MiB (compressed PNG chunks counted inflated), or a second EXIF block or ICC profile.',
   TOO_MANY_IMAGES: 'More than 20 images in one request.',
-  PROMPT_INVALID: 'The prompt is empty or longer than the limit.',
-  SYSTEM_INVALID: 'The system prompt is empty or longer than the limit.',
+  PROMPT_INVALID:
+    'The prompt is blank, longer than the limit (characters or UTF-8 bytes), or has a control character other than newline and tab.',
+  SYSTEM_INVALID:
+    'The system prompt is blank, longer than the limit (characters or UTF-8 bytes), or has a control character other than newline and tab.',
   MODEL_ID_INVALID: 'The model id is not a well-formed Bedrock model or inference profile id.',
   API_UNSUPPORTED_FOR_MODEL: 'api INVOKE_MODEL was asked for a model that does not take the Anthropic Messages body.',
-  STOP_SEQUENCES_INVALID: 'More stop sequences than the model takes, or an empty or over-long one.',
+  STOP_SEQUENCES_INVALID:
+    'More stop sequences than the model takes, an empty or over-long one, or one with a control character other than newline and tab.',
   MAX_TOKENS_INVALID: "maxTokens is not between 1 and the model's maximum.",
   TEMPERATURE_INVALID: 'temperature is not between 0 and 1.',
   TOP_P_INVALID: 'topP is not between 0 and 1.',
-  CLIENT_REQUEST_ID_INVALID: 'clientRequestId is empty or longer than 128 characters.',
+  PARAMETER_UNSUPPORTED:
+    'The model does not take a parameter the request sets (some newer Claude models take temperature or topP but not both, or neither).',
+  SERVICE_TIER_UNSUPPORTED:
+    'serviceTier PRIORITY or FLEX was asked for a model the catalog does not list that tier for (see serviceTiers in the catalog).',
+  TAGS_INVALID:
+    'More than 10 tags, a tag not written key=value, a key or value too long or with a character outside the allowed set, or a key given twice.',
+  CLIENT_REQUEST_ID_INVALID: 'clientRequestId is blank, longer than 128 characters, or has a control character.',
   CLIENT_REQUEST_ID_REUSED: 'clientRequestId was already used for a different request.',
-  FILTER_INVALID: 'A history filter is malformed (inverted range, negative number, over-long search).',
+  FILTER_INVALID:
+    'A history filter is malformed (inverted range, negative or non-32-bit number, over-long search, a list of more than 100 entries, a control character in a string).',
   PAGINATION_INVALID: 'first/after and last/before were combined; page forwards or backwards.',
   TIME_ZONE_INVALID: 'timeZone is not an IANA time zone name.',
   CURSOR_INVALID: 'The cursor was not issued by this API for this ordering, or was altered.',

@@ -9,17 +9,24 @@ async function main(): Promise<void> {
     {
       url: app.url,
       database: config.database.kind,
-      bedrockEndpoint: config.bedrock.endpoint ?? `bedrock-runtime.${config.bedrock.region}`,
+      provider: app.provider,
+      bedrockEndpoint: app.emulatorUrl ?? config.bedrock.endpoint ?? `bedrock-runtime.${config.bedrock.region}`,
     },
     'bedrock-vision-graphql ready',
   );
+  // The one stop path: Apollo's own signal handlers are off (see createGraphqlHttpRoute), and a second
+  // signal while stopping changes nothing: the grace (SHUTDOWN_GRACE_MS) already bounds the wait.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.logger.info({ signal }, 'stopping: finishing requests in flight');
+    const started = performance.now();
+    app.logger.info({ signal, graceMs: config.shutdownGraceMs }, 'stopping: finishing requests in flight');
     app.stop().then(
-      () => process.exit(0),
+      () => {
+        app.logger.info({ ms: Math.round(performance.now() - started) }, 'stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         app.logger.error({ err: error }, 'error while stopping');
         process.exit(1);

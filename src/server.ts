@@ -3,27 +3,43 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Logger } from 'pino';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLInputObjectType } from 'graphql';
 import type { ModelCatalog, VisionModel } from './bedrock/index.js';
-import { createDescribeImage } from './describe/index.js';
+import { createDescribeImage, createPreviewCost } from './describe/index.js';
 import {
   createFormatError,
   loadTypeDefs,
   createOperationCache,
+  operationRules,
   resolvers,
   type GraphQLContext,
 } from './graphql/index.js';
 import type { Housekeeping } from './housekeeping/index.js';
 import { createExportHandler } from './http/createExportHandler.js';
-import { IMAGE_LIMITS, type ImageStore, type UrlFetchPolicy } from './images/index.js';
+import { IMAGE_LIMITS, intakeImages, type ImageStore, type UrlFetchPolicy } from './images/index.js';
 import type { Store } from './store/index.js';
 import { createWebRouter } from './web/index.js';
-import type { AdmissionConfig, PlaygroundMode } from './config.js';
+import type { AdmissionConfig, HttpConfig, PlaygroundMode } from './config.js';
+import { applyConnectionLimits } from './http/applyConnectionLimits.js';
+import { createCors } from './http/createCors.js';
 import { createAdmission } from './http/createAdmission.js';
 import { createAdmitMiddleware } from './http/createAdmitMiddleware.js';
 import { createGraphqlHttpRoute } from './http/createGraphqlHttpRoute.js';
 import { createGraphqlWebSocket } from './http/createGraphqlWebSocket.js';
 import { createHealthRouter } from './http/createHealthRouter.js';
 import { createHttpErrorHandler } from './http/httpError.js';
+import { createDrain } from './http/createDrain.js';
+import { stopGracefully } from './http/stopGracefully.js';
+import { createAuthMiddleware } from './http/createAuthMiddleware.js';
+import { createImageAccessGuard } from './http/createImageAccessGuard.js';
+import type { Authenticator, Caller, RateLimiter } from './auth/index.js';
+import {
+  createHttpObservation,
+  createMetricsHandler,
+  createSocketTracking,
+  instrumentIntake,
+  type Telemetry,
+} from './telemetry/index.js';
 
 export interface ServerDeps {
   readonly store: Store;
@@ -38,12 +54,32 @@ export interface ServerDeps {
   readonly housekeeping: Housekeeping;
   readonly playground: PlaygroundMode;
   readonly admission: AdmissionConfig;
+  /** How long a duplicate of a running request waits for its outcome. */
+  readonly idempotencyWaitMs: number;
+  /** The exact-request cache (CACHE_DEFAULT, CACHE_TTL); absent: used only by requests that ask, for a day. */
+  readonly cache?: { readonly byDefault: boolean; readonly ttlSeconds: number };
+  /** Who is calling, on every transport (open mode while no API key exists). */
+  readonly authenticator: Authenticator;
+  readonly rateLimiter: RateLimiter;
+  /** How long a stop lets requests and streams in flight finish before cancelling them (SHUTDOWN_GRACE_MS). */
+  readonly shutdownGraceMs: number;
+  /** NODE_ENV=production: no schema hints, no introspection, one billable call per operation. */
+  readonly production: boolean;
+  /** Connection limits and the origins whose pages may call the API. */
+  readonly http: HttpConfig;
+  /** Metrics always, traces when an OTLP endpoint is configured (src/telemetry). */
+  readonly telemetry: Telemetry;
+  /** Client addresses (CIDR) that may read /metrics (METRICS_ALLOW). */
+  readonly metricsAllow: readonly string[];
 }
 
 export interface AppServer {
   readonly httpServer: Server;
   listen(port: number, host: string): Promise<AddressInfo>;
-  /** Stops accepting requests and waits for in-flight ones (so their rows complete). */
+  /**
+   * Stops accepting requests, lets those in flight finish within the grace, cancels the rest (their rows closed
+   * INTERRUPTED), then closes the transports. Call it once.
+   */
   stop(): Promise<void>;
 }
 
@@ -60,9 +96,16 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const { store, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createHttpServer(app);
+  // Timeouts are checked every second, not Node's 30 s, so a silent connection cannot outlive them by much.
+  const httpServer = createHttpServer({ connectionsCheckingInterval: 1_000 }, app);
+  applyConnectionLimits(httpServer, deps.http);
+  const allowedOrigins = new Set(deps.http.corsOrigins);
 
+  const shutdown = new AbortController();
+  const drain = createDrain();
   const describe = createDescribeImage({
+    shutdown: shutdown.signal,
+    draining: () => drain.draining,
     descriptions: store.descriptions,
     model: deps.model,
     catalog: deps.catalog,
@@ -72,9 +115,18 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     imageStore: deps.imageStore,
     urlPolicy: deps.urlPolicy,
     maxUploadBytes: deps.maxUploadBytes,
+    idempotencyWaitMs: deps.idempotencyWaitMs,
+    cache: deps.cache,
+    intakeImages: instrumentIntake(intakeImages, deps.telemetry),
   });
-  const context: GraphQLContext = {
+  const shared: Omit<GraphQLContext, 'caller'> = {
     describe,
+    previewCost: createPreviewCost({
+      catalog: deps.catalog,
+      defaultModelId: deps.defaultModelId,
+      urlPolicy: deps.urlPolicy,
+      maxUploadBytes: deps.maxUploadBytes,
+    }),
     catalog: deps.catalog,
     descriptions: store.descriptions,
     history: store.history,
@@ -83,36 +135,80 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     housekeeping: deps.housekeeping,
     settings: { defaultModelId: deps.defaultModelId, uploadMaxBytes: deps.maxUploadBytes },
   };
+  const contextFor = (caller: Caller): GraphQLContext => ({ ...shared, caller });
+  const authenticate = createAuthMiddleware(deps.authenticator, deps.rateLimiter);
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
-  const formatError = createFormatError(logger);
-  const admission = createAdmission({ ...deps.admission, maxBodyBytes: MAX_BODY_BYTES });
+  const formatError = createFormatError(logger, { hideSchemaDetails: deps.production });
+  const rules = operationRules({ production: deps.production });
+  const { metrics, tracing } = deps.telemetry;
+  const admission = createAdmission({ ...deps.admission, maxBodyBytes: MAX_BODY_BYTES }, (reason) =>
+    metrics.admissionRefusals.inc({ reason }),
+  );
+  metrics.watchAdmission(() => admission);
   const admit = createAdmitMiddleware(admission);
+  const observed = { metrics, tracing, logger, defaultModelId: deps.defaultModelId };
+  const httpObservation = createHttpObservation<GraphQLContext>(observed);
 
   const webSocket = createGraphqlWebSocket({
     httpServer,
     path: '/graphql',
     schema,
-    context: () => context,
+    context: contextFor,
     formatError,
-    parseOperation: createOperationCache(schema),
+    parseOperation: createOperationCache(schema, rules),
+    allowedOrigins,
+    maxMessageBytes: MAX_BODY_BYTES,
     admission,
+    authenticator: deps.authenticator,
+    rateLimiter: deps.rateLimiter,
+    observation: createSocketTracking(observed),
   });
   const graphqlHttp = await createGraphqlHttpRoute({
     httpServer,
     schema,
-    context: () => context,
+    context: contextFor,
     formatError,
     maxBodyBytes: MAX_BODY_BYTES,
     maxUploadBytes: deps.maxUploadBytes,
+    rules,
     onDrain: () => webSocket.dispose(),
+    observation: httpObservation,
   });
 
+  // First: while the server stops, /readyz says so and new requests are refused.
+  app.use(drain.middleware);
+  // Closed unless CORS_ORIGINS lists an origin; the built-in page and playground are same-origin.
+  app.use(createCors(allowedOrigins));
   app.use(createHealthRouter(store, logger));
+  // From METRICS_ALLOW's addresses, or with an admin API key from anywhere.
+  const isAdminRequest = async (req: { headers: { authorization?: string | undefined } }) => {
+    if (req.headers.authorization === undefined) return false;
+    const caller = await deps.authenticator.authenticate(req.headers.authorization);
+    return caller.kind === 'key' && caller.key.admin;
+  };
+  app.get('/metrics', createMetricsHandler(metrics, deps.metricsAllow, isAdminRequest));
+  // Stored image bytes: a key reads only images its own rows sent (the web router serves them).
+  app.get('/images/:sha256', admit, authenticate, createImageAccessGuard(store.descriptions));
   // The page at /, the playground (GET /graphql from a browser, /playground), assets, sample photo.
-  app.use(createWebRouter({ playground: deps.playground, graphqlPath: '/graphql', imageStore: deps.imageStore }));
-  app.get('/export/history.ndjson', admit, createExportHandler(store.history, logger, 'ndjson'));
-  app.get('/export/history.csv', admit, createExportHandler(store.history, logger, 'csv'));
-  app.use('/graphql', admit, ...graphqlHttp.handlers);
+  app.use(
+    createWebRouter({
+      playground: deps.playground,
+      graphqlPath: '/graphql',
+      imageStore: deps.imageStore,
+      emulated: deps.model.provider === 'EMULATOR',
+    }),
+  );
+  const filterType = schema.getType('HistoryFilter') as GraphQLInputObjectType;
+  for (const format of ['ndjson', 'csv'] as const) {
+    app.get(
+      `/export/history.${format}`,
+      admit,
+      authenticate,
+      createExportHandler(store.history, logger, format, filterType),
+    );
+  }
+  // The request's id, start and span come first, so that a refusal carries its id too.
+  app.use('/graphql', httpObservation.start, admit, authenticate, ...graphqlHttp.handlers);
   app.use(createHttpErrorHandler(MAX_BODY_BYTES));
 
   return {
@@ -127,8 +223,16 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       });
     },
     async stop() {
+      await stopGracefully({
+        drain,
+        calls: describe,
+        quiet: () => admission.inFlight === 0,
+        graceMs: deps.shutdownGraceMs,
+        interrupt: () => shutdown.abort(),
+        closeTransports: () => graphqlHttp.stop(),
+        logger,
+      });
       admission.close();
-      await graphqlHttp.stop();
     },
   };
 }

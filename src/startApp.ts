@@ -1,25 +1,32 @@
 import type { AddressInfo } from 'node:net';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { pino, type Logger } from 'pino';
-import { createBedrockVisionModel, loadModelCatalog } from './bedrock/index.js';
+import type { Logger } from 'pino';
+import { endOfLifeDefaultModelNotice, loadModelCatalog, type InferenceProvider } from './bedrock/index.js';
+import { createAuthenticator, createRateLimiter, listenAddress, type RateLimiter } from './auth/index.js';
 import { ConfigError, type AppConfig } from './config.js';
-import { createHousekeeping } from './housekeeping/index.js';
+import { createHousekeeping, startRecovery, type Recovery } from './housekeeping/index.js';
 import { createFileImageStore, NO_IMAGE_STORE } from './images/index.js';
+import { createLogger } from './logging/index.js';
+import { openVisionModel, type OpenedVisionModel } from './openVisionModel.js';
 import { createServer } from './server.js';
 import { openStore, type Store } from './store/index.js';
+import { createTelemetry, instrumentStore, instrumentVisionModel, type Telemetry } from './telemetry/index.js';
 
 export interface RunningApp {
   readonly url: string;
   readonly address: AddressInfo;
   readonly store: Store;
   readonly logger: Logger;
+  /** Who answers model calls (BEDROCK_MODE), and the emulator's URL when it is the emulator. */
+  readonly provider: InferenceProvider;
+  readonly emulatorUrl: string | undefined;
   /** Drains requests in flight, then closes the model client and the database. */
   stop(): Promise<void>;
 }
 
 export interface StartAppOptions {
   readonly logger?: Logger;
-  /** Static AWS credentials (the emulator); otherwise the SDK's default chain. */
+  /** Static AWS credentials (tests); otherwise the SDK's default chain (or fixed ones for the emulator). */
   readonly credentials?: AwsCredentialIdentity;
 }
 
@@ -29,17 +36,29 @@ export interface StartAppOptions {
  * `main.ts` and `dev.ts` use it, and so do the tests.
  */
 export async function startApp(config: AppConfig, options: StartAppOptions = {}): Promise<RunningApp> {
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const store = await openStore(config.database, {
     log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
+    leaseTtlMs: config.recovery.leaseTtlMs,
+    completion: config.completion,
   });
+  let vision: OpenedVisionModel | undefined;
+  let rateLimiter: RateLimiter | undefined;
+  let recovery: Recovery | undefined;
+  let telemetry: Telemetry | undefined;
   try {
-    const interrupted = await store.descriptions.failAbandoned(
-      new Date(Date.now() - config.abandonedAfterMs),
-      'INTERRUPTED',
-      'The server stopped while this request was running',
-    );
-    if (interrupted > 0) logger.warn({ interrupted }, 'closed requests left PENDING by a stopped server');
+    // Rows of processes that are gone (this one before a restart included) are closed now and every
+    // RECOVERY_INTERVAL_MS after; this process's own stay untouched while it renews its lease.
+    recovery = startRecovery({
+      descriptions: store.descriptions,
+      lease: store.lease!,
+      leaseTtlMs: config.recovery.leaseTtlMs,
+      sweepIntervalMs: config.recovery.sweepIntervalMs,
+      legacyAfterMs: config.abandonedAfterMs,
+      replayCompletions: () => store.replayCompletions(),
+      logger,
+    });
+    await recovery.sweep();
 
     let catalog;
     try {
@@ -47,24 +66,55 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
     } catch (error) {
       throw new ConfigError(`MODEL_CATALOG_FILE: ${(error as Error).message}`);
     }
-    const model = createBedrockVisionModel({
-      ...config.bedrock,
+    vision = await openVisionModel(config.bedrock, {
+      production: config.production,
       catalog,
-      ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+      credentials: options.credentials,
     });
+    const { model } = vision;
+    const emulated = model.provider === 'EMULATOR';
+    if (emulated) {
+      logger.warn(
+        { emulator: vision.emulatorUrl, why: vision.why },
+        'answers come from the built-in Bedrock emulator, not Amazon Bedrock: give the process AWS credentials or ' +
+          'AWS_BEARER_TOKEN_BEDROCK (or set BEDROCK_MODE=aws) to use Bedrock',
+      );
+    } else {
+      // The seed's default model is retired on Bedrock: say so once, with what to use instead.
+      const retiredDefault = endOfLifeDefaultModelNotice(config.bedrock.defaultModelId, catalog);
+      if (retiredDefault !== undefined) logger.warn({ defaultModelId: config.bedrock.defaultModelId }, retiredDefault);
+    }
+    // Open mode (no key) only on loopback and outside production; keys switch it off for every door.
+    const keysExist = await store.apiKeys.anyActive();
+    const listen = listenAddress(config.host, keysExist, config.production);
+    if ('refusal' in listen) throw new ConfigError(listen.refusal);
+    if (!keysExist) {
+      logger.warn(
+        { host: listen.host },
+        'open mode: no API key exists, so every request is accepted without one, on this machine only. Create keys with `npm run keys -- create` to require them',
+      );
+    }
+    const authenticator = createAuthenticator(store.apiKeys, { cacheTtlMs: config.auth.keyCacheTtlMs });
+    rateLimiter = createRateLimiter({ redisUrl: config.auth.redisUrl, logger });
     const imageStore =
       config.images.store.kind === 'file' ? createFileImageStore(config.images.store.dir) : NO_IMAGE_STORE;
-    const housekeeping = createHousekeeping({ descriptions: store.descriptions, imageStore, logger });
+    // Metrics always; tracing only with an OTLP endpoint (otherwise nothing traces at all).
+    telemetry = createTelemetry(config.tracing);
+    const observed = { metrics: telemetry.metrics, catalog, tracing: telemetry.tracing };
+    if (store.poolUsage() !== undefined) telemetry.metrics.watchPool(() => store.poolUsage()!);
+    const observedStore = instrumentStore(store, observed);
+    const housekeeping = createHousekeeping({ descriptions: observedStore.descriptions, imageStore, logger });
     const retention =
       config.historyRetentionDays === undefined
         ? undefined
         : housekeeping.schedule(config.historyRetentionDays, config.retentionIntervalMs);
     const server = await createServer({
-      store,
-      model,
+      store: observedStore,
+      model: instrumentVisionModel(model, observed),
       catalog,
       defaultModelId: config.bedrock.defaultModelId,
-      enforceModelLifecycle: config.bedrock.modelLifecycle === 'enforce',
+      // The emulator still serves the seed's retired Claude 3 Sonnet: let it answer.
+      enforceModelLifecycle: !emulated && config.bedrock.modelLifecycle === 'enforce',
       logger,
       housekeeping,
       playground: config.playground,
@@ -72,8 +122,17 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
       imageStore,
       urlPolicy: config.images.url,
       maxUploadBytes: config.images.maxUploadBytes,
+      authenticator,
+      rateLimiter,
+      idempotencyWaitMs: config.idempotencyWaitMs,
+      cache: config.cache,
+      shutdownGraceMs: config.shutdownGraceMs,
+      production: config.production,
+      http: config.http,
+      telemetry,
+      metricsAllow: config.metrics.allow,
     });
-    const address = await server.listen(config.port, config.host);
+    const address = await server.listen(config.port, listen.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const shownHost = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
     return {
@@ -81,14 +140,25 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
       address,
       store,
       logger,
+      provider: model.provider,
+      emulatorUrl: vision.emulatorUrl,
       async stop() {
         retention?.stop();
         await server.stop();
-        model.destroy();
+        await vision?.close();
+        await rateLimiter?.close();
+        // Every row of this process is closed by now: giving the lease back says it left cleanly.
+        recovery?.stop();
+        await store.lease?.release().catch((error: unknown) => logger.warn({ err: error }, 'lease release failed'));
         await store.close();
+        await telemetry?.shutdown();
       },
     };
   } catch (error) {
+    recovery?.stop();
+    await telemetry?.shutdown();
+    await rateLimiter?.close();
+    await vision?.close();
     await store.close();
     throw error;
   }

@@ -118,7 +118,7 @@ describe.each(DATABASES)('history export on %s', (kind) => {
   it('writes every column as history shows it, in NDJSON and in CSV alike', async () => {
     const NODE = `{ id createdAt completedAt status modelId api prompt system text stopReason
       usage { inputTokens outputTokens totalTokens } costUsd latencyMs error { code message }
-      clientRequestId bedrockRequestId images { sha256 } }`;
+      clientRequestId bedrockRequestId images { sha256 } serviceTier tags usageKnown cachedFromId savedUsd }`;
     for (const status of ['SUCCEEDED', 'FAILED']) {
       const [{ node }] = expectData(
         await t.gql(`query($f: HistoryFilter) { history(filter: $f, first: 1) { edges { node ${NODE} } } }`, {
@@ -146,6 +146,11 @@ describe.each(DATABASES)('history export on %s', (kind) => {
         clientRequestId: node.clientRequestId,
         bedrockRequestId: node.bedrockRequestId,
         imageSha256s: node.images.map((i: { sha256: string }) => i.sha256).join(' '),
+        serviceTier: node.serviceTier,
+        tags: node.tags.join(';'),
+        usageKnown: node.usageKnown,
+        cachedFromId: node.cachedFromId,
+        savedUsd: node.savedUsd,
       };
       const ndjson = await (await fetch(`${base()}/export/history.ndjson?status=${status}`)).text();
       const firstLine = ndjson.slice(0, ndjson.indexOf('\n'));

@@ -6,7 +6,13 @@ import { expectData, expectErrorCode } from './helpers/graphqlClient.js';
 import { solidImage, toBase64 } from './helpers/images.js';
 import { fromAtto, tokenCost, toAtto } from './helpers/money.js';
 import { COUNT } from './helpers/operations.js';
-import { startTestApp, type TestApp } from './helpers/startTestApp.js';
+import { pino } from 'pino';
+import { runCatalogUpdate } from '../src/catalog/runCatalogUpdate.js';
+import type { AppConfig } from '../src/config.js';
+import { startEmulator } from '../src/emulator/index.js';
+import { startApp } from '../src/startApp.js';
+import { freshDatabase, startTestApp, TEST_CREDENTIALS, testConfig, type TestApp } from './helpers/startTestApp.js';
+import { gql } from './helpers/graphqlClient.js';
 
 const MODELS = `{ models { id name provider inputUsdPerMillion outputUsdPerMillion maxOutputTokens supportsInvokeModel lifecycle endOfLifeDate } }`;
 const DESCRIBE = `mutation($i: DescribeImageInput!) { describeImage(input: $i) { id modelId costUsd estimatedCostUsd usage { inputTokens outputTokens } } }`;
@@ -116,6 +122,109 @@ describe('models and cost', () => {
     expect(expectData(await t.gql(COUNT)).history.totalCount).toBe(before);
   });
 
+  it('refuses sampling parameters the model does not take, before any call and without a row', async () => {
+    const before = expectData(await t.gql(COUNT)).history.totalCount;
+    for (const [modelId, api, sampling] of [
+      ['us.anthropic.claude-sonnet-4-6', 'CONVERSE', { temperature: 0.5, topP: 0.9 }],
+      ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 'INVOKE_MODEL', { temperature: 0.5, topP: 0.9 }],
+      ['us.anthropic.claude-opus-4-7', 'INVOKE_MODEL', { temperature: 0.2 }],
+      ['anthropic.claude-opus-4-7', 'CONVERSE', { topP: 0.5 }],
+    ] as const) {
+      const res = await t.gql(DESCRIBE, { i: { image: { base64: png }, modelId, api, ...sampling } });
+      expectErrorCode(res, 'BAD_USER_INPUT', 'PARAMETER_UNSUPPORTED');
+      expect(res.errors![0]!.message, modelId).toContain(modelId);
+    }
+    expect(t.emulator.calls).toHaveLength(0);
+    expect(expectData(await t.gql(COUNT)).history.totalCount).toBe(before);
+    // One of the two is what the model takes, and goes through.
+    expectData(
+      await t.gql(DESCRIBE, {
+        i: { image: { base64: png }, modelId: 'us.anthropic.claude-sonnet-4-6', temperature: 0.5 },
+      }),
+    );
+    expect((t.emulator.calls[0]!.body as any).inferenceConfig).toEqual({ maxTokens: 1000, temperature: 0.5 });
+  });
+
+  it('sends the seed’s Anthropic body to every current Claude model and each of its profiles, at that profile’s price', async () => {
+    const catalog = expectData(
+      await t.gql(
+        `{ models { id provider lifecycle supportsInvokeModel inferenceProfiles { prefix inputUsdPerMillion outputUsdPerMillion } } }`,
+      ),
+    ).models as any[];
+    const claude = catalog.filter((m) => m.provider === 'Anthropic' && m.lifecycle !== 'END_OF_LIFE');
+    expect(claude.length).toBeGreaterThanOrEqual(9);
+    let calls = 0;
+    for (const m of claude) {
+      expect(m.supportsInvokeModel, m.id).toBe(true);
+      const base = price(m.id);
+      const targets = [
+        { modelId: m.id, prices: base },
+        ...m.inferenceProfiles.map((p: any) => ({ modelId: `${p.prefix}.${m.id}`, prices: p })),
+      ];
+      for (const { modelId, prices } of targets) {
+        t.emulator.resetCalls();
+        const d = expectData(
+          await t.gql(DESCRIBE, { i: { image: { base64: png }, modelId, api: 'INVOKE_MODEL', maxTokens: 400 } }),
+        ).describeImage;
+        const call = t.emulator.calls[0]!;
+        expect(call.operation, modelId).toBe('InvokeModel');
+        expect(call.modelId).toBe(modelId);
+        expect(call.body).toEqual({
+          anthropic_version: 'bedrock-2023-05-31',
+          max_tokens: 400,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+                { type: 'text', text: 'What is in this image?' },
+              ],
+            },
+          ],
+        });
+        expect(d.costUsd, modelId).toBe(
+          fromAtto(
+            tokenCost(d.usage.inputTokens, prices.inputUsdPerMillion) +
+              tokenCost(d.usage.outputTokens, prices.outputUsdPerMillion),
+          ),
+        );
+        calls++;
+      }
+    }
+    expect(calls).toBeGreaterThan(claude.length);
+  });
+
+  it('lists each model’s profiles, sampling rule, successor and the source its facts were checked against', async () => {
+    const query = `{ models { id lifecycle legacyDate endOfLifeDate successor sampling source asOf uncertain
+      inferenceProfiles { prefix inputUsdPerMillion outputUsdPerMillion cacheReadUsdPerMillion cacheWriteUsdPerMillion } } }`;
+    const listed = expectData(await t.gql(query)).models as any[];
+    const byId = (id: string) => listed.find((m) => m.id === id);
+    expect(byId('anthropic.claude-3-sonnet-20240229-v1:0')).toMatchObject({
+      lifecycle: 'END_OF_LIFE',
+      successor: 'anthropic.claude-sonnet-4-6',
+      sampling: 'ANY',
+      uncertain: ['endOfLifeDate'],
+    });
+    expect(byId('anthropic.claude-sonnet-4-6').inferenceProfiles).toContainEqual({
+      prefix: 'global',
+      inputUsdPerMillion: '3',
+      outputUsdPerMillion: '15',
+      cacheReadUsdPerMillion: '0.3',
+      cacheWriteUsdPerMillion: '3.75',
+    });
+    expect(byId('anthropic.claude-opus-4-1-20250805-v1:0')).toMatchObject({
+      lifecycle: 'LEGACY',
+      legacyDate: '2026-07-08',
+      endOfLifeDate: '2027-01-08',
+      sampling: 'ONE_OF',
+    });
+    expect(byId('anthropic.claude-opus-4-7').sampling).toBe('NONE');
+    for (const m of listed) {
+      expect(m.source, m.id).toMatch(/^https:\/\//);
+      expect(m.asOf, m.id).toBe('2026-11-28');
+    }
+  });
+
   it('passes stop sequences to Bedrock', async () => {
     expectData(await t.gql(DESCRIBE, { i: { image: { base64: png }, stopSequences: ['\n\nHuman:'] } }));
     expect((t.emulator.calls[0]!.body as any).inferenceConfig.stopSequences).toEqual(['\n\nHuman:']);
@@ -136,6 +245,80 @@ describe('model lifecycle and catalog override', () => {
       expect(res.errors![0]!.message).toContain('amazon.nova-pro-v1:0');
       expect(t.emulator.calls).toHaveLength(0);
       expect(expectData(await t.gql(COUNT)).history.totalCount).toBe(0);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  /** The app on a fresh in-memory database and its own emulator, with its log lines kept. */
+  async function startLoggedApp(bedrock: Partial<AppConfig['bedrock']> = {}) {
+    const logged: { level: number; msg: string; defaultModelId?: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+    const emulator = await startEmulator({ port: 0 });
+    const database = await freshDatabase('pglite');
+    const app = await startApp(testConfig(database.config, emulator.url, bedrock), {
+      logger,
+      credentials: TEST_CREDENTIALS,
+    });
+    const url = `http://127.0.0.1:${app.address.port}/graphql`;
+    return {
+      logged,
+      emulator,
+      gql: (query: string, variables?: Record<string, unknown>) => gql<any>(url, query, variables),
+      async stop() {
+        await app.stop();
+        await emulator.close();
+        await database.cleanup();
+      },
+    };
+  }
+
+  it('logs at start-up that the default model reached its end of life, naming its successor, and still serves it', async () => {
+    const t = await startLoggedApp();
+    try {
+      const warning = t.logged.find((l) => l.defaultModelId === 'anthropic.claude-3-sonnet-20240229-v1:0');
+      expect(warning?.level).toBe(40);
+      expect(warning?.msg).toBe(
+        'DEFAULT_MODEL_ID anthropic.claude-3-sonnet-20240229-v1:0 (Claude 3 Sonnet) reached its end of life on Bedrock on 2025-07-21: requests without a modelId will fail there. Its successor is Claude Sonnet 4.6 (anthropic.claude-sonnet-4-6); set DEFAULT_MODEL_ID to it or to an inference profile of it.',
+      );
+      // The seed's request still works on the emulator, as in `npm run dev` (MODEL_LIFECYCLE=off).
+      const png = toBase64(await solidImage(8, 8));
+      const d = expectData(await t.gql(DESCRIBE, { i: { image: { base64: png }, api: 'INVOKE_MODEL' } })).describeImage;
+      expect(d.modelId).toBe('anthropic.claude-3-sonnet-20240229-v1:0');
+      expect(t.emulator.calls[0]!.operation).toBe('InvokeModel');
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('serves the override file catalog:update writes, pricing a new model from the Price List', async () => {
+    const file = join(dir, 'updated.json');
+    const control = await startEmulator({ port: 0 });
+    try {
+      await runCatalogUpdate({
+        region: 'us-east-1',
+        bedrockEndpoint: control.url,
+        pricingEndpoint: control.url,
+        credentials: TEST_CREDENTIALS,
+        outPath: file,
+      });
+    } finally {
+      await control.close();
+    }
+    const t = await startLoggedApp({ modelCatalogFile: file, defaultModelId: 'global.anthropic.claude-sonnet-4-6' });
+    try {
+      // A current default model is not worth a warning.
+      expect(t.logged.filter((l) => l.defaultModelId !== undefined)).toEqual([]);
+      const png = toBase64(await solidImage(30, 30));
+      const d = expectData(
+        await t.gql(DESCRIBE, { i: { image: { base64: png }, modelId: 'us.amazon.nova-2-pro-v1:0' } }),
+      ).describeImage;
+      expect(d.costUsd).toBe(fromAtto(tokenCost(d.usage.inputTokens, '1.375') + tokenCost(d.usage.outputTokens, '11')));
+      const global = expectData(await t.gql(DESCRIBE, { i: { image: { base64: png } } })).describeImage;
+      expect(global.modelId).toBe('global.anthropic.claude-sonnet-4-6');
+      expect(global.costUsd).toBe(
+        fromAtto(tokenCost(global.usage.inputTokens, '3') + tokenCost(global.usage.outputTokens, '15')),
+      );
     } finally {
       await t.stop();
     }

@@ -4,7 +4,7 @@ import { DATABASES } from './helpers/databases.js';
 import { expectData } from './helpers/graphqlClient.js';
 import { solidImage, toBase64 } from './helpers/images.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
-import type { NewDescription } from '../src/store/index.js';
+import { OPEN_MODE_KEY_ID, type NewDescription } from '../src/store/index.js';
 
 /** Every field of a Description, as a client that wants the whole record asks for it. */
 const FULL = /* GraphQL */ `
@@ -119,11 +119,13 @@ describe.each(DATABASES)('the write path on %s', (kind) => {
       modelId: 'us.anthropic.claude-3-haiku-20240307-v1:0',
       baseModelId: 'anthropic.claude-3-haiku-20240307-v1:0',
       api: 'INVOKE_MODEL',
+      provider: 'BEDROCK',
       prompt: 'What is it?',
       maxTokens: 12,
       stopSequences: [],
       // More decimals than the column keeps: the record must carry what the database kept.
       estimatedCostUsd: '0.0000123456789012345',
+      apiKeyId: OPEN_MODE_KEY_ID,
       clientRequestId: undefined,
       requestHash: 'h'.repeat(64),
       images: [image('b', 0), image('c', 1)],
@@ -131,7 +133,7 @@ describe.each(DATABASES)('the write path on %s', (kind) => {
     });
 
     const pending = await descriptions.createPending(input({ system: 'S', temperature: 0.5, topP: 0.25 }));
-    expect(await descriptions.findById(pending.id)).toEqual(pending);
+    expect(await descriptions.findById(pending.id, 'ALL')).toEqual(pending);
     expect(pending.estimatedCostUsd).toBe('0.000012345679');
     const succeeded = await descriptions.succeed(pending, {
       text: 'A thing.',
@@ -142,7 +144,7 @@ describe.each(DATABASES)('the write path on %s', (kind) => {
       modelLatencyMs: 40,
       bedrockRequestId: 'req-1',
     });
-    expect(await descriptions.findById(pending.id)).toEqual(succeeded);
+    expect(await descriptions.findById(pending.id, 'ALL')).toEqual(succeeded);
     expect(succeeded.costUsd).toBe('0.000001234568');
 
     const other = await descriptions.createPending(
@@ -155,7 +157,7 @@ describe.each(DATABASES)('the write path on %s', (kind) => {
       latencyMs: 5,
       bedrockRequestId: undefined,
     });
-    expect(await descriptions.findById(other.id)).toEqual(failed);
+    expect(await descriptions.findById(other.id, 'ALL')).toEqual(failed);
   });
 
   it('writes nothing, not even the images, for a clientRequestId already taken', async () => {
@@ -165,10 +167,12 @@ describe.each(DATABASES)('the write path on %s', (kind) => {
       modelId: 'm',
       baseModelId: 'm',
       api: 'CONVERSE' as const,
+      provider: 'BEDROCK' as const,
       prompt: 'p',
       maxTokens: 1,
       stopSequences: [],
       estimatedCostUsd: null,
+      apiKeyId: OPEN_MODE_KEY_ID,
       clientRequestId: key,
       requestHash: 'x',
     };
@@ -191,7 +195,7 @@ describe.each(DATABASES)('the write path on %s', (kind) => {
         ],
       }),
     ).rejects.toThrow(/is taken/);
-    expect(await descriptions.findImage(newImage)).toBeNull();
-    expect((await descriptions.findByClientRequestId(key))?.id).toBe(first.id);
+    expect(await descriptions.findImage(newImage, 'ALL')).toBeNull();
+    expect((await descriptions.findByClientRequestId(OPEN_MODE_KEY_ID, key))?.id).toBe(first.id);
   });
 });

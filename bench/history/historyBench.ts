@@ -41,7 +41,8 @@ const PAGE_SIZE = 20;
 const TARGET = { pageMs: 5, searchMs: 50, summaryMs: 200, exportRowsPerSecond: 50_000, exportRssMb: 200 };
 const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 /** Written as the database's COMMENT once seeding has finished; bump the version when the seed changes. */
-const SEED_MARKER = 'bvg-bench seeded v2';
+// v3: rows carry tags and service tiers (the cost_truth migration); a v2 database is seeded again.
+const SEED_MARKER = 'bvg-bench seeded v3';
 
 function parseArgs(argv: readonly string[]) {
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -548,6 +549,24 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
         { field: 'COST', direction: 'DESC' },
         nullCostDesc,
       ),
+      // Tags (see seedHistory TAGS_SQL): "all of these" is one jsonb containment, answered by the GIN index.
+      pageCase(store, 'Filter tags team=vision (common tag, 50 %)', 'page', { tags: ['team=vision'] }),
+      pageCase(store, 'Filter tags team=vision, feature=feature-7 (2.5 %)', 'page', {
+        tags: ['feature=feature-7', 'team=vision'],
+      }),
+      pageCase(store, 'Filter tags customer=c4242 (rare tag, ~30 rows)', 'page', { tags: ['customer=c4242'] }),
+      pageCase(store, 'Filter tags customer=nobody (no match)', 'page', { tags: ['customer=nobody'] }),
+      pageCase(
+        store,
+        'Filter tags customer=c4242, COST DESC',
+        'page',
+        { tags: ['customer=c4242'] },
+        {
+          field: 'COST',
+          direction: 'DESC',
+        },
+      ),
+      pageCase(store, 'Filter serviceTier = PRIORITY (3 %)', 'page', { serviceTier: ['PRIORITY'] }),
       pageCase(store, `Search "${RARE_WORD}" (rare word), first page`, 'search', { search: RARE_WORD }),
       pageCase(store, 'Search "harbour" (common word), first page', 'search', { search: 'harbour' }),
       pageCase(store, 'Search "rusty ladder" (two common words), first page', 'search', { search: 'rusty ladder' }),
@@ -558,6 +577,13 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
         filter: summaryFilter,
         run: async () => (await store.history.usageSummary(summaryFilter, groupBy, 'UTC')).length,
         sql: usageSummarySql(summaryFilter, groupBy, 'UTC'),
+      },
+      {
+        name: 'Usage summary, last 30 days, by SERVICE_TIER and tag team',
+        kind: 'summary',
+        filter: summaryFilter,
+        run: async () => (await store.history.usageSummary(summaryFilter, ['SERVICE_TIER'], 'UTC', 'team')).length,
+        sql: usageSummarySql(summaryFilter, ['SERVICE_TIER'], 'UTC', 'team'),
       },
       {
         name: 'countHistory, no filter (information)',

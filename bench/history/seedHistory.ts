@@ -194,6 +194,16 @@ const rowCreatedAt = (rows: number) =>
 
 export const imageSha256Sql = (n: string) => `encode(sha256(convert_to('bvg-bench-image-' || ${n}, 'UTF8')), 'hex')`;
 
+/**
+ * Tags as callers attach them: a common one (team: vision 50 %, search 25 %, support 15 %, none
+ * 10 %), a feature out of 20 with every team, and a rare one (customer: 30 % of rows, one of
+ * 10 000 customers, so ~30 rows each). Tiers: DEFAULT 90 %, FLEX 7 %, PRIORITY 3 %.
+ */
+const TAGS_SQL = `CASE WHEN x.r_team >= 0.9 THEN '{}'::jsonb ELSE jsonb_build_object(
+        'team', CASE WHEN x.r_team < 0.5 THEN 'vision' WHEN x.r_team < 0.75 THEN 'search' ELSE 'support' END,
+        'feature', 'feature-' || x.feature) END
+      || CASE WHEN x.r_customer < 0.3 THEN jsonb_build_object('customer', 'c' || x.customer) ELSE '{}'::jsonb END`;
+
 function requestInsertSql(rows: number, from: number, to: number): string {
   const errorIndex = weightedIndex(
     'x.r_error',
@@ -205,7 +215,7 @@ function requestInsertSql(rows: number, from: number, to: number): string {
 INSERT INTO "description_request" ("id", "status", "modelId", "baseModelId", "api", "prompt", "systemPrompt",
   "maxTokens", "temperature", "topP", "text", "stopReason", "inputTokens", "outputTokens", "totalTokens", "costUsd",
   "latencyMs", "modelLatencyMs", "bedrockRequestId", "errorCode", "errorMessage", "clientRequestId", "requestHash",
-  "createdAt", "completedAt")
+  "createdAt", "completedAt", "serviceTier", "tags")
 SELECT z.id, CASE WHEN z.ok THEN 'SUCCEEDED' ELSE 'FAILED' END::"DescriptionStatus", z.model_id, z.base_model_id,
   z.api::"BedrockApi", z.prompt, z.system_prompt, z.max_tokens, z.temperature, z.top_p,
   z.text, CASE WHEN z.ok THEN 'end_turn' END,
@@ -220,7 +230,8 @@ SELECT z.id, CASE WHEN z.ok THEN 'SUCCEEDED' ELSE 'FAILED' END::"DescriptionStat
   encode(sha256(convert_to(z.id::text || z.model_id || z.prompt, 'UTF8')), 'hex'),
   z.created_at,
   z.created_at + CASE WHEN z.error_code = 'INTERRUPTED' THEN interval '20 minutes'
-                      ELSE make_interval(secs => (z.latency_ms + 3) / 1000.0) END
+                      ELSE make_interval(secs => (z.latency_ms + 3) / 1000.0) END,
+  z.service_tier::"ServiceTier", z.tags
 FROM (
   SELECT y.*,
     y.images * (380 + floor(y.r_tokens * 1250)::int) + 14 + length(y.prompt) / 4
@@ -248,7 +259,9 @@ FROM (
         CASE WHEN x.rare AND x.r_rare_pos >= 0.6 THEN r.s END) END AS text,
       CASE WHEN x.ok THEN NULL ELSE (${errorCodes})[1 + ${errorIndex}] END AS error_code,
       CASE WHEN x.ok THEN NULL ELSE (${errorMessages})[1 + ${errorIndex}] END AS error_message,
-      CASE WHEN x.r_client < 0.3 THEN 'web-' || x.g || '-' || substr(md5(x.r_client::text), 1, 10) END AS client_request_id
+      CASE WHEN x.r_client < 0.3 THEN 'web-' || x.g || '-' || substr(md5(x.r_client::text), 1, 10) END AS client_request_id,
+      ${TAGS_SQL} AS tags,
+      CASE WHEN x.r_tier < 0.9 THEN 'DEFAULT' WHEN x.r_tier < 0.97 THEN 'FLEX' ELSE 'PRIORITY' END AS service_tier
     FROM (
       SELECT g, ${ROW_ID} AS id, ${ROW_IMAGES} AS images, ${rowCreatedAt(rows)} AS created_at,
         random() < 0.94 AS ok, random() < ${RARE_SHARE} AS rare, 4 + floor(random() * 5)::int AS sentences,
@@ -258,7 +271,9 @@ FROM (
         floor(random() * 4000)::int AS i1, floor(random() * 4000)::int AS i2, floor(random() * 4000)::int AS i3,
         floor(random() * 4000)::int AS i4, floor(random() * 4000)::int AS i5, floor(random() * 4000)::int AS i6,
         floor(random() * 4000)::int AS i7, floor(random() * 4000)::int AS i8,
-        floor(random() * 24)::int AS ir
+        floor(random() * 24)::int AS ir,
+        random() AS r_team, floor(random() * 20)::int AS feature, random() AS r_customer,
+        floor(random() * 10000)::int AS customer, random() AS r_tier
       FROM (SELECT g, ${ROW_HASH} AS h FROM generate_series(${from}, ${to}) AS g) AS hashed
       OFFSET 0
     ) AS x

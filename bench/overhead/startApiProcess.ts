@@ -61,6 +61,8 @@ export async function startApiProcess(options: ApiOptions): Promise<ApiProcess> 
     AWS_SECRET_ACCESS_KEY: 'bench',
     // The default model is retired on real Bedrock; the emulator still serves it.
     MODEL_LIFECYCLE: 'off',
+    // Every benchmark connection comes from 127.0.0.1: the per-client cap would cut the generator off.
+    MAX_CONNECTIONS_PER_CLIENT: '0',
     BENCH_EVENT_LOOP_PROBE_PORT: String(probePort),
     ...(options.cpuProfileDir === undefined ? {} : { BENCH_PHASE_PROFILE_DIR: options.cpuProfileDir }),
   };

@@ -22,6 +22,7 @@ import { applyMigrations } from '../../src/store/applyMigrations.js';
 import { succeedSql } from '../../src/store/completionSql.js';
 import type { NewDescription } from '../../src/store/DescriptionRecord.js';
 import { writeAheadSql } from '../../src/store/writeAheadSql.js';
+import { OPEN_MODE_KEY_ID } from '../../src/store/ledgerScope.js';
 import { packageRoot } from '../../src/packageRoot.js';
 
 const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -43,10 +44,12 @@ function newDescription(): NewDescription {
     modelId: 'anthropic.claude-3-sonnet-20240229-v1:0',
     baseModelId: 'anthropic.claude-3-sonnet-20240229-v1:0',
     api: 'CONVERSE',
+    provider: 'EMULATOR',
     prompt: 'What is in this image?',
     maxTokens: 1000,
     stopSequences: [],
     estimatedCostUsd: '0.015324',
+    apiKeyId: OPEN_MODE_KEY_ID,
     clientRequestId: undefined,
     requestHash: 'f'.repeat(64),
     images: [
@@ -189,12 +192,12 @@ async function main() {
     try {
       const viaDriver = async () => {
         const input = newDescription();
-        await target.driver(writeAheadSql(input, new Date()));
+        await target.driver(writeAheadSql(input, new Date(), null));
         await target.driver(succeedSql(input.id, outcome, new Date()));
       };
       const viaRaw = async () => {
         const input = newDescription();
-        await target.prisma.$queryRaw(writeAheadSql(input, new Date()));
+        await target.prisma.$queryRaw(writeAheadSql(input, new Date(), null));
         await target.prisma.$queryRaw(succeedSql(input.id, outcome, new Date()));
       };
       console.log(await time(`${target.name}: driver, 2 statements`, iterations, viaDriver));

@@ -1,3 +1,4 @@
+import type { OptionalServiceTier } from './ServiceTier.js';
 import type { BedrockApi } from './VisionModel.js';
 
 /**
@@ -16,4 +17,11 @@ export interface InferenceSettings {
   readonly topP?: number | undefined;
   /** Sent only when non-empty. */
   readonly stopSequences: readonly string[];
+  /** PRIORITY or FLEX; absent is Bedrock's Standard tier (DEFAULT), and nothing is sent for it. */
+  readonly serviceTier?: OptionalServiceTier | undefined;
+  /**
+   * The caller's `key=value` tags, checked and sorted by key (see describe/checkTags); absent when
+   * none. Converse sends them as `requestMetadata`, so Bedrock's invocation logs carry them too.
+   */
+  readonly tags?: readonly string[] | undefined;
 }

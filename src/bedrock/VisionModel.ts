@@ -1,9 +1,13 @@
 import type { InferenceSettings } from './InferenceSettings.js';
+import type { AttemptLog } from './ModelAttempt.js';
 
 /** Image formats Bedrock accepts for vision, as detected from the bytes. */
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp';
 
 export type BedrockApi = 'CONVERSE' | 'INVOKE_MODEL';
+
+/** Who answers a model's calls: Amazon Bedrock, or the built-in emulator (no AWS account needed). */
+export type InferenceProvider = 'BEDROCK' | 'EMULATOR';
 
 export interface VisionImage {
   readonly format: ImageFormat;
@@ -16,6 +20,8 @@ export interface VisionRequest extends InferenceSettings {
   readonly images: readonly VisionImage[];
   /** Aborting it cancels the call (and the HTTP/2 stream) and fails it with CANCELLED. */
   readonly signal?: AbortSignal | undefined;
+  /** Receives every HTTP attempt of the call, billed or not (see ModelAttempt). */
+  readonly attempts?: AttemptLog | undefined;
 }
 
 export interface TokenUsage {
@@ -55,6 +61,8 @@ export type VisionStreamEvent =
   { readonly type: 'delta'; readonly text: string } | { readonly type: 'done'; readonly result: VisionResult };
 
 export interface VisionModel {
+  /** Recorded on every ledger row, so emulated answers are never mistaken for Bedrock's. */
+  readonly provider: InferenceProvider;
   describe(request: VisionRequest): Promise<VisionResult>;
   /**
    * Streams the answer. Errors before or during the stream are thrown from the iterator;

@@ -1,7 +1,7 @@
 import type { ResponseStream } from '@aws-sdk/client-bedrock-runtime';
 import { AppError } from '../errors.js';
 import { incompleteStreamError, type StreamDecoder } from './readModelStream.js';
-import { fromAnthropicUsage, type AnthropicUsage } from './visionUsage.js';
+import { anthropicTokenCounts, fromAnthropicUsage, type AnthropicUsage } from './visionUsage.js';
 
 /** The Anthropic Messages streaming events Bedrock wraps in `chunk.bytes` (only the fields read here). */
 type AnthropicStreamChunk =
@@ -44,9 +44,17 @@ export function anthropicStreamDecoder(): StreamDecoder<ResponseStream> {
       if (event.chunk?.bytes === undefined) return undefined;
       const chunk = JSON.parse(decoder.decode(event.chunk.bytes)) as AnthropicStreamChunk;
       switch (chunk.type) {
-        case 'message_start':
-          usage = { ...usage, ...chunk.message?.usage };
+        case 'message_start': {
+          // Its output_tokens is a placeholder (1) for what is still to come; the count is message_delta's.
+          const start = chunk.message?.usage ?? {};
+          usage = {
+            ...usage,
+            input_tokens: start.input_tokens,
+            cache_read_input_tokens: start.cache_read_input_tokens,
+            cache_creation_input_tokens: start.cache_creation_input_tokens,
+          };
           return undefined;
+        }
         case 'content_block_delta': {
           const delta = chunk.delta?.text;
           if (delta !== undefined) text += delta;
@@ -80,5 +88,7 @@ export function anthropicStreamDecoder(): StreamDecoder<ResponseStream> {
       if (!stopped) throw incompleteStreamError();
       return { text, stopReason, usage: fromAnthropicUsage(usage), modelLatencyMs: latencyMs, requestId };
     },
+    // message_start's input count stays even when the stream is cut before message_delta.
+    usage: () => anthropicTokenCounts(usage),
   };
 }

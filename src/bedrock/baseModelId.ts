@@ -1,5 +1,7 @@
-/** Cross-region (system-defined) inference profiles bill and behave as their base model. */
-const PROFILE_PREFIX = /^(?:us|eu|apac|global|us-gov|jp|au|ca)\./;
+import { INFERENCE_PROFILE_PREFIXES, type InferenceProfilePrefix } from './catalogModelSchema.js';
+
+/** Cross-region (system-defined) inference profiles behave as their base model; their prices are the catalog's. */
+const PROFILE_PREFIX = new RegExp(`^(${INFERENCE_PROFILE_PREFIXES.join('|')})\\.`);
 
 /**
  * ARNs of a foundation model or a system-defined inference profile carry the model id
@@ -15,4 +17,10 @@ const MODEL_ARN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]*:\d*:(?:foundation-model|in
 export function baseModelId(modelId: string): string {
   const resource = MODEL_ARN.exec(modelId)?.[1] ?? modelId;
   return resource.replace(PROFILE_PREFIX, '');
+}
+
+/** The system-defined inference profile prefix of a profile id or its ARN (`global` for `global.anthropic…`). */
+export function inferenceProfilePrefix(modelId: string): InferenceProfilePrefix | undefined {
+  const resource = MODEL_ARN.exec(modelId)?.[1] ?? modelId;
+  return PROFILE_PREFIX.exec(resource)?.[1] as InferenceProfilePrefix | undefined;
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
-import { modelUnavailableMessage } from './modelAvailability.js';
 import { DEFAULT_MODEL_CATALOG, type ModelCatalog } from './modelCatalog.js';
+import { classifyModelRefusal, modelRefusalMessage } from './modelRefusal.js';
 
 interface SdkErrorLike {
   name?: string;
@@ -15,9 +15,6 @@ const THROTTLED = new Set([
   'TooManyRequestsException',
 ]);
 const TIMED_OUT = new Set(['ModelTimeoutException', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-// Bedrock words a retired or unusable model in several ways, depending on API and age.
-const MODEL_REFUSAL =
-  /end of (its )?life|legacy|no longer (available|supported)|access to the model|model identifier is invalid|model.*not (found|supported|available)|isn.t supported|inference profile/i;
 
 /** What the request's AbortSignal produces: the client went away, not Bedrock failing. */
 export function cancelledError(cause?: unknown): AppError {
@@ -48,14 +45,11 @@ export function bedrockErrorToAppError(
   if (TIMED_OUT.has(name)) {
     return new AppError('UPSTREAM_TIMEOUT', `Bedrock did not answer in time (${detail})`, options);
   }
-  const modelRefused =
-    name === 'ResourceNotFoundException' ||
-    (name === 'AccessDeniedException' && /model/i.test(e.message ?? '')) ||
-    (name === 'ValidationException' && MODEL_REFUSAL.test(e.message ?? ''));
-  if (modelRefused) {
+  const refusal = classifyModelRefusal(name, e.message ?? '');
+  if (refusal !== undefined) {
     return new AppError(
       'UPSTREAM_MODEL_UNAVAILABLE',
-      `${modelUnavailableMessage(modelId, catalog)} Bedrock said: ${detail}`,
+      `${modelRefusalMessage(refusal, modelId, catalog)} Bedrock said: ${detail}`,
       options,
     );
   }

@@ -1,9 +1,45 @@
 import { z } from 'zod';
+import type { OptionalServiceTier } from './ServiceTier.js';
 
 /** Bedrock's lifecycle states, as its console and `GetFoundationModel` name them. */
 export type ModelLifecycle = 'ACTIVE' | 'LEGACY' | 'END_OF_LIFE';
 
 export type ModelProvider = 'Anthropic' | 'Amazon' | 'Meta' | 'Mistral AI';
+
+/**
+ * Which sampling parameters Bedrock takes for a model. `ANY`: temperature and topP, alone
+ * or together. `ONE_OF`: one of them, not both (Claude Opus 4.1, Sonnet/Haiku/Opus 4.5,
+ * Opus/Sonnet 4.6 answer 400 "temperature and top_p cannot both be specified"). `NONE`:
+ * neither (Claude Opus 4.7 and later answer 400 "`temperature` is deprecated for this model").
+ */
+export type ModelSampling = 'ANY' | 'ONE_OF' | 'NONE';
+
+/** System-defined cross-region inference profile prefixes, as in `us.anthropic.claude-sonnet-4-6`. */
+export const INFERENCE_PROFILE_PREFIXES = ['us', 'eu', 'apac', 'global', 'us-gov', 'jp', 'au', 'ca'] as const;
+export type InferenceProfilePrefix = (typeof INFERENCE_PROFILE_PREFIXES)[number];
+
+/**
+ * One cross-region inference profile of a model and what a call through it costs. Bedrock
+ * prices geographic profiles (`us.`, `eu.`, `jp.` …) as the model in-region, and from
+ * Claude 4.5 on the `global.` profile about 10 % lower, so each profile carries its prices.
+ */
+export interface InferenceProfilePrices {
+  readonly prefix: InferenceProfilePrefix;
+  readonly inputUsdPerMillion: string;
+  readonly outputUsdPerMillion: string;
+  readonly cacheReadUsdPerMillion?: string | undefined;
+  readonly cacheWriteUsdPerMillion?: string | undefined;
+}
+
+/**
+ * A service tier a model offers besides DEFAULT and what it costs: every price of the entry
+ * (and of the profile called) times `priceFactor`, a decimal string. Bedrock quotes Flex at
+ * 50 % of Standard and Priority at a 75 % premium (factors "0.5" and "1.75").
+ */
+export interface ServiceTierPrices {
+  readonly tier: OptionalServiceTier;
+  readonly priceFactor: string;
+}
 
 /**
  * A Bedrock vision model as the product knows it: on-demand prices in USD per million
@@ -34,11 +70,34 @@ export interface CatalogModel {
   readonly maxStopSequences: number;
   /** Highest temperature the model accepts (the lowest is 0 for every model here). */
   readonly temperatureMax: number;
+  /** Which of temperature and topP the model takes; a request with one it refuses is refused before any call. */
+  readonly sampling: ModelSampling;
   readonly lifecycle: ModelLifecycle;
   /** ISO date (YYYY-MM-DD) Bedrock moved the model to Legacy, where known. */
   readonly legacyDate?: string | undefined;
   /** ISO date Bedrock retires (LEGACY) or retired (END_OF_LIFE) the model. */
   readonly endOfLifeDate?: string | undefined;
+  /** Base id of the model Bedrock (or the provider) recommends instead, once this one is retired or retiring. */
+  readonly successor?: string | undefined;
+  /**
+   * The system-defined inference profiles Bedrock offers for the model, each with its
+   * prices (filled in from the entry's own prices where the file leaves them out). The
+   * entry's own prices are those of the model in-region.
+   */
+  readonly inferenceProfiles: readonly InferenceProfilePrices[];
+  /** The service tiers besides DEFAULT Bedrock serves the model in; a request for another tier is refused before any call. */
+  readonly serviceTiers: readonly ServiceTierPrices[];
+  /**
+   * The date (YYYY-MM-DD) the entry's prices took effect. A row keeps the unit prices it was
+   * charged, so a later change of prices (a new date here) never alters a recorded cost.
+   */
+  readonly pricesEffectiveFrom?: string | undefined;
+  /** Where the facts of this entry were checked (a URL, or the APIs catalog:update read). Required in models.json. */
+  readonly source?: string | undefined;
+  /** The date (YYYY-MM-DD) the facts were checked against the source. Required in models.json. */
+  readonly asOf?: string | undefined;
+  /** Fields whose value could not be verified against a source and is a best estimate. */
+  readonly uncertain?: readonly string[] | undefined;
   /** Free text for people editing the file: sources, doubts. Ignored by the code. */
   readonly note?: string | undefined;
 }
@@ -56,6 +115,38 @@ const isoDate = z
   }, 'is not a calendar date');
 
 const positiveInt = z.int().positive();
+
+const profilePricesSchema = z.strictObject({
+  prefix: z.enum(INFERENCE_PROFILE_PREFIXES),
+  inputUsdPerMillion: price.optional(),
+  outputUsdPerMillion: price.optional(),
+  cacheReadUsdPerMillion: price.optional(),
+  cacheWriteUsdPerMillion: price.optional(),
+});
+
+/** Fields `uncertain` may name: the facts an entry states. */
+const FACT_FIELDS = [
+  'name',
+  'inputUsdPerMillion',
+  'outputUsdPerMillion',
+  'cacheReadUsdPerMillion',
+  'cacheWriteUsdPerMillion',
+  'maxOutputTokens',
+  'maxImages',
+  'maxImageBytes',
+  'maxImageSide',
+  'anthropicMessagesBody',
+  'maxStopSequences',
+  'temperatureMax',
+  'sampling',
+  'lifecycle',
+  'legacyDate',
+  'endOfLifeDate',
+  'successor',
+  'inferenceProfiles',
+  'serviceTiers',
+  'pricesEffectiveFrom',
+] as const;
 
 const catalogModelSchema = z
   .strictObject({
@@ -75,9 +166,20 @@ const catalogModelSchema = z
     anthropicMessagesBody: z.boolean(),
     maxStopSequences: z.int().nonnegative(),
     temperatureMax: z.number().positive(),
+    sampling: z.enum(['ANY', 'ONE_OF', 'NONE']).default('ANY'),
     lifecycle: z.enum(['ACTIVE', 'LEGACY', 'END_OF_LIFE']),
     legacyDate: isoDate.optional(),
     endOfLifeDate: isoDate.optional(),
+    successor: z.string().min(1).optional(),
+    inferenceProfiles: z.array(profilePricesSchema).default([]),
+    serviceTiers: z
+      .array(z.strictObject({ tier: z.enum(['PRIORITY', 'FLEX']), priceFactor: price }))
+      .default([])
+      .refine((tiers) => new Set(tiers.map((t) => t.tier)).size === tiers.length, 'lists a tier twice'),
+    pricesEffectiveFrom: isoDate.optional(),
+    source: z.string().min(1).optional(),
+    asOf: isoDate.optional(),
+    uncertain: z.array(z.enum(FACT_FIELDS)).optional(),
     note: z.string().optional(),
   })
   .superRefine((model, context) => {
@@ -99,6 +201,13 @@ const catalogModelSchema = z
         path: ['anthropicMessagesBody'],
         message: 'can only be true for an Anthropic model',
       });
+    }
+    const prefixes = model.inferenceProfiles.map((p) => p.prefix);
+    if (new Set(prefixes).size !== prefixes.length) {
+      context.addIssue({ code: 'custom', path: ['inferenceProfiles'], message: 'lists a prefix twice' });
+    }
+    if (model.successor === model.id) {
+      context.addIssue({ code: 'custom', path: ['successor'], message: 'cannot be the model itself' });
     }
   });
 

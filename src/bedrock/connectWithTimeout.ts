@@ -1,6 +1,7 @@
 import { connect as netConnect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { CONNECT_FAILED } from './recordAttempts.js';
 
 /**
  * A `createConnection` for http2.connect that gives up when the TCP (and TLS)
@@ -18,7 +19,8 @@ export function connectWithTimeout(timeoutMs: number): (authority: URL) => Duple
       : netConnect({ host, port });
     const timer = setTimeout(() => {
       const error = new Error(`Could not connect to ${host}:${port} within ${timeoutMs} ms`);
-      socket.destroy(Object.assign(error, { name: 'TimeoutError' }));
+      // Marked as never sent, so the retry strategy retries it: Bedrock cannot have billed it.
+      socket.destroy(Object.assign(error, { name: 'TimeoutError', [CONNECT_FAILED]: true }));
     }, timeoutMs);
     socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(timer));
     socket.once('close', () => clearTimeout(timer));

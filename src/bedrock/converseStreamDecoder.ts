@@ -1,6 +1,6 @@
 import type { ConverseStreamOutput, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
 import { incompleteStreamError, type StreamDecoder } from './readModelStream.js';
-import { fromConverseUsage } from './visionUsage.js';
+import { converseTokenCounts, fromConverseUsage } from './visionUsage.js';
 
 /**
  * ConverseStream's events: text from `contentBlockDelta`, the stop reason from
@@ -41,5 +41,6 @@ export function converseStreamDecoder(): StreamDecoder<ConverseStreamOutput> {
       if (!stopped) throw incompleteStreamError();
       return { text, stopReason, usage: fromConverseUsage(usage), modelLatencyMs: latencyMs, requestId };
     },
+    usage: () => converseTokenCounts(usage),
   };
 }

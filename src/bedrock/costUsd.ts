@@ -1,15 +1,16 @@
 import type { VisionUsage } from './VisionModel.js';
-import type { CatalogModel } from './catalogModelSchema.js';
+import type { UnitPrices } from './unitPrices.js';
 
 /** A non-negative decimal string as an integer and a count of decimal places. */
-function parseDecimal(value: string): { units: bigint; scale: number } {
+export function parseDecimal(value: string): { units: bigint; scale: number } {
   const match = /^(\d+)(?:\.(\d+))?$/.exec(value);
   if (match === null) throw new Error(`not a non-negative decimal: ${value}`);
   const fraction = match[2] ?? '';
   return { units: BigInt(match[1] + fraction), scale: fraction.length };
 }
 
-function formatDecimal(units: bigint, scale: number): string {
+/** The inverse of parseDecimal, without trailing zeros. */
+export function formatDecimal(units: bigint, scale: number): string {
   const digits = units.toString().padStart(scale + 1, '0');
   const whole = digits.slice(0, digits.length - scale);
   const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
@@ -43,7 +44,7 @@ function priceTokens(terms: readonly (readonly [tokens: bigint, usdPerMillion: s
  * prices; a model without a cache price (an override file may omit it) has them priced
  * as plain input, the closest honest figure.
  */
-export function costUsd(usage: VisionUsage, model: CatalogModel): string {
+export function costUsd(usage: VisionUsage, model: UnitPrices): string {
   return priceTokens([
     [tokenCount(usage.inputTokens, 'inputTokens'), model.inputUsdPerMillion],
     [tokenCount(usage.outputTokens, 'outputTokens'), model.outputUsdPerMillion],
@@ -64,7 +65,7 @@ export function costUsd(usage: VisionUsage, model: CatalogModel): string {
  * may stop earlier, never later). The product's requests set no cache points, so no
  * cache-write premium can raise the real cost above it.
  */
-export function estimatedCostUsd(estimatedInputTokens: number, maxTokens: number, model: CatalogModel): string {
+export function estimatedCostUsd(estimatedInputTokens: number, maxTokens: number, model: UnitPrices): string {
   return priceTokens([
     [tokenCount(estimatedInputTokens, 'estimatedInputTokens'), model.inputUsdPerMillion],
     [tokenCount(maxTokens, 'maxTokens'), model.outputUsdPerMillion],

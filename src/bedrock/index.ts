@@ -4,6 +4,7 @@
 export type {
   BedrockApi,
   ImageFormat,
+  InferenceProvider,
   TokenUsage,
   VisionImage,
   VisionModel,
@@ -13,12 +14,36 @@ export type {
   VisionUsage,
 } from './VisionModel.js';
 export type { InferenceSettings } from './InferenceSettings.js';
+export type { AttemptLog, AttemptOutcome, ModelAttempt, TokenCounts } from './ModelAttempt.js';
+export { completeUsage, createAttemptLog, isCompleteUsage } from './ModelAttempt.js';
 export { createBedrockVisionModel } from './createBedrockVisionModel.js';
-export type { BedrockVisionModel, BedrockVisionModelOptions } from './createBedrockVisionModel.js';
+export { chooseBedrockMode } from './chooseBedrockMode.js';
+export type { BedrockChoice, BedrockMode, BedrockModeInput } from './chooseBedrockMode.js';
+export type { BedrockVisionModel, BedrockVisionModelOptions, CredentialLookup } from './createBedrockVisionModel.js';
 export { anthropicMessagesBody } from './anthropicMessagesBody.js';
-export type { CatalogModel, ModelLifecycle, ModelProvider } from './catalogModelSchema.js';
+export type {
+  CatalogModel,
+  InferenceProfilePrefix,
+  InferenceProfilePrices,
+  ModelLifecycle,
+  ModelProvider,
+  ModelSampling,
+  ServiceTierPrices,
+} from './catalogModelSchema.js';
+export { INFERENCE_PROFILE_PREFIXES } from './catalogModelSchema.js';
 export { DEFAULT_MODEL_CATALOG, createModelCatalog, loadModelCatalog } from './modelCatalog.js';
 export type { ModelCatalog } from './modelCatalog.js';
-export { baseModelId } from './baseModelId.js';
-export { isEndOfLife, modelUnavailableMessage } from './modelAvailability.js';
+export { baseModelId, inferenceProfilePrefix } from './baseModelId.js';
+export {
+  currentSuccessor,
+  endOfLifeDefaultModelNotice,
+  isEndOfLife,
+  modelUnavailableMessage,
+} from './modelAvailability.js';
+export { unsupportedSamplingMessage } from './unsupportedSamplingMessage.js';
 export { costUsd, estimatedCostUsd } from './costUsd.js';
+export { unitPricesFor, type UnitPrices } from './unitPrices.js';
+export { SERVICE_TIERS, type OptionalServiceTier, type ServiceTier } from './ServiceTier.js';
+export { tagsAsMetadata } from './converseInput.js';
+export { PRICE_LIST_SERVICE_CODES, readCatalogSources } from './readCatalogSources.js';
+export type { CatalogSources, CatalogSourcesOptions, PriceListServiceCode } from './readCatalogSources.js';

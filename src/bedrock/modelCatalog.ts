@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { baseModelId } from './baseModelId.js';
+import { baseModelId, inferenceProfilePrefix } from './baseModelId.js';
 import type { CatalogModel } from './catalogModelSchema.js';
 import builtInData from './models.json' with { type: 'json' };
 import { parseCatalogFile } from './parseCatalogFile.js';
@@ -13,26 +13,52 @@ export interface ModelCatalog {
   /**
    * Exact id, or a cross-region inference profile id (`us.`, `eu.`, `apac.`, `global.`,
    * `us-gov.`, `jp.`, `au.`, `ca.` prefixes) or an ARN of a foundation model / inference
-   * profile, resolved to its base model. An exact entry wins, so an override file can
-   * price one profile differently from its base model.
+   * profile, resolved to its base model. A profile the entry lists is priced at that
+   * profile's prices (the same entry, `id` unchanged, other prices). An exact entry wins,
+   * so an override file can price one profile apart from its base model entirely.
    */
   find(modelId: string): CatalogModel | undefined;
   /** Active models to suggest when one is refused. */
   current(): readonly CatalogModel[];
 }
 
-/** A catalog over the given models, which must have unique ids. */
-export function createModelCatalog(models: readonly CatalogModel[]): ModelCatalog {
-  const byId = new Map(models.map((m) => [m.id, m]));
-  const current = Object.freeze(models.filter((m) => m.lifecycle === 'ACTIVE'));
+/** The entry as billed through one of its profiles: the profile's prices, everything else the model's. */
+function pricedForProfile(model: CatalogModel, modelId: string): CatalogModel {
+  const prefix = inferenceProfilePrefix(modelId);
+  const profile = prefix === undefined ? undefined : model.inferenceProfiles.find((p) => p.prefix === prefix);
+  if (profile === undefined) return model;
   return Object.freeze({
-    models: Object.freeze([...models]),
-    find: (modelId: string) => byId.get(modelId) ?? byId.get(baseModelId(modelId)),
-    current: () => current,
+    ...model,
+    inputUsdPerMillion: profile.inputUsdPerMillion,
+    outputUsdPerMillion: profile.outputUsdPerMillion,
+    cacheReadUsdPerMillion: profile.cacheReadUsdPerMillion,
+    cacheWriteUsdPerMillion: profile.cacheWriteUsdPerMillion,
   });
 }
 
-const BUILT_IN_MODELS = parseCatalogFile(builtInData, 'src/bedrock/models.json');
+/**
+ * A catalog over the given models, which must have unique ids and whose successors must
+ * be in it (an Error names the first that is not).
+ */
+export function createModelCatalog(models: readonly CatalogModel[]): ModelCatalog {
+  const byId = new Map(models.map((m) => [m.id, m]));
+  for (const m of models) {
+    if (m.successor !== undefined && !byId.has(m.successor)) {
+      throw new Error(`${m.id} names successor ${m.successor}, which is not in the catalog`);
+    }
+  }
+  const current = Object.freeze(models.filter((m) => m.lifecycle === 'ACTIVE'));
+  const find = (modelId: string): CatalogModel | undefined => {
+    const exact = byId.get(modelId);
+    if (exact !== undefined) return exact;
+    const base = byId.get(baseModelId(modelId));
+    return base === undefined ? undefined : pricedForProfile(base, modelId);
+  };
+  return Object.freeze({ models: Object.freeze([...models]), find, current: () => current });
+}
+
+// The shipped data must say where each fact comes from and when it was checked.
+const BUILT_IN_MODELS = parseCatalogFile(builtInData, 'src/bedrock/models.json', { requireProvenance: true });
 
 /** The built-in data (`models.json`), no override. */
 export const DEFAULT_MODEL_CATALOG: ModelCatalog = createModelCatalog(BUILT_IN_MODELS);
@@ -63,5 +89,9 @@ export function loadModelCatalog(overridePath?: string): ModelCatalog {
   const replaced = new Map(overrides.map((m) => [m.id, m]));
   const merged = BUILT_IN_MODELS.map((m) => replaced.get(m.id) ?? m);
   const builtInIds = new Set(BUILT_IN_MODELS.map((m) => m.id));
-  return createModelCatalog([...merged, ...overrides.filter((m) => !builtInIds.has(m.id))]);
+  try {
+    return createModelCatalog([...merged, ...overrides.filter((m) => !builtInIds.has(m.id))]);
+  } catch (error) {
+    throw new Error(`Model catalog ${overridePath} is invalid: ${(error as Error).message}`, { cause: error });
+  }
 }

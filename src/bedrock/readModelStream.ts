@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import { bedrockErrorToAppError, cancelledError } from './bedrockErrorToAppError.js';
 import type { ModelCatalog } from './modelCatalog.js';
+import type { TokenCounts } from './ModelAttempt.js';
 import type { VisionRequest, VisionResult, VisionStreamEvent } from './VisionModel.js';
 
 /** Turns one API's stream events into text deltas and, at the end, the result. */
@@ -9,6 +10,8 @@ export interface StreamDecoder<Event> {
   accept(event: Event): string | undefined;
   /** The whole answer; throws when the stream ended before the model finished. */
   result(requestId: string | undefined): VisionResult;
+  /** The usage received so far, nothing assumed for what has not arrived (a stream cut early keeps its input count). */
+  usage(): TokenCounts;
 }
 
 /** An opened stream: the SDK's event iterable and the request id of the HTTP response. */
@@ -77,8 +80,16 @@ export async function* readModelStream<Event>({
   clientSignal?.addEventListener('abort', onClientAbort, { once: true });
   let iterator: AsyncIterator<Event> | undefined;
   let ended = false;
+  // Once Bedrock answered 200, its attempt is billed; how it ended is recorded on the attempt.
+  let answered = false;
+  const settleAttempt = (outcome: 'DAMAGED' | 'CANCELLED', error: unknown) => {
+    answered = false;
+    const errorType = error instanceof AppError ? error.code : ((error as { name?: string }).name ?? 'Error');
+    request.attempts?.updateLast((attempt) => ({ ...attempt, outcome, errorType, usage: decoder.usage() }));
+  };
   try {
     const opened = await open(cancel.signal);
+    answered = true;
     iterator = opened.events?.[Symbol.asyncIterator]();
     for (;;) {
       if (clientSignal?.aborted) throw cancelledError(clientSignal.reason);
@@ -91,13 +102,20 @@ export async function* readModelStream<Event>({
     ended = true;
     // An abort during the last read can end the stream quietly instead of failing it.
     if (clientSignal?.aborted) throw cancelledError(clientSignal.reason);
-    yield { type: 'done', result: decoder.result(opened.requestId) };
+    const result = decoder.result(opened.requestId);
+    answered = false;
+    request.attempts?.updateLast((attempt) => ({ ...attempt, usage: decoder.usage() }));
+    yield { type: 'done', result };
   } catch (error) {
+    // The stream's status was 200, so Bedrock billed what ran; keep the usage that arrived.
+    if (answered) settleAttempt(clientSignal?.aborted ? 'CANCELLED' : 'DAMAGED', error);
     if (error instanceof AppError && error.code === 'CANCELLED') throw error;
     if (clientSignal?.aborted) throw cancelledError(error);
     throw bedrockErrorToAppError(error, request.modelId, catalog);
   } finally {
     clientSignal?.removeEventListener('abort', onClientAbort);
+    // The consumer stopped reading early (it went away).
+    if (answered) settleAttempt('CANCELLED', cancelledError());
     if (!ended) {
       // Reset the HTTP/2 stream first, so the iterator's own clean-up has nothing left to wait for.
       cancel.abort();

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   baseModelId,
-  costUsd,
-  estimatedCostUsd,
+  createAttemptLog,
   isEndOfLife,
   modelUnavailableMessage,
+  type AttemptLog,
   type CatalogModel,
   type ModelCatalog,
   type VisionModel,
@@ -13,16 +13,23 @@ import {
   type VisionResult,
 } from '../bedrock/index.js';
 import { AppError, isAppError } from '../errors.js';
-import { estimateImageTokens, intakeImages, type ImageStore, type UrlFetchPolicy } from '../images/index.js';
+import { intakeImages, type ImageStore, type UrlFetchPolicy } from '../images/index.js';
 import {
   DuplicateClientRequestIdError,
+  RETRYABLE_FAILURE_CODES,
   type DescriptionRecord,
   type DescriptionRepository,
+  type NewDescription,
   type PendingDescription,
 } from '../store/index.js';
 import type { DescribeImageCommand } from './DescribeImageCommand.js';
+import { failureAccounting, successOutcome } from './attemptOutcome.js';
+import { createInFlight } from './createInFlight.js';
+import { findCachedAnswer, type CacheSettings } from './findCachedAnswer.js';
+import { estimateRequest } from './estimateRequest.js';
 import { requestHash } from './requestHash.js';
 import { validateDescribeParameters } from './validateDescribeParameters.js';
+import { waitWhilePending } from './waitWhilePending.js';
 
 export interface DescribeImageDeps {
   readonly descriptions: DescriptionRepository;
@@ -39,6 +46,19 @@ export interface DescribeImageDeps {
   readonly maxUploadBytes: number;
   /** Keeps image bytes when the operator configured IMAGE_STORE; NO_IMAGE_STORE otherwise. */
   readonly imageStore: ImageStore;
+  /** The exact-request cache (CACHE_DEFAULT, CACHE_TTL); absent: off unless a request asks, with the default TTL. */
+  readonly cache?: CacheSettings;
+  /** How long a duplicate of a request still running waits for its outcome (IDEMPOTENCY_WAIT_MS); 0 answers at once. */
+  readonly idempotencyWaitMs?: number;
+  /** Takes in the request's images: `intakeImages`, or the same wrapped for metrics and tracing. */
+  readonly intakeImages?: typeof intakeImages;
+  /**
+   * Aborted when a stopping server stops waiting (SHUTDOWN_GRACE_MS): the calls still running are cancelled and
+   * their rows closed INTERRUPTED by this process, before it exits.
+   */
+  readonly shutdown?: AbortSignal;
+  /** True once the server is stopping: a new call is refused (SERVICE_UNAVAILABLE) on every transport. */
+  readonly draining?: () => boolean;
 }
 
 /** What a streamed description emits: text as it is generated, then the completed record. */
@@ -51,12 +71,20 @@ export interface DescribeImageUseCase {
   describeImageStream(command: DescribeImageCommand, signal?: AbortSignal): AsyncGenerator<DescribeStreamEvent>;
 }
 
+/** The use case as the server holds it: it also knows when its last call has ended, for a graceful stop. */
+export interface DescribeImageService extends DescribeImageUseCase {
+  /** Resolves when no call is running, its row closed (at once if none is). */
+  idle(): Promise<void>;
+}
+
 type Started =
   | { readonly kind: 'replayed'; readonly record: DescriptionRecord }
   | {
       readonly kind: 'started';
       readonly pending: PendingDescription;
       readonly request: VisionRequest;
+      /** Where the model call records its attempts, for the row's cost and usage. */
+      readonly attempts: AttemptLog;
       /** The catalog's entry, when the model is known: it prices the answer. */
       readonly model: CatalogModel | undefined;
     };
@@ -77,6 +105,7 @@ function replay(existing: DescriptionRecord, hash: string): DescriptionRecord {
     case 'PENDING':
       throw new AppError('REQUEST_IN_PROGRESS', 'A request with this clientRequestId is still running', {
         descriptionId: existing.id,
+        retryAfterSeconds: 1,
       });
     case 'FAILED':
       throw new AppError(existing.error.code as AppError['code'], existing.error.message, {
@@ -94,8 +123,9 @@ function replay(existing: DescriptionRecord, hash: string): DescriptionRecord {
  * row, call the model (whole or streamed), complete the row. Every accepted request
  * ends as exactly one SUCCEEDED or FAILED row; a refused one leaves nothing and costs nothing.
  */
-export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCase {
+export function createDescribeImage(deps: DescribeImageDeps): DescribeImageService {
   const { descriptions, model, catalog, logger } = deps;
+  const intake = deps.intakeImages ?? intakeImages;
 
   async function start(command: DescribeImageCommand, signal: AbortSignal | undefined): Promise<Started> {
     const parameters = validateDescribeParameters(command, deps.defaultModelId, catalog);
@@ -103,35 +133,58 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
     if (deps.enforceModelLifecycle && catalogModel !== undefined && isEndOfLife(catalogModel)) {
       throw new AppError('UPSTREAM_MODEL_UNAVAILABLE', modelUnavailableMessage(settings.modelId, catalog));
     }
-    const images = await intakeImages(parameters.sources, {
+    const images = await intake(parameters.sources, {
       mode: parameters.normalize,
       urlPolicy: deps.urlPolicy,
       maxUploadBytes: deps.maxUploadBytes,
       signal,
     });
     const hash = requestHash(settings, images);
-    const textTokens = Math.ceil((settings.prompt.length + (settings.system?.length ?? 0)) / 4);
-    const estimatedInput = images.reduce((sum, i) => sum + estimateImageTokens(i.width, i.height), textTokens);
+    const estimate = estimateRequest(settings, images, catalogModel);
+    const input: NewDescription = {
+      ...settings,
+      id: randomUUID(),
+      provider: model.provider,
+      baseModelId: baseModelId(settings.modelId),
+      estimatedCostUsd: estimate.estimatedCostUsd,
+      unitPrices: estimate.unitPrices,
+      estimatedInputTokens: estimate.estimatedInputTokens,
+      imagePixels: estimate.imagePixels,
+      apiKeyId: command.apiKeyId,
+      clientRequestId: parameters.clientRequestId,
+      requestHash: hash,
+      images,
+    };
+    // The exact-request cache: an answer this key already had, copied at no cost, without calling the model.
+    const cached = await findCachedAnswer(descriptions, input, command.cache, deps.cache);
+    if (cached !== null) return { kind: 'replayed', record: cached };
     let pending: PendingDescription;
     try {
-      pending = await descriptions.createPending({
-        ...settings,
-        id: randomUUID(),
-        baseModelId: baseModelId(settings.modelId),
-        estimatedCostUsd:
-          catalogModel === undefined ? null : estimatedCostUsd(estimatedInput, settings.maxTokens, catalogModel),
-        clientRequestId: parameters.clientRequestId,
-        requestHash: hash,
-        images,
-      });
+      pending = await descriptions.createPending(input);
     } catch (error) {
       // The key was used before (a retry, or a concurrent twin): the same request replays its
       // row; the write-ahead statement wrote nothing, so the common case costs no pre-read.
       if (error instanceof DuplicateClientRequestIdError && parameters.clientRequestId !== undefined) {
-        const existing = await descriptions.findByClientRequestId(parameters.clientRequestId);
-        if (existing !== null) return { kind: 'replayed', record: replay(existing, hash) };
-      }
-      throw error;
+        const { clientRequestId } = parameters;
+        const read = () => descriptions.findByClientRequestId(command.apiKeyId, clientRequestId);
+        const existing = await read();
+        if (existing !== null) {
+          // The same request still running (a retry that overtook its first attempt): wait for its outcome.
+          const settled =
+            existing.requestHash === hash
+              ? await waitWhilePending(existing, read, deps.idempotencyWaitMs ?? 0, signal)
+              : existing;
+          // A first attempt that failed for a reason outside the request (throttled, timed out, the
+          // database or the server went away) is tried again as a new attempt of the same row.
+          const retryable =
+            settled.requestHash === hash &&
+            settled.status === 'FAILED' &&
+            RETRYABLE_FAILURE_CODES.includes(settled.error.code);
+          const reopened = retryable ? await descriptions.reopen(settled) : null;
+          if (reopened === null) return { kind: 'replayed', record: replay(settled, hash) };
+          pending = reopened;
+        } else throw error;
+      } else throw error;
     }
     // After the row: only accepted requests keep bytes. A failing disk ends the row FAILED.
     try {
@@ -139,8 +192,9 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
     } catch (error) {
       throw await fail(pending, error, 0, undefined);
     }
-    const request: VisionRequest = { ...settings, images, signal };
-    return { kind: 'started', pending, request, model: catalogModel };
+    const attempts = createAttemptLog();
+    const request: VisionRequest = { ...settings, images, signal, attempts };
+    return { kind: 'started', pending, request, attempts, model: catalogModel };
   }
 
   /** Records the failure and returns the error to throw (with the row id, so clients can find it). */
@@ -149,18 +203,25 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
     error: unknown,
     latencyMs: number,
     partialText: string | undefined,
+    attempts?: AttemptLog,
   ): Promise<AppError> {
-    const failure = isAppError(error)
-      ? error
-      : new AppError('INTERNAL_SERVER_ERROR', 'The model call failed unexpectedly', { cause: error });
+    // Whatever a call failed with once the server gave up waiting for it, the server's stop is why.
+    const failure = deps.shutdown?.aborted
+      ? new AppError('INTERRUPTED', 'The server stopped while this request was running', { cause: error })
+      : isAppError(error)
+        ? error
+        : new AppError('INTERNAL_SERVER_ERROR', 'The model call failed unexpectedly', { cause: error });
     await descriptions.fail(pending, {
       code: failure.code,
       message: failure.message,
       latencyMs,
-      bedrockRequestId: undefined,
       partialText,
+      // A billed answer that broke on the way keeps its usage and cost.
+      ...failureAccounting(pending, attempts),
     });
-    logger.warn(
+    // The operation's log line carries the code; the cause's detail is for debugging, unless the
+    // failure was unexpected.
+    logger[isAppError(error) ? 'debug' : 'warn'](
       { descriptionId: pending.id, modelId: pending.modelId, code: failure.code, err: error },
       'describeImage failed',
     );
@@ -168,24 +229,18 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
   }
 
   async function succeed(started: Extract<Started, { kind: 'started' }>, result: VisionResult, latencyMs: number) {
-    const { model: catalogModel, pending } = started;
-    const record = await descriptions.succeed(pending, {
-      text: result.text,
-      stopReason: result.stopReason,
-      usage: result.usage,
-      costUsd: catalogModel === undefined ? null : costUsd(result.usage, catalogModel),
-      latencyMs,
-      modelLatencyMs: result.modelLatencyMs,
-      bedrockRequestId: result.requestId,
-    });
-    logger.info(
+    const { pending } = started;
+    // What every attempt cost, at the prices the row was written with, whatever the catalog says by now.
+    const record = await descriptions.succeed(pending, successOutcome(pending, result, latencyMs, started.attempts));
+    // At debug: the operation's log line already says this (see src/telemetry).
+    logger.debug(
       { descriptionId: record.id, modelId: record.modelId, api: record.api, usage: result.usage, latencyMs },
       'describeImage succeeded',
     );
     return record;
   }
 
-  return {
+  const calls: DescribeImageUseCase = {
     async describeImage(command, signal) {
       const started = await start(command, signal);
       if (started.kind === 'replayed') return started.record;
@@ -194,7 +249,7 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
       try {
         result = await model.describe(started.request);
       } catch (error) {
-        throw await fail(started.pending, error, Math.round(performance.now() - clock), undefined);
+        throw await fail(started.pending, error, Math.round(performance.now() - clock), undefined, started.attempts);
       }
       return succeed(started, result, Math.round(performance.now() - clock));
     },
@@ -224,7 +279,7 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
       } catch (error) {
         if (!settled) {
           settled = true;
-          throw await fail(started.pending, error, Math.round(performance.now() - clock), text);
+          throw await fail(started.pending, error, Math.round(performance.now() - clock), text, started.attempts);
         }
         throw error;
       } finally {
@@ -237,9 +292,43 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageUseCa
             new AppError('CANCELLED', 'The client cancelled the stream before it ended'),
             Math.round(performance.now() - clock),
             text,
+            started.attempts,
           );
         }
       }
     },
+  };
+
+  const inFlight = createInFlight();
+  const { shutdown } = deps;
+  const refuseWhileDraining = () => {
+    if (deps.draining?.()) {
+      throw new AppError('SERVICE_UNAVAILABLE', 'The server is stopping; send the request again', {
+        retryAfterSeconds: 1,
+      });
+    }
+  };
+  const withShutdown = (signal: AbortSignal | undefined) =>
+    shutdown === undefined || signal === undefined ? (signal ?? shutdown) : AbortSignal.any([signal, shutdown]);
+  return {
+    async describeImage(command, signal) {
+      refuseWhileDraining();
+      const end = inFlight.begin();
+      try {
+        return await calls.describeImage(command, withShutdown(signal));
+      } finally {
+        end();
+      }
+    },
+    async *describeImageStream(command, signal) {
+      refuseWhileDraining();
+      const end = inFlight.begin();
+      try {
+        yield* calls.describeImageStream(command, withShutdown(signal));
+      } finally {
+        end();
+      }
+    },
+    idle: () => inFlight.idle(),
   };
 }

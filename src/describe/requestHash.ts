@@ -18,6 +18,9 @@ export function requestHash(settings: InferenceSettings, images: readonly Accept
     settings.topP ?? null,
     settings.stopSequences,
     images.map((image) => image.sha256),
+    // Appended only when set, so a request without a tier or tags hashes as it always has.
+    ...(settings.serviceTier === undefined ? [] : [settings.serviceTier]),
+    ...(settings.tags === undefined ? [] : [settings.tags]),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -1,6 +1,14 @@
-import { baseModelId, type CatalogModel, type InferenceSettings, type ModelCatalog } from '../bedrock/index.js';
+import {
+  baseModelId,
+  type CatalogModel,
+  type InferenceSettings,
+  type ModelCatalog,
+  unsupportedSamplingMessage,
+} from '../bedrock/index.js';
 import { badInput } from '../errors.js';
 import type { ImageSource, NormalizeMode } from '../images/index.js';
+import { checkText, type TextRule } from '../text/index.js';
+import { checkTierAndTags } from './checkTierAndTags.js';
 import { DEFAULT_MAX_TOKENS, DEFAULT_PROMPT, type DescribeImageCommand } from './DescribeImageCommand.js';
 
 /** A request checked against its model, with defaults applied; the images are still to be taken in. */
@@ -15,7 +23,23 @@ export interface DescribeParameters {
 
 /** Long enough for any real instruction, short enough that a typo cannot post megabytes of text. */
 export const MAX_PROMPT_CHARS = 50_000;
+/** Three bytes a character: every script's text fits at full length; only emoji-heavy text meets it first. */
+export const MAX_PROMPT_BYTES = 150_000;
 const MAX_CLIENT_REQUEST_ID = 128;
+const promptRule = (field: string, reason: TextRule['reason']): TextRule => ({
+  field,
+  reason,
+  maxChars: MAX_PROMPT_CHARS,
+  maxBytes: MAX_PROMPT_BYTES,
+  multiline: true,
+});
+const CLIENT_REQUEST_ID_RULE: TextRule = {
+  field: 'clientRequestId',
+  reason: 'CLIENT_REQUEST_ID_INVALID',
+  maxChars: MAX_CLIENT_REQUEST_ID,
+  maxBytes: 4 * MAX_CLIENT_REQUEST_ID,
+  multiline: false,
+};
 /** For models outside the catalog Bedrock decides; these only stop absurd values early. */
 const UNKNOWN_MODEL = { maxOutputTokens: 128_000, maxStopSequences: 10, temperatureMax: 1, maxImages: 20 };
 const MAX_STOP_SEQUENCE_CHARS = 100;
@@ -36,12 +60,13 @@ export function validateDescribeParameters(
   }
   const sources = command.image !== undefined ? [command.image] : (command.images ?? []);
 
-  const prompt = command.prompt ?? DEFAULT_PROMPT;
-  if (prompt.trim() === '' || prompt.length > MAX_PROMPT_CHARS) {
+  const prompt = checkText(command.prompt ?? DEFAULT_PROMPT, promptRule('prompt', 'PROMPT_INVALID'));
+  if (prompt.trim() === '') {
     throw badInput('PROMPT_INVALID', `The prompt must be 1 to ${MAX_PROMPT_CHARS} characters and not blank`);
   }
-  const { system } = command;
-  if (system !== undefined && (system.trim() === '' || system.length > MAX_PROMPT_CHARS)) {
+  const system =
+    command.system === undefined ? undefined : checkText(command.system, promptRule('system', 'SYSTEM_INVALID'));
+  if (system !== undefined && system.trim() === '') {
     throw badInput('SYSTEM_INVALID', `The system prompt must be 1 to ${MAX_PROMPT_CHARS} characters and not blank`);
   }
 
@@ -73,7 +98,11 @@ export function validateDescribeParameters(
   if (topP !== undefined && !(topP >= 0 && topP <= 1)) {
     throw badInput('TOP_P_INVALID', 'topP must be between 0 and 1');
   }
-  const stopSequences = command.stopSequences ?? [];
+  const samplingRefusal = model && unsupportedSamplingMessage(model, modelId, { temperature, topP });
+  if (samplingRefusal) throw badInput('PARAMETER_UNSUPPORTED', samplingRefusal);
+  const stopSequences = (command.stopSequences ?? []).map((s) =>
+    checkText(s, promptRule('stopSequences', 'STOP_SEQUENCES_INVALID')),
+  );
   if (
     stopSequences.length > limits.maxStopSequences ||
     stopSequences.some((s) => s === '' || s.length > MAX_STOP_SEQUENCE_CHARS)
@@ -83,15 +112,25 @@ export function validateDescribeParameters(
       `${modelId} takes at most ${limits.maxStopSequences} stop sequences of 1 to ${MAX_STOP_SEQUENCE_CHARS} characters`,
     );
   }
-  const { clientRequestId } = command;
-  if (
-    clientRequestId !== undefined &&
-    (clientRequestId.trim() === '' || clientRequestId.length > MAX_CLIENT_REQUEST_ID)
-  ) {
+  const { serviceTier, tags } = checkTierAndTags(command, model, modelId);
+  const clientRequestId =
+    command.clientRequestId === undefined ? undefined : checkText(command.clientRequestId, CLIENT_REQUEST_ID_RULE);
+  if (clientRequestId !== undefined && clientRequestId.trim() === '') {
     throw badInput('CLIENT_REQUEST_ID_INVALID', `clientRequestId must be 1 to ${MAX_CLIENT_REQUEST_ID} characters`);
   }
   return {
-    settings: { modelId, api, prompt, system, maxTokens, temperature, topP, stopSequences },
+    settings: {
+      modelId,
+      api,
+      prompt,
+      system,
+      maxTokens,
+      temperature,
+      topP,
+      stopSequences,
+      ...(serviceTier === undefined ? {} : { serviceTier }),
+      ...(tags === undefined ? {} : { tags }),
+    },
     model,
     sources,
     clientRequestId,

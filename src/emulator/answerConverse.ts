@@ -4,7 +4,7 @@ import { parseConverseRequest } from './parseConverseRequest.js';
 
 /** Answers `POST /model/{modelId}/converse` with Converse's JSON shape; any model id is served. */
 export async function answerConverse(input: OperationInput): Promise<OperationAnswer> {
-  const answer = await describeImages(parseConverseRequest(input.body), input.images);
+  const answer = await describeImages(parseConverseRequest(input.body), input.images, input.rewriteText);
   return {
     kind: 'json',
     headers: {},

@@ -9,7 +9,7 @@ import { splitIntoChunks } from './splitIntoChunks.js';
  * request. Bedrock sends no `contentBlockStart` for a text block, only for tool use, so neither does the emulator.
  */
 export async function answerConverseStream(input: OperationInput): Promise<OperationAnswer> {
-  const answer = await describeImages(parseConverseRequest(input.body), input.images);
+  const answer = await describeImages(parseConverseRequest(input.body), input.images, input.rewriteText);
   return {
     kind: 'event-stream',
     headers: {},

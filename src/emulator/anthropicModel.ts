@@ -16,7 +16,7 @@ export async function describeAnthropicRequest(input: OperationInput): Promise<M
       `Malformed input request: the emulator's InvokeModel speaks only the Anthropic Messages body, and ${input.modelId} is not an Anthropic model, please reformat your input and try again.`,
     );
   }
-  return describeImages(parseInvokeModelBody(input.body), input.images);
+  return describeImages(parseInvokeModelBody(input.body), input.images, input.rewriteText);
 }
 
 /** Bare ids, inference profiles (`us.anthropic…`) and ARNs all carry the provider as `anthropic.`. */

@@ -1,7 +1,5 @@
-import { faultKinds, streamErrorTypes } from './faultKinds.js';
+import { afterChunksKinds, chunkDelayKinds, faultKinds, streamErrorTypes } from './faultKinds.js';
 import type { Fault } from './types.js';
-
-const streamOnly = ['afterChunks', 'errorType'] as const;
 
 /**
  * Refuses a fault that could not mean what its author meant: an unknown kind, a bad count or delay, or a stream option
@@ -18,14 +16,11 @@ export function checkFault(fault: Fault): void {
   }
   checkNonNegative(fault.delayMs, 'delayMs');
   const extra = fault as Partial<Record<'afterChunks' | 'errorType' | 'chunkDelayMs', unknown>>;
-  if (fault.kind !== 'mid-stream-error') {
-    for (const key of streamOnly) {
-      if (extra[key] !== undefined) throw new TypeError(`Fault ${key} applies only to 'mid-stream-error' faults`);
-    }
+  if (fault.kind !== 'mid-stream-error' && extra.errorType !== undefined) {
+    throw new TypeError(`Fault errorType applies only to 'mid-stream-error' faults`);
   }
-  if (fault.kind !== 'mid-stream-error' && fault.kind !== 'slow' && extra.chunkDelayMs !== undefined) {
-    throw new TypeError(`Fault chunkDelayMs applies only to 'slow' and 'mid-stream-error' faults`);
-  }
+  checkApplies(fault.kind, extra.afterChunks, 'afterChunks', afterChunksKinds);
+  checkApplies(fault.kind, extra.chunkDelayMs, 'chunkDelayMs', chunkDelayKinds);
   checkNonNegative(extra.chunkDelayMs, 'chunkDelayMs');
   const { afterChunks, errorType } = extra;
   if (afterChunks !== undefined && !(Number.isInteger(afterChunks) && (afterChunks as number) >= 0)) {
@@ -33,6 +28,12 @@ export function checkFault(fault: Fault): void {
   }
   if (errorType !== undefined && !(streamErrorTypes as readonly unknown[]).includes(errorType)) {
     throw new TypeError(`Fault errorType must be one of ${streamErrorTypes.join(', ')}, got ${String(errorType)}`);
+  }
+}
+
+function checkApplies(kind: string, value: unknown, name: string, kinds: readonly string[]): void {
+  if (value !== undefined && !kinds.includes(kind)) {
+    throw new TypeError(`Fault ${name} applies only to ${kinds.map((k) => `'${k}'`).join(', ')} faults`);
   }
 }
 

@@ -31,7 +31,11 @@ export const MAX_IMAGES = 20;
  * format, dominant colour), then the prompt echoed. Same input, same text and usage, so tests can assert exact
  * numbers; and nothing is invented, so a developer is never misled about what was sent.
  */
-export async function describeImages(input: DescribeInput, images: ImageInspector): Promise<ModelAnswer> {
+export async function describeImages(
+  input: DescribeInput,
+  images: ImageInspector,
+  rewriteText: (text: string) => string = (text) => text,
+): Promise<ModelAnswer> {
   if (input.images.length > MAX_IMAGES) {
     throw validationError(`Too many images: ${input.images.length} images were sent, the maximum is ${MAX_IMAGES}.`);
   }
@@ -41,7 +45,7 @@ export async function describeImages(input: DescribeInput, images: ImageInspecto
   const sentences = facts.map(describeOne);
   if (facts.length === 0) sentences.push('There is no image in this request.');
   if (input.prompt.trim() !== '') sentences.push(`You asked: "${input.prompt.trim()}".`);
-  let text = sentences.join(' ');
+  let text = rewriteText(sentences.join(' '));
 
   let stopReason: ModelAnswer['stopReason'] = 'end_turn';
   let stopSequence: string | null = null;

@@ -1,7 +1,8 @@
 import { BedrockError } from './bedrockError.js';
 import type { BedrockErrorType } from './bedrockError.js';
 import { checkFault } from './checkFault.js';
-import type { ErrorFault, Fault } from './types.js';
+import { chunkDelayKinds, damageFaultKinds } from './faultKinds.js';
+import type { DamageFault, ErrorFault, Fault } from './types.js';
 
 /**
  * The error each failing kind answers with, worded as Bedrock words it so that code matching on messages (and people
@@ -38,10 +39,10 @@ const DEFAULT_SLOW_MS = 1000;
 
 /**
  * The error a fault answers with before anything is streamed, or `undefined` for 'slow', which answers normally after
- * its delay, and 'mid-stream-error', which fails inside the stream.
+ * its delay, 'mid-stream-error', which fails inside the stream, and the kinds that damage the answer instead.
  */
 export function faultError(fault: Fault): BedrockError | undefined {
-  if (fault.kind === 'slow' || fault.kind === 'mid-stream-error') return undefined;
+  if (fault.kind === 'slow' || fault.kind === 'mid-stream-error' || isDamageFault(fault)) return undefined;
   const [errorType, message] = faultErrors[fault.kind];
   return new BedrockError(errorType, fault.message ?? message);
 }
@@ -93,8 +94,13 @@ export function createFaultQueue(): FaultQueue {
   };
 }
 
+/** Whether a fault damages the answer on the way (reset, cut, hang…) rather than answering with an error. */
+export function isDamageFault(fault: Fault): fault is DamageFault {
+  return (damageFaultKinds as readonly string[]).includes(fault.kind);
+}
+
 /** The pause between text deltas of a streamed answer under this fault: its `chunkDelayMs`, else the emulator's. */
 export function faultChunkDelayMs(fault: Fault | undefined, fallback: number): number {
-  if (fault?.kind === 'slow' || fault?.kind === 'mid-stream-error') return fault.chunkDelayMs ?? fallback;
-  return fallback;
+  if (fault === undefined || !(chunkDelayKinds as readonly string[]).includes(fault.kind)) return fallback;
+  return (fault as { chunkDelayMs?: number }).chunkDelayMs ?? fallback;
 }

@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { BedrockError } from './bedrockError.js';
 import type { EmulatorState } from './emulatorState.js';
 import { handleControl } from './handleControl.js';
+import { handleControlPlane, isControlPlaneRequest } from './controlPlane/handleControlPlane.js';
 import { handleModelCall } from './handleModelCall.js';
 import { matchOperation } from './operationRoutes.js';
+import { readAuthScheme } from './readAuthScheme.js';
 import { writeError } from './wire.js';
 import type { WireRequest, WireResponse } from './wire.js';
 
@@ -29,7 +31,13 @@ export function createRequestHandler(state: EmulatorState): (req: WireRequest, r
 async function route(state: EmulatorState, req: WireRequest, res: WireResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/_emulator' || path.startsWith('/_emulator/')) return handleControl(state, req, res, path);
+  if (isControlPlaneRequest(req, path)) return handleControlPlane(req, res, path);
   const match = matchOperation(req.method, path);
+  if (match && readAuthScheme(req) === undefined) {
+    req.resume();
+    const message = 'The Authorization header is neither an AWS Signature Version 4 nor a Bearer API key.';
+    return writeError(res, randomUUID(), new BedrockError('AccessDeniedException', message));
+  }
   if (match) return handleModelCall(state, req, res, match);
   // Drain the body so the client sees the answer rather than a reset stream.
   req.resume();

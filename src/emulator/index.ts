@@ -3,6 +3,7 @@
  * wire formats and errors), its answers are deterministic facts about the images sent, and faults can be injected.
  */
 export { startEmulator } from './startEmulator.js';
+export type { AuthScheme } from './readAuthScheme.js';
 export type {
   Emulator,
   EmulatorOptions,

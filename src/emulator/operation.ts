@@ -12,6 +12,8 @@ export interface OperationInput {
   startedAt: number;
   /** The emulator's image checks, which remember the images they have seen. */
   images: ImageInspector;
+  /** Changes the model's text before it is measured, for a fault that damages the text itself. */
+  rewriteText?: ((text: string) => string) | undefined;
 }
 
 /** A complete JSON answer; `writeAnswer` switches on `kind`. */

@@ -17,20 +17,37 @@ const streamErrorMessages: Readonly<Record<StreamErrorType, string>> = {
   modelTimeoutException: faultErrors['model-timeout'][1],
 };
 
-/** How a stream is to fail: after `afterChunks` text deltas, an exception event of `errorType`. */
-export interface StreamFailure {
-  afterChunks: number;
-  errorType: StreamErrorType;
-  message: string;
-}
+/**
+ * How a stream is to fail after `afterChunks` text deltas: an exception event of `errorType`, a reset of the stream,
+ * half of the next event's frame and a clean end, or silence until the client leaves.
+ */
+export type StreamFailure =
+  | { kind: 'exception'; afterChunks: number; errorType: StreamErrorType; message: string }
+  | { kind: 'reset' | 'truncate' | 'hang'; afterChunks: number };
 
-/** The failure a 'mid-stream-error' fault asks for, with its defaults filled in; `undefined` for any other fault. */
+/**
+ * The failure a fault asks of a stream, with its defaults filled in: 'mid-stream-error', 'reset-mid-body',
+ * 'truncated-body', and 'hang' with `afterChunks` (without, it hangs before the stream starts); `undefined` for any
+ * other fault.
+ */
 export function streamFailure(fault: Fault | undefined): StreamFailure | undefined {
-  if (fault?.kind !== 'mid-stream-error') return undefined;
-  const errorType = fault.errorType ?? 'modelStreamErrorException';
-  return {
-    afterChunks: fault.afterChunks ?? DEFAULT_AFTER_CHUNKS,
-    errorType,
-    message: fault.message ?? streamErrorMessages[errorType],
-  };
+  switch (fault?.kind) {
+    case 'mid-stream-error': {
+      const errorType = fault.errorType ?? 'modelStreamErrorException';
+      return {
+        kind: 'exception',
+        afterChunks: fault.afterChunks ?? DEFAULT_AFTER_CHUNKS,
+        errorType,
+        message: fault.message ?? streamErrorMessages[errorType],
+      };
+    }
+    case 'reset-mid-body':
+      return { kind: 'reset', afterChunks: fault.afterChunks ?? DEFAULT_AFTER_CHUNKS };
+    case 'truncated-body':
+      return { kind: 'truncate', afterChunks: fault.afterChunks ?? DEFAULT_AFTER_CHUNKS };
+    case 'hang':
+      return fault.afterChunks === undefined ? undefined : { kind: 'hang', afterChunks: fault.afterChunks };
+    default:
+      return undefined;
+  }
 }

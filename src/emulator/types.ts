@@ -3,6 +3,8 @@
  * pulling in the server.
  */
 
+import type { AuthScheme } from './readAuthScheme.js';
+
 /** Options for {@link startEmulator}. Everything has a default so `startEmulator()` just works in a test. */
 export interface EmulatorOptions {
   /** Interface to listen on; default `127.0.0.1` so nothing outside the machine can reach a development emulator. */
@@ -45,7 +47,22 @@ export type FaultKind =
   | 'not-found'
   | 'access-denied'
   | 'end-of-life'
-  | 'mid-stream-error';
+  | 'mid-stream-error'
+  | DamageFaultKind;
+
+/**
+ * Answers that go wrong on the way rather than with an error Bedrock sends: the model ran (and Bedrock billed it) but
+ * the client gets a reset, a cut or foreign body, an answer without usage, nothing at all, or text full of control
+ * characters. See {@link DamageFault}.
+ */
+export type DamageFaultKind =
+  | 'reset-before-answer'
+  | 'reset-mid-body'
+  | 'truncated-body'
+  | 'non-json-body'
+  | 'no-usage'
+  | 'hang'
+  | 'control-characters';
 
 /**
  * The exceptions a stream can end with, spelled as the `:exception-type` of the event (the SDK's union member name).
@@ -73,7 +90,7 @@ interface FaultBase {
 
 /** A fault answered with an HTTP error before anything is streamed. */
 export interface ErrorFault extends FaultBase {
-  kind: Exclude<FaultKind, 'slow' | 'mid-stream-error'>;
+  kind: Exclude<FaultKind, 'slow' | 'mid-stream-error' | DamageFaultKind>;
 }
 
 /** A call answered normally, late; a streamed answer can also be paced more slowly. */
@@ -96,8 +113,32 @@ export interface MidStreamErrorFault extends FaultBase {
   chunkDelayMs?: number;
 }
 
+/**
+ * An answer damaged on the way (every operation, streamed or not):
+ * - `'reset-before-answer'`: the stream (HTTP/2 RST_STREAM) or connection (HTTP/1.1, TCP RST) is reset before any
+ *   status is sent; recorded with status 0.
+ * - `'reset-mid-body'`: status, headers and half of the JSON body are sent, then the reset; a stream is reset after
+ *   `afterChunks` deltas (default 2).
+ * - `'truncated-body'`: half of the JSON body, with a `content-length` that matches it, so the transport ends cleanly
+ *   and only the parser notices; a stream sends half of the next event frame after `afterChunks` deltas, then ends.
+ * - `'non-json-body'`: a 200 whose body is an HTML page, as a proxy in the way might send.
+ * - `'no-usage'`: the answer without its usage: no `usage` in Converse or the Messages body, no token-count headers,
+ *   no usage in ConverseStream's `metadata`, Anthropic's `message_start`/`message_delta` or the invocation metrics.
+ * - `'hang'`: no answer at all, until the client goes away or the emulator closes (recorded with status 0 and
+ *   `cancelled`); with `afterChunks`, a stream starts and falls silent after that many deltas.
+ * - `'control-characters'`: the text carries C0 and C1 control characters, NUL and ESC included ({@link
+ *   CONTROL_CHARACTERS}); usage counts them.
+ */
+export interface DamageFault extends FaultBase {
+  kind: DamageFaultKind;
+  /** Streams only: text deltas sent before the damage (`'reset-mid-body'`, `'truncated-body'`, `'hang'`). */
+  afterChunks?: number;
+  /** Pause between text deltas for this call, in place of `streamChunkDelayMs`. */
+  chunkDelayMs?: number;
+}
+
 /** A failure queued for the next calls; see `injectFault`. */
-export type Fault = ErrorFault | SlowFault | MidStreamErrorFault;
+export type Fault = ErrorFault | SlowFault | MidStreamErrorFault | DamageFault;
 
 /** Model operations the emulator answers. */
 export type OperationName = 'Converse' | 'InvokeModel' | 'ConverseStream' | 'InvokeModelWithResponseStream';
@@ -113,17 +154,19 @@ export interface RecordedCall {
   rawBody: string;
   /** The `x-amzn-requestid` the emulator answered with, equal to the SDK's `$metadata.requestId`. */
   requestId: string;
-  /** The HTTP status answered, so faulted and refused calls are visible too. */
+  /** The HTTP status answered, so faulted and refused calls are visible too; 0 when none was ('hang', a reset). */
   status: number;
+  /** How the call was authenticated: SigV4, a Bedrock API key (`Authorization: Bearer`), or not at all. */
+  auth: AuthScheme;
   /**
    * Streamed answers only: text deltas written so far. It grows while the stream is written, so a test can watch a
    * stream in progress.
    */
   chunksSent?: number;
   /**
-   * Streamed answers only: `true` when the client went away (abort, reset stream, closed connection) before the
-   * stream ended, `false` once the emulator ended it itself (completed, or failed by a mid-stream error), absent while
-   * it is still being written.
+   * Streamed answers and calls under a `'hang'` fault: `true` when the client went away (abort, reset stream, closed
+   * connection) or the emulator closed before the answer ended, `false` once the emulator ended it itself (completed,
+   * failed by a mid-stream error, reset or cut by a fault), absent while it is still being written.
    */
   cancelled?: boolean;
 }

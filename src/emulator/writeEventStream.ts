@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { encodeEvent, encodeException } from './encodeEvent.js';
 import type { EventStreamAnswer } from './operation.js';
+import { resetResponse } from './resetResponse.js';
 import type { StreamFailure } from './streamFailure.js';
 import type { WireResponse } from './wire.js';
 
@@ -11,7 +12,7 @@ import type { WireResponse } from './wire.js';
 export interface StreamPlan {
   /** Pause between two text deltas. */
   chunkDelayMs: number;
-  /** A mid-stream error to end with instead of the answer's ending. */
+  /** A mid-stream error, reset, cut or silence to end with instead of the answer's ending. */
   failure: StreamFailure | undefined;
   /** Aborted when the response closes (client gone) or the emulator closes: the stream stops there. */
   signal: AbortSignal;
@@ -68,8 +69,34 @@ export async function writeEventStream(
       chunksSent += 1;
       plan.onProgress({ chunksSent });
     }
-    if (failure) await send(encodeException(failure.errorType, failure.message));
-    else for (const event of answer.ending(timing)) await send(encodeEvent(event));
+    switch (failure?.kind) {
+      case undefined:
+        for (const event of answer.ending(timing)) await send(encodeEvent(event));
+        break;
+      case 'exception':
+        await send(encodeException(failure.errorType, failure.message));
+        break;
+      case 'reset':
+        await resetResponse(res);
+        return end(false);
+      case 'truncate': {
+        // Half of the frame that would have come next: the decoder sees a message that never completes.
+        const next = answer.deltas[chunksSent] ?? answer.ending(timing)[0];
+        const frame = encodeEvent(next);
+        await send(frame.subarray(0, Math.floor(frame.length / 2)));
+        break;
+      }
+      case 'hang':
+        await new Promise((resolve) => {
+          if (signal.aborted) resolve(undefined);
+          else signal.addEventListener('abort', resolve, { once: true });
+        });
+        return end(true);
+      default: {
+        const unreachable: never = failure;
+        throw new Error(`Unknown stream failure ${String(unreachable)}`);
+      }
+    }
     res.end();
     return end(false);
   } catch (error) {

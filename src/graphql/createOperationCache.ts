@@ -1,6 +1,6 @@
-import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLError, GraphQLSchema, ValidationRule } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { parseAndValidate } from './operationLimits.js';
+import { OPERATION_LIMIT_RULES, parseAndValidate } from './operationLimits.js';
 
 /** Distinct operations remembered; clients send a handful, so this is room to spare. */
 const MAX_DOCUMENTS = 1_000;
@@ -17,12 +17,15 @@ export type ParsedOperation =
  * text, so two documents can never share an entry; only documents that passed validation
  * are kept, so a refusal is always computed afresh.
  */
-export function createOperationCache(schema: GraphQLSchema): (query: string) => ParsedOperation {
+export function createOperationCache(
+  schema: GraphQLSchema,
+  rules: readonly ValidationRule[] = OPERATION_LIMIT_RULES,
+): (query: string) => ParsedOperation {
   const documents = new LRUCache<string, DocumentNode>({ max: MAX_DOCUMENTS });
   return (query) => {
     const cached = documents.get(query);
     if (cached !== undefined) return { document: cached };
-    const parsed = parseAndValidate(schema, query);
+    const parsed = parseAndValidate(schema, query, rules);
     if (parsed.document !== undefined && query.length <= MAX_CACHED_QUERY_CHARS) documents.set(query, parsed.document);
     return parsed;
   };

@@ -20,7 +20,7 @@ const CLIENT_CODES = new Set([
  * reason, and the ledger row id); Apollo's own client-error codes pass through;
  * anything else is INTERNAL_SERVER_ERROR with a masked message, logged in full.
  */
-export function createFormatError(logger: Logger) {
+export function createFormatError(logger: Logger, options: { hideSchemaDetails?: boolean } = {}) {
   return function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
     const original = unwrapResolverError(error);
     if (isAppError(original)) {
@@ -32,7 +32,9 @@ export function createFormatError(logger: Logger) {
       };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
+    if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+      return options.hideSchemaDetails === true ? withoutSuggestions(formatted) : formatted;
+    }
     logger.error({ err: original }, 'unexpected error in a GraphQL operation');
     return {
       message: 'Internal server error',
@@ -40,4 +42,16 @@ export function createFormatError(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * graphql-js's "Did you mean …?" hints name fields, arguments and enum values a client did not
+ * ask for: with introspection off in production they would map the schema one typo at a time.
+ * Apollo's own option strips them from validation errors only; variable coercion errors
+ * ("Value "X" does not exist in "DescriptionStatus" enum. Did you mean …") carry them too, and
+ * so do errors over WebSocket, so they are stripped here, where every door's errors pass.
+ */
+function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const message = formatted.message.replace(/ ?Did you mean [^?]*\?/g, '');
+  return message === formatted.message ? formatted : { ...formatted, message };
 }

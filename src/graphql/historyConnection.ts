@@ -14,4 +14,6 @@ export interface HistoryConnectionParent {
   readonly filter: HistoryFilter;
   readonly history: HistoryReader;
   readonly cursors: HistoryCursorCodec;
+  /** Who the page's cursors are bound to (see HistoryCursorCodec). */
+  readonly binding: string;
 }

@@ -5,6 +5,7 @@ export { resolvers } from './resolvers.js';
 export { createFormatError } from './formatError.js';
 export { createOperationCache } from './createOperationCache.js';
 export { retryableRefusalPlugin } from './retryableRefusalPlugin.js';
+export { legacyJsonStatusPlugin } from './legacyJsonStatusPlugin.js';
 export { loadTypeDefs } from './loadTypeDefs.js';
 export type { GraphQLContext } from './GraphQLContext.js';
 export { toHistoryFilter } from './toHistoryFilter.js';
@@ -13,5 +14,8 @@ export {
   OPERATION_LIMITS,
   OPERATION_LIMIT_RULES,
   OPERATION_PARSE_OPTIONS,
+  documentSizeError,
+  operationRules,
   parseAndValidate,
+  type OperationPolicy,
 } from './operationLimits.js';

@@ -1,8 +1,10 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { maxBillableCallsRule } from './maxBillableCallsRule.js';
 import {
   GraphQLError,
+  NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
   validate,
@@ -32,6 +34,13 @@ export const OPERATION_LIMITS = {
   /** Aliased fields per operation (`__typename` excepted). */
   maxAliases: 15,
   maxDirectives: 20,
+  /**
+   * UTF-8 bytes of the document text. The token limit does not bound bytes (a 100 MB document
+   * of whitespace has no tokens and was lexed in full); images belong in variables or uploads.
+   */
+  maxDocumentBytes: 1024 * 1024,
+  /** describeImage / describeImageStream fields per operation, in production (see operationRules). */
+  maxBillableCalls: 1,
 } as const;
 
 export const OPERATION_PARSE_OPTIONS: ParseOptions = { maxTokens: OPERATION_LIMITS.maxTokens };
@@ -49,6 +58,37 @@ export const OPERATION_LIMIT_RULES: readonly ValidationRule[] = [
   maxDirectivesRule({ n: OPERATION_LIMITS.maxDirectives, ...reportOnly }),
 ];
 
+/** What differs between a development server and one in production (NODE_ENV=production). */
+export interface OperationPolicy {
+  /**
+   * Production: no introspection (Apollo turns it off over HTTP; this turns it off over
+   * WebSocket too), and at most one billable call per operation, so a request is a call.
+   */
+  readonly production: boolean;
+}
+
+/** The validation rules beyond graphql-js's own for `policy`: the limits, and production's. */
+export function operationRules(policy: OperationPolicy): readonly ValidationRule[] {
+  return policy.production
+    ? [
+        ...OPERATION_LIMIT_RULES,
+        maxBillableCallsRule(OPERATION_LIMITS.maxBillableCalls),
+        NoSchemaIntrospectionCustomRule,
+      ]
+    : OPERATION_LIMIT_RULES;
+}
+
+/** The refusal of a document over `maxDocumentBytes`, before it is parsed; undefined when it fits. */
+export function documentSizeError(query: string): GraphQLError | undefined {
+  // Bytes are at least the UTF-16 length / 1 and at most 3 × it: skip the count when it cannot matter.
+  if (query.length * 3 <= OPERATION_LIMITS.maxDocumentBytes) return undefined;
+  if (Buffer.byteLength(query, 'utf8') <= OPERATION_LIMITS.maxDocumentBytes) return undefined;
+  return new GraphQLError(
+    `The GraphQL document is larger than ${OPERATION_LIMITS.maxDocumentBytes} bytes; send images as variables or uploads`,
+    { extensions: { code: 'GRAPHQL_PARSE_FAILED' } },
+  );
+}
+
 /**
  * Parses and validates an operation as Apollo Server does over HTTP, for the WebSocket
  * transport: the errors carry the same codes (GRAPHQL_PARSE_FAILED,
@@ -57,7 +97,10 @@ export const OPERATION_LIMIT_RULES: readonly ValidationRule[] = [
 export function parseAndValidate(
   schema: GraphQLSchema,
   query: string,
+  rules: readonly ValidationRule[] = OPERATION_LIMIT_RULES,
 ): { document: DocumentNode; errors?: undefined } | { document?: undefined; errors: GraphQLError[] } {
+  const tooLarge = documentSizeError(query);
+  if (tooLarge !== undefined) return { errors: [tooLarge] };
   let document: DocumentNode;
   try {
     document = parse(query, OPERATION_PARSE_OPTIONS);
@@ -65,7 +108,7 @@ export function parseAndValidate(
     if (!(error instanceof GraphQLError)) throw error;
     return { errors: [withCode(error, 'GRAPHQL_PARSE_FAILED')] };
   }
-  const errors = validate(schema, document, [...specifiedRules, ...OPERATION_LIMIT_RULES]);
+  const errors = validate(schema, document, [...specifiedRules, ...rules]);
   return errors.length === 0
     ? { document }
     : { errors: errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };

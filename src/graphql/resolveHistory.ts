@@ -1,3 +1,4 @@
+import { bindingOf, scopeFilter } from '../auth/index.js';
 import { badInput } from '../errors.js';
 import type { QueryHistoryArgs } from '../generated/graphql.js';
 import { DEFAULT_HISTORY_ORDER, type HistoryOrder, type HistoryPageRequest } from '../store/index.js';
@@ -15,7 +16,7 @@ const given = <T>(v: T | null | undefined): v is T => v !== null && v !== undefi
 /** Relay paging over the ledger: forwards (first/after) or backwards (last/before). */
 export async function resolveHistory(
   args: QueryHistoryArgs,
-  { history, cursors }: GraphQLContext,
+  { history, cursors, caller }: GraphQLContext,
 ): Promise<HistoryConnectionParent> {
   const order: HistoryOrder = {
     field: args.orderBy?.field ?? DEFAULT_HISTORY_ORDER.field,
@@ -25,17 +26,18 @@ export async function resolveHistory(
   if (backward && (given(args.first) || given(args.after))) {
     throw badInput('PAGINATION_INVALID', 'Page forwards (first, after) or backwards (last, before), not both');
   }
-  const filter = toHistoryFilter(args.filter);
+  const filter = scopeFilter(caller, toHistoryFilter(args.filter));
+  const binding = bindingOf(caller);
   const page: HistoryPageRequest = backward
     ? {
         direction: 'backward',
         size: clamp(args.last ?? DEFAULT_PAGE_SIZE),
-        before: given(args.before) ? cursors.decode(order, args.before) : undefined,
+        before: given(args.before) ? cursors.decode(order, args.before, binding) : undefined,
       }
     : {
         direction: 'forward',
         size: clamp(args.first ?? DEFAULT_PAGE_SIZE),
-        after: given(args.after) ? cursors.decode(order, args.after) : undefined,
+        after: given(args.after) ? cursors.decode(order, args.after, binding) : undefined,
       };
   const { records, hasMore } = await history.listHistory(filter, order, page);
   return {
@@ -47,5 +49,6 @@ export async function resolveHistory(
     filter,
     history,
     cursors,
+    binding,
   };
 }

@@ -1,11 +1,17 @@
 import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
+import { forbidden, isAdmin, ownerOf, scopeFilter, scopeOf } from '../auth/index.js';
 import { badInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { estimateImageTokens } from '../images/index.js';
+import { estimateImageTokens, IMAGE_LIMITS } from '../images/index.js';
+import { canonicalTimeZone } from './canonicalTimeZone.js';
+import { cancellableStream } from './cancellableStream.js';
 import { resolveHistory } from './resolveHistory.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
 import { toDescribeImageCommand } from './toDescribeImageCommand.js';
 import { toHistoryFilter } from './toHistoryFilter.js';
+import { ATTEMPT_FIELDS, MODEL_ATTEMPT_FIELDS } from './attemptFields.js';
+import { COST_TRUTH_FIELDS } from './costTruthFields.js';
+import { checkTagKey } from '../describe/index.js';
 
 const SHA256 = /^[0-9a-f]{64}$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -17,45 +23,55 @@ export const resolvers: Resolvers = {
   Upload: GraphQLUpload,
 
   Query: {
-    async description(_parent, { id }, { descriptions }) {
+    async description(_parent, { id }, { descriptions, caller }) {
       if (!UUID.test(id)) throw badInput('ID_INVALID', 'id must be a UUID');
-      return descriptions.findById(id.toLowerCase());
+      return descriptions.findById(id.toLowerCase(), scopeOf(caller));
     },
     models: (_parent, _args, { catalog }) => [...catalog.models],
-    async image(_parent, { sha256 }, { descriptions }) {
+    settings: (_parent, _args, { settings }) => ({
+      ...settings,
+      imageMaxBytes: IMAGE_LIMITS.maxBytes,
+      imageMaxSide: IMAGE_LIMITS.maxSide,
+      maxImages: IMAGE_LIMITS.maxImages,
+    }),
+    async image(_parent, { sha256 }, { descriptions, caller }) {
       if (!SHA256.test(sha256)) throw badInput('SHA256_INVALID', 'sha256 must be 64 hexadecimal characters');
-      return descriptions.findImage(sha256.toLowerCase());
+      return descriptions.findImage(sha256.toLowerCase(), scopeOf(caller));
     },
     history: (_parent, args, context) => resolveHistory(args, context),
-    usageSummary(_parent, { filter, groupBy, timeZone }, { history }) {
-      const zone = timeZone ?? 'UTC';
-      if (zone !== 'UTC' && !Intl.supportedValuesOf('timeZone').includes(zone)) {
-        throw badInput('TIME_ZONE_INVALID', `${zone} is not an IANA time zone name`);
-      }
-      return history.usageSummary(toHistoryFilter(filter), groupBy, zone);
+    usageSummary(_parent, { filter, groupBy, timeZone, groupByTag }, { history, caller }) {
+      if (groupBy.includes('API_KEY') && !isAdmin(caller)) throw forbidden('Only admin keys group by API key');
+      const zone = canonicalTimeZone(timeZone ?? 'UTC');
+      if (zone === undefined) throw badInput('TIME_ZONE_INVALID', `${timeZone} is not an IANA time zone name`);
+      const tagKey =
+        groupByTag === null || groupByTag === undefined ? undefined : checkTagKey(groupByTag, 'TAGS_INVALID');
+      return history.usageSummary(scopeFilter(caller, toHistoryFilter(filter)), groupBy, zone, tagKey);
     },
+    previewCost: (_parent, { input }, { previewCost, caller }) =>
+      previewCost(toDescribeImageCommand(input, ownerOf(caller))),
   },
 
   Mutation: {
-    describeImage(_parent, { input }, { describe }) {
-      return describe.describeImage(toDescribeImageCommand(input));
+    describeImage(_parent, { input }, { describe, caller }) {
+      return describe.describeImage(toDescribeImageCommand(input, ownerOf(caller)));
     },
-    deleteDescription(_parent, { id }, { housekeeping }) {
+    deleteDescription(_parent, { id }, { housekeeping, caller }) {
       if (!UUID.test(id)) throw badInput('ID_INVALID', 'id must be a UUID');
-      return housekeeping.deleteDescription(id.toLowerCase());
+      return housekeeping.deleteDescription(id.toLowerCase(), scopeOf(caller));
     },
   },
 
   DescriptionConnection: {
-    edges: ({ records, order, cursors }) => records.map((node) => ({ node, cursor: cursors.encode(order, node) })),
-    pageInfo: ({ records, order, cursors, hasNextPage, hasPreviousPage }) => {
+    edges: ({ records, order, cursors, binding }) =>
+      records.map((node) => ({ node, cursor: cursors.encode(order, node, binding) })),
+    pageInfo: ({ records, order, cursors, binding, hasNextPage, hasPreviousPage }) => {
       const first = records[0];
       const last = records.at(-1);
       return {
         hasNextPage,
         hasPreviousPage,
-        startCursor: first === undefined ? null : cursors.encode(order, first),
-        endCursor: last === undefined ? null : cursors.encode(order, last),
+        startCursor: first === undefined ? null : cursors.encode(order, first, binding),
+        endCursor: last === undefined ? null : cursors.encode(order, last, binding),
       };
     },
     totalCount: ({ filter, history }) => history.countHistory(filter),
@@ -63,23 +79,18 @@ export const resolvers: Resolvers = {
 
   Subscription: {
     describeImageStream: {
-      // graphql-ws calls return() on this generator when the client unsubscribes or goes
-      // away; aborting then cancels the Bedrock stream and the use case records CANCELLED.
-      async *subscribe(_parent, { input }, { describe }) {
-        const controller = new AbortController();
-        try {
-          for await (const event of describe.describeImageStream(toDescribeImageCommand(input), controller.signal)) {
-            yield {
-              describeImageStream:
-                event.type === 'delta'
-                  ? { delta: event.text, description: null }
-                  : { delta: null, description: event.description },
-            };
-          }
-        } finally {
-          controller.abort();
-        }
-      },
+      // graphql-ws calls return() when the client unsubscribes or goes away, at any moment:
+      // it aborts the call at once (see cancellableStream) and the use case records CANCELLED.
+      subscribe: (_parent, { input }, { describe, caller }) =>
+        cancellableStream(
+          (signal) => describe.describeImageStream(toDescribeImageCommand(input, ownerOf(caller)), signal),
+          (event) => ({
+            describeImageStream:
+              event.type === 'delta'
+                ? { delta: event.text, description: null }
+                : { delta: null, description: event.description },
+          }),
+        ),
     },
   },
 
@@ -102,12 +113,17 @@ export const resolvers: Resolvers = {
   Description: {
     text: (d) => (d.status === 'SUCCEEDED' ? d.text : d.status === 'FAILED' ? d.partialText : null),
     stopReason: (d) => (d.status === 'SUCCEEDED' ? d.stopReason : null),
-    usage: (d) => (d.status === 'SUCCEEDED' ? d.usage : null),
-    costUsd: (d) => (d.status === 'SUCCEEDED' ? d.costUsd : null),
+    // A FAILED row has usage and a cost too when Bedrock billed an answer that then broke.
+    usage: (d) => (d.status === 'PENDING' ? null : d.usage),
+    costUsd: (d) => (d.status === 'PENDING' ? null : d.costUsd),
     modelLatencyMs: (d) => (d.status === 'SUCCEEDED' ? d.modelLatencyMs : null),
     latencyMs: (d) => (d.status === 'PENDING' ? null : d.latencyMs),
     bedrockRequestId: (d) => (d.status === 'PENDING' ? null : d.bedrockRequestId),
     completedAt: (d) => (d.status === 'PENDING' ? null : d.completedAt),
     error: (d) => (d.status === 'FAILED' ? d.error : null),
+    ...COST_TRUTH_FIELDS,
+    ...ATTEMPT_FIELDS,
   },
+
+  ModelAttempt: MODEL_ATTEMPT_FIELDS,
 };

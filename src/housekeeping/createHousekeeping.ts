@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { ImageStore } from '../images/index.js';
-import type { Deletion, DescriptionRepository } from '../store/index.js';
+import type { Deletion, DescriptionRepository, LedgerScope } from '../store/index.js';
 
 export interface Housekeeping {
   /** Deletes one finished request; true when there was one. */
-  deleteDescription(id: string): Promise<boolean>;
+  /** Deletes a finished row `scope` may see; another key's row answers false, like a missing one. */
+  deleteDescription(id: string, scope: LedgerScope): Promise<boolean>;
   /** Deletes finished requests older than `retentionDays` days; returns how many. */
   purgeExpired(retentionDays: number, now?: Date): Promise<number>;
   /** Runs purgeExpired every `intervalMs` (and once at once); stop() ends the schedule. */
@@ -37,8 +38,8 @@ export function createHousekeeping(deps: {
     return deletion.requests;
   };
   return {
-    async deleteDescription(id) {
-      const deletion = await descriptions.deleteDescription(id);
+    async deleteDescription(id, scope) {
+      const deletion = await descriptions.deleteDescription(id, scope);
       await dropBytes(deletion);
       return deletion.requests > 0;
     },

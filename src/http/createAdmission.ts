@@ -12,6 +12,12 @@ export interface AdmissionLimits {
   readonly maxEventLoopDelayMs: number;
 }
 
+/** Which bound a refusal hit: a fixed set, so it can label a metric. */
+export type RefusalReason = 'in_flight' | 'buffered_bytes' | 'event_loop';
+
+/** Told of every refusal (the metrics count them); it must not throw. */
+export type OnRefusal = (reason: RefusalReason) => void;
+
 /** What a refusal tells the client: a slot is usually free again within a model call or two. */
 export const OVERLOAD_RETRY_AFTER_SECONDS = 1;
 
@@ -54,7 +60,7 @@ export function bodyReservation(req: IncomingMessage, maxBodyBytes: number): num
  * without bound and running the process out of memory. A refusal writes no row and makes
  * no model call, because nothing of the request has run.
  */
-export function createAdmission(limits: AdmissionLimits): Admission {
+export function createAdmission(limits: AdmissionLimits, onRefusal: OnRefusal = () => {}): Admission {
   let inFlight = 0;
   let bufferedBytes = 0;
   // When the CPU is the bound, requests in flight stay few (each waits for the event loop, not
@@ -74,19 +80,20 @@ export function createAdmission(limits: AdmissionLimits): Admission {
   }, LAG_SAMPLE_MS);
   sampler.unref();
 
-  function refuse(what: string): AppError {
+  function refuse(reason: RefusalReason, what: string): AppError {
+    onRefusal(reason);
     return new AppError('SERVICE_UNAVAILABLE', `The server is at capacity (${what}); retry shortly`, {
       retryAfterSeconds: OVERLOAD_RETRY_AFTER_SECONDS,
     });
   }
 
   function take(bytes: number): Ticket {
-    if (inFlight >= limits.maxInFlight) throw refuse(`${limits.maxInFlight} requests in flight`);
+    if (inFlight >= limits.maxInFlight) throw refuse('in_flight', `${limits.maxInFlight} requests in flight`);
     // The last sample was late, and so is the one before it or the one overdue now.
     const behind = Math.min(lagMs, Math.max(previousLagMs, performance.now() - expected));
-    if (behind > limits.maxEventLoopDelayMs) throw refuse(`event loop ${Math.round(behind)} ms behind`);
+    if (behind > limits.maxEventLoopDelayMs) throw refuse('event_loop', `event loop ${Math.round(behind)} ms behind`);
     if (bytes > 0 && bufferedBytes + bytes > limits.maxBufferedBytes) {
-      throw refuse(`${limits.maxBufferedBytes} request bytes buffered`);
+      throw refuse('buffered_bytes', `${limits.maxBufferedBytes} request bytes buffered`);
     }
     inFlight += 1;
     bufferedBytes += bytes;

@@ -1,11 +1,14 @@
 import { once } from 'node:events';
 import type { RequestHandler } from 'express';
+import type { GraphQLInputObjectType } from 'graphql';
 import type { Logger } from 'pino';
-import { isAppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { toHistoryFilter } from '../graphql/index.js';
 import { exportHeader, type ExportFormat, type ExportLine, type HistoryReader } from '../store/index.js';
 import { parseExportQuery } from './parseExportQuery.js';
 import { sendAppError } from './sendAppError.js';
+import { scopeFilter } from '../auth/index.js';
+import { callerOf } from './createAuthMiddleware.js';
 
 const formats = {
   ndjson: { contentType: 'application/x-ndjson; charset=utf-8', lineBreak: '\n' },
@@ -16,20 +19,30 @@ const formats = {
  * GET /export/history.ndjson and .csv: the filtered ledger, newest first, streamed row by
  * row with back-pressure, so memory stays flat at a million rows.
  */
-export function createExportHandler(history: HistoryReader, logger: Logger, format: ExportFormat): RequestHandler {
+export function createExportHandler(
+  history: HistoryReader,
+  logger: Logger,
+  format: ExportFormat,
+  /** The schema's HistoryFilter input: the export's parameters are its fields. */
+  filterType: GraphQLInputObjectType,
+): RequestHandler {
   const { contentType, lineBreak } = formats[format];
   return async (req, res) => {
     let lines: AsyncGenerator<ExportLine>;
     let first: IteratorResult<ExportLine>;
     try {
-      const filter = toHistoryFilter(parseExportQuery(req.query as Record<string, string | string[] | undefined>));
+      const filter = scopeFilter(
+        callerOf(res),
+        toHistoryFilter(parseExportQuery(req.query as Record<string, string | string[] | undefined>, filterType)),
+      );
       lines = history.exportLines(filter, format);
       // The first batch is read before the headers go out, so a refusal (a database that
       // cannot be reached) is still an error response rather than a cut-off download.
       first = await lines.next();
     } catch (error) {
-      if (!isAppError(error)) throw error;
-      sendAppError(res, error);
+      // Before the headers every failure is still a JSON answer, never a dropped connection.
+      if (!isAppError(error)) logger.error({ err: error }, 'history export failed before streaming');
+      sendAppError(res, isAppError(error) ? error : new AppError('INTERNAL_SERVER_ERROR', 'Internal server error'));
       return;
     }
     res.status(200).type(contentType);

@@ -1,72 +1,54 @@
+import {
+  coerceInputValue,
+  getNamedType,
+  GraphQLBoolean,
+  GraphQLInt,
+  GraphQLFloat,
+  isListType,
+  isNonNullType,
+  type GraphQLInputObjectType,
+  type GraphQLInputType,
+} from 'graphql';
 import { badInput } from '../errors.js';
 import type { HistoryFilter as GraphQLHistoryFilter } from '../generated/graphql.js';
-import { DateTimeScalar, DecimalScalar } from '../graphql/index.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
-const LISTS = ['status', 'modelId', 'api'] as const;
-const INTS = [
-  'minInputTokens',
-  'maxInputTokens',
-  'minOutputTokens',
-  'maxOutputTokens',
-  'minTotalTokens',
-  'maxTotalTokens',
-  'minLatencyMs',
-  'maxLatencyMs',
-] as const;
-const STRINGS = ['search', 'errorCode', 'imageSha256', 'clientRequestId'] as const;
-const KNOWN = new Set<string>([
-  ...LISTS,
-  ...INTS,
-  ...STRINGS,
-  'createdAfter',
-  'createdBefore',
-  'minCostUsd',
-  'maxCostUsd',
-]);
+const one = (value: string | string[]): string => (Array.isArray(value) ? value.at(-1)! : value);
 
-const one = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.at(-1) : value);
+/** A query parameter's text as the JSON value a GraphQL variable of `type` would carry. */
+function variableValue(raw: string | string[], type: GraphQLInputType): unknown {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isListType(inner)) {
+    // Lists come as repeated parameters, comma-separated values, or both: ?status=A,B&status=C.
+    const items = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).filter((v) => v !== '');
+    return items.map((item) => variableValue(item, inner.ofType));
+  }
+  const text = one(raw);
+  const named = getNamedType(inner);
+  // Numbers are numbers in JSON; anything else that is not one is left for coercion to refuse.
+  if ((named === GraphQLInt || named === GraphQLFloat) && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  // And booleans are booleans (?usageKnown=false).
+  if (named === GraphQLBoolean && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
 
 /**
- * Export query parameters, named like HistoryFilter's fields (`?status=FAILED&modelId=a,b&search=x`),
- * as the GraphQL filter input, so both doors share one validation.
+ * Export query parameters, named like the schema's HistoryFilter fields
+ * (`?status=FAILED&modelId=a,b&search=x`), coerced by graphql-js exactly as a `filter`
+ * variable is over GraphQL: the schema is the one list of parameters, types and enum
+ * values, so every filter the API gains, the export has too. Any problem is FILTER_INVALID.
  */
-export function parseExportQuery(query: Query): GraphQLHistoryFilter {
-  for (const name of Object.keys(query)) {
-    if (!KNOWN.has(name)) throw badInput('FILTER_INVALID', `Unknown filter parameter ${name}`);
+export function parseExportQuery(query: Query, filterType: GraphQLInputObjectType): GraphQLHistoryFilter {
+  const fields = filterType.getFields();
+  const value: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(query)) {
+    const field = fields[name];
+    if (field === undefined) throw badInput('FILTER_INVALID', `Unknown filter parameter ${name}`);
+    if (raw !== undefined) value[name] = variableValue(raw, field.type);
   }
-  const filter: Record<string, unknown> = {};
-  for (const name of LISTS) {
-    const raw = query[name];
-    if (raw === undefined) continue;
-    filter[name] = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).filter((v) => v !== '');
-  }
-  for (const name of INTS) {
-    const raw = one(query[name]);
-    if (raw === undefined) continue;
-    if (!/^-?\d+$/.test(raw)) throw badInput('FILTER_INVALID', `${name} must be an integer`);
-    filter[name] = Number(raw);
-  }
-  for (const name of STRINGS) {
-    const raw = one(query[name]);
-    if (raw !== undefined) filter[name] = raw;
-  }
-  for (const name of ['createdAfter', 'createdBefore'] as const) {
-    const raw = one(query[name]);
-    if (raw !== undefined) filter[name] = DateTimeScalar.parseValue(raw);
-  }
-  for (const name of ['minCostUsd', 'maxCostUsd'] as const) {
-    const raw = one(query[name]);
-    if (raw !== undefined) filter[name] = DecimalScalar.parseValue(raw);
-  }
-  const statuses = (filter.status as string[] | undefined) ?? [];
-  if (statuses.some((s) => !['PENDING', 'SUCCEEDED', 'FAILED'].includes(s))) {
-    throw badInput('FILTER_INVALID', 'status must be PENDING, SUCCEEDED or FAILED');
-  }
-  const apis = (filter.api as string[] | undefined) ?? [];
-  if (apis.some((a) => !['CONVERSE', 'INVOKE_MODEL'].includes(a))) {
-    throw badInput('FILTER_INVALID', 'api must be CONVERSE or INVOKE_MODEL');
-  }
-  return filter as GraphQLHistoryFilter;
+  return coerceInputValue(value, filterType, (path, _invalid, error) => {
+    const where = path.length > 0 ? `${String(path[0])}: ` : '';
+    throw badInput('FILTER_INVALID', `${where}${error.message}`);
+  }) as GraphQLHistoryFilter;
 }

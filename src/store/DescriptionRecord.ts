@@ -1,4 +1,11 @@
-import type { InferenceSettings, VisionUsage } from '../bedrock/index.js';
+import type {
+  InferenceProvider,
+  InferenceSettings,
+  ModelAttempt,
+  TokenCounts,
+  UnitPrices,
+  VisionUsage,
+} from '../bedrock/index.js';
 
 export type DescriptionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
 
@@ -42,16 +49,33 @@ export interface NewRequestImage {
   };
 }
 
+/** One model call attempt as the ledger keeps it, with what it cost (null unless billed with known usage). */
+export interface LedgerAttempt extends ModelAttempt {
+  readonly costUsd: string | null;
+}
+
 /** What every row has, whatever its status: the request's settings as it was asked, and its images. */
 interface DescriptionCommon extends InferenceSettings {
   readonly id: string;
+  /** Who answered (or was asked); null for rows written before the provider was recorded. */
+  readonly provider: InferenceProvider | null;
   /** Upper bound computed before the call; null when the model is not in the catalog. */
   readonly estimatedCostUsd: string | null;
+  /** What the row was charged per million tokens; null when the model was not in the catalog (or, for an old row, not known). */
+  readonly unitPrices: UnitPrices | null;
+  /** Input tokens estimated before the call; null for rows from before estimates were kept. */
+  readonly estimatedInputTokens: number | null;
+  /** Pixels of the images as sent (width × height summed); null for rows from before they were kept. */
+  readonly imagePixels: number | null;
+  /** The API key that made the request (OPEN_MODE_KEY_ID in open mode). */
+  readonly apiKeyId: string;
   readonly clientRequestId?: string | undefined;
   readonly requestHash: string;
   readonly createdAt: Date;
   /** In the order they were sent to the model. */
   readonly images: readonly RequestImageRecord[];
+  /** Every model call attempt so far, in order (earlier attempts of a retried request included). */
+  readonly attempts: readonly LedgerAttempt[];
 }
 
 export interface PendingDescription extends DescriptionCommon {
@@ -62,9 +86,16 @@ export interface SucceededDescription extends DescriptionCommon {
   readonly status: 'SUCCEEDED';
   readonly text: string;
   readonly stopReason: string | null;
-  readonly usage: VisionUsage;
-  /** Exact decimal string; null when the model is not in the catalog. */
+  /** Summed over the billed attempts; null when Bedrock did not report it (usageKnown is then false). */
+  readonly usage: VisionUsage | null;
+  /** Exact decimal string, summed over the billed attempts; null when the model is not in the catalog or usage is unknown. */
   readonly costUsd: string | null;
+  /** False when something billed did not report its usage: costUsd is then unknown, not free. */
+  readonly usageKnown: boolean;
+  /** Served from the exact-request cache: the row whose answer this repeats (it cost nothing). */
+  readonly cachedFromId: string | null;
+  /** What a cached row saved: its source's cost. */
+  readonly savedUsd: string | null;
   readonly latencyMs: number;
   readonly modelLatencyMs: number | null;
   readonly bedrockRequestId: string | null;
@@ -74,6 +105,11 @@ export interface SucceededDescription extends DescriptionCommon {
 export interface FailedDescription extends DescriptionCommon {
   readonly status: 'FAILED';
   readonly error: { readonly code: string; readonly message: string };
+  /** What billed attempts reported (a damaged answer keeps its usage); null when not all of it is known. */
+  readonly usage: VisionUsage | null;
+  /** What the billed attempts cost; null when nothing was billed, or what was billed has no known usage. */
+  readonly costUsd: string | null;
+  readonly usageKnown: boolean;
   /** Text a stream delivered before it failed or was cancelled; null otherwise. */
   readonly partialText: string | null;
   readonly latencyMs: number | null;
@@ -87,9 +123,17 @@ export type DescriptionRecord = PendingDescription | SucceededDescription | Fail
 /** What the use case writes before calling the model. */
 export interface NewDescription extends InferenceSettings {
   readonly id: string;
+  readonly provider: InferenceProvider;
   /** modelId without an inference profile prefix. */
   readonly baseModelId: string;
   readonly estimatedCostUsd: string | null;
+  /** The catalog's prices for the id called in the request's tier (null for a model outside the catalog): costs the answer. */
+  readonly unitPrices?: UnitPrices | null;
+  readonly estimatedInputTokens?: number;
+  /** Sum of width × height of the images as sent. */
+  readonly imagePixels?: number;
+  /** The API key that makes the request (OPEN_MODE_KEY_ID in open mode); its budgets take the reservation. */
+  readonly apiKeyId: string;
   readonly clientRequestId: string | undefined;
   readonly requestHash: string;
   readonly images: readonly NewRequestImage[];
@@ -97,17 +141,28 @@ export interface NewDescription extends InferenceSettings {
   readonly createdAt?: Date;
 }
 
-export interface DescriptionSuccess {
+/** How a row's attempts add up (see describe/accountAttempts); absent: one answer, usage as given, known. */
+export interface AttemptAccounting {
+  readonly attempts?: readonly LedgerAttempt[] | undefined;
+  /** False when a billed attempt's usage did not arrive; costUsd must then be null. */
+  readonly usageKnown?: boolean | undefined;
+}
+
+export interface DescriptionSuccess extends AttemptAccounting {
   readonly text: string;
   readonly stopReason: string | undefined;
-  readonly usage: VisionUsage;
+  /** Summed over the billed attempts, as far as reported. */
+  readonly usage: TokenCounts;
   readonly costUsd: string | null;
   readonly latencyMs: number;
   readonly modelLatencyMs: number | undefined;
   readonly bedrockRequestId: string | undefined;
 }
 
-export interface DescriptionFailure {
+export interface DescriptionFailure extends AttemptAccounting {
+  /** What billed attempts reported, if any. */
+  readonly usage?: TokenCounts | undefined;
+  readonly costUsd?: string | null | undefined;
   readonly code: string;
   readonly message: string;
   /** What a stream delivered before it ended. */

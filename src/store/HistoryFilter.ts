@@ -1,4 +1,4 @@
-import type { BedrockApi } from '../bedrock/index.js';
+import type { BedrockApi, InferenceProvider, ServiceTier } from '../bedrock/index.js';
 import type { DescriptionStatus } from './DescriptionRecord.js';
 
 /** An inclusive range; either end may be open. */
@@ -28,6 +28,19 @@ export interface HistoryFilter {
   readonly errorCode?: string | undefined;
   readonly imageSha256?: string | undefined;
   readonly clientRequestId?: string | undefined;
+  readonly serviceTier?: readonly ServiceTier[] | undefined;
+  /** `key=value` tags (checked, one per key); a row matches when it has all of them. */
+  readonly tags?: readonly string[] | undefined;
+  /** false: only rows whose usage (so cost) is unknown; true: only the others. */
+  readonly usageKnown?: boolean | undefined;
+  /** true: only answers served from the exact-request cache; false: only the others. */
+  readonly cached?: boolean | undefined;
+  /**
+   * The API keys whose rows to read. A non-admin key's reads always carry exactly its own id
+   * (see auth/scopeFilter); absent only for open mode and admin keys, which see every row.
+   */
+  readonly apiKeyId?: readonly string[] | undefined;
+  readonly provider?: readonly InferenceProvider[] | undefined;
 }
 
 export type HistoryOrderField = 'CREATED_AT' | 'COST' | 'TOTAL_TOKENS' | 'LATENCY';

@@ -1,32 +1,47 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { DescriptionFailure, DescriptionSuccess } from './DescriptionRecord.js';
+import { storableText } from './storableText.js';
+import { SETTLE_BUDGET_CTE } from './budgetSql.js';
+import { attemptColumnsSql } from './attemptColumnsSql.js';
 
 const { sql } = Prisma;
 
 /**
+ * Which rows a completion may write: a PENDING row; and when an answer is replayed from the
+ * completion journal, also one a recovery sweep closed as INTERRUPTED meanwhile, since the
+ * journal knows what really happened (the sweep released its reservation, see closeOrphanedSql).
+ */
+const completable = (replay: boolean) =>
+  replay
+    ? sql`("status" = 'PENDING' OR ("status" = 'FAILED' AND "errorCode" = 'INTERRUPTED'))`
+    : sql`"status" = 'PENDING'`;
+
+/**
  * The completion in one statement. Only a PENDING row is completed, so an outcome can never
  * overwrite another; RETURNING gives back what the database made of the values (the cost
- * at the column's scale), which is what history will show.
+ * at the column's scale), which is what history will show. The same statement settles the
+ * row's budget reservation, so spend and ledger never disagree.
  */
-export function succeedSql(id: string, outcome: DescriptionSuccess, completedAt: Date): Prisma.Sql {
-  const { usage } = outcome;
-  return sql`UPDATE "description_request" SET "status" = 'SUCCEEDED', "text" = ${outcome.text},
-      "stopReason" = ${outcome.stopReason ?? null}, "inputTokens" = ${usage.inputTokens}::int,
-      "outputTokens" = ${usage.outputTokens}::int, "totalTokens" = ${usage.totalTokens}::int,
-      "cacheReadInputTokens" = ${usage.cacheReadInputTokens ?? null}::int,
-      "cacheWriteInputTokens" = ${usage.cacheWriteInputTokens ?? null}::int,
+export function succeedSql(id: string, outcome: DescriptionSuccess, completedAt: Date, replay = false): Prisma.Sql {
+  return sql`WITH done AS (UPDATE "description_request" SET "status" = 'SUCCEEDED', "text" = ${storableText(outcome.text)},
+      "stopReason" = ${storableText(outcome.stopReason) ?? null}, ${attemptColumnsSql(outcome.usage, outcome)},
       "costUsd" = ${outcome.costUsd}::numeric, "latencyMs" = ${outcome.latencyMs}::int,
-      "modelLatencyMs" = ${outcome.modelLatencyMs ?? null}::int, "bedrockRequestId" = ${outcome.bedrockRequestId ?? null},
+      "modelLatencyMs" = ${outcome.modelLatencyMs ?? null}::int, "bedrockRequestId" = ${storableText(outcome.bedrockRequestId) ?? null},
       "completedAt" = ${completedAt}::timestamptz
-    WHERE "id" = ${id}::uuid AND "status" = 'PENDING'
-    RETURNING trim_scale("costUsd")::text AS "costUsd"`;
+    WHERE "id" = ${id}::uuid AND ${completable(replay)}
+    RETURNING "costUsd", "reservedUsd", "apiKeyId", "createdAt")
+    ${SETTLE_BUDGET_CTE}
+    SELECT trim_scale("costUsd")::text AS "costUsd" FROM done`;
 }
 
-export function failSql(id: string, failure: DescriptionFailure, completedAt: Date): Prisma.Sql {
-  return sql`UPDATE "description_request" SET "status" = 'FAILED', "errorCode" = ${failure.code},
-      "errorMessage" = ${failure.message}, "text" = ${failure.partialText ?? null},
-      "latencyMs" = ${failure.latencyMs ?? null}::int, "bedrockRequestId" = ${failure.bedrockRequestId ?? null},
+export function failSql(id: string, failure: DescriptionFailure, completedAt: Date, replay = false): Prisma.Sql {
+  return sql`WITH done AS (UPDATE "description_request" SET "status" = 'FAILED', "errorCode" = ${failure.code},
+      "errorMessage" = ${storableText(failure.message)}, "text" = ${storableText(failure.partialText) ?? null},
+      "latencyMs" = ${failure.latencyMs ?? null}::int, "bedrockRequestId" = ${storableText(failure.bedrockRequestId) ?? null},
+      ${attemptColumnsSql(failure.usage ?? {}, failure)}, "costUsd" = ${failure.costUsd ?? null}::numeric,
       "completedAt" = ${completedAt}::timestamptz
-    WHERE "id" = ${id}::uuid AND "status" = 'PENDING'
-    RETURNING "id"`;
+    WHERE "id" = ${id}::uuid AND ${completable(replay)}
+    RETURNING "id", "costUsd", "reservedUsd", "apiKeyId", "createdAt")
+    ${SETTLE_BUDGET_CTE}
+    SELECT "id" FROM done`;
 }

@@ -14,6 +14,13 @@ import type {
 import { readLedgerRecords } from './ledgerRowsSql.js';
 import { pendingRecord } from './pendingRecord.js';
 import { writeAheadSql } from './writeAheadSql.js';
+import { budgetRefusal } from './budgetRefusal.js';
+import { closeOrphanedSql } from './closeOrphanedSql.js';
+import { reopenSql } from './reopenSql.js';
+import { cachedCopySql, type CachedCopyRow } from './cacheSql.js';
+import { cachedRecord } from './cachedRecord.js';
+import { failedRecord, pendingAgain, succeededRecord } from './completedRecord.js';
+import { OPEN_MODE_KEY_ID, scopeSql, type LedgerScope } from './ledgerScope.js';
 
 /** Raised when a clientRequestId is already taken by another row (a replay or a race). */
 export class DuplicateClientRequestIdError extends Error {
@@ -33,18 +40,36 @@ export interface DescriptionRepository {
    * DuplicateClientRequestIdError, having written nothing, when the clientRequestId is taken.
    */
   createPending(input: NewDescription): Promise<PendingDescription>;
+  /**
+   * The exact-request cache: when the same API key had the same request answered within
+   * `ttlSeconds`, writes a SUCCEEDED copy of that answer as the new row (cost 0, pointing at its
+   * source) and returns it; null when there is no such answer or the clientRequestId is taken.
+   */
+  createFromCache(input: NewDescription, ttlSeconds: number): Promise<SucceededDescription | null>;
   /** Completes a PENDING row in one statement and returns it as written, without reading it back. */
   succeed(pending: PendingDescription, outcome: DescriptionSuccess): Promise<SucceededDescription>;
   fail(pending: PendingDescription, failure: DescriptionFailure): Promise<FailedDescription>;
-  findById(id: string): Promise<DescriptionRecord | null>;
-  findByClientRequestId(clientRequestId: string): Promise<DescriptionRecord | null>;
-  findImage(sha256: string): Promise<ImageRecord | null>;
+  /** The row, if `scope` may see it: another key's row reads exactly like one that does not exist. */
+  findById(id: string, scope: LedgerScope): Promise<DescriptionRecord | null>;
+  /**
+   * A new attempt of a request that failed with a retryable code (RETRYABLE_FAILURE_CODES): the row
+   * is PENDING again, this instance's, its budget reserved again. Null when another retry won the row.
+   */
+  reopen(failed: FailedDescription): Promise<PendingDescription | null>;
+  /** Idempotency keys are per API key. */
+  findByClientRequestId(apiKeyId: string, clientRequestId: string): Promise<DescriptionRecord | null>;
+  /** The image, if a row `scope` may see sent it. */
+  findImage(sha256: string, scope: LedgerScope): Promise<ImageRecord | null>;
   /** Deletes one finished request (a PENDING one is refused: its outcome is still to be written). */
-  deleteDescription(id: string): Promise<Deletion>;
+  deleteDescription(id: string, scope: LedgerScope): Promise<Deletion>;
   /** Deletes finished requests created before `before`, in batches, and the images left unused. */
   purgeBefore(before: Date, batchSize?: number): Promise<Deletion>;
   /** Closes PENDING rows older than `olderThan` as FAILED with `code`; returns how many. */
-  failAbandoned(olderThan: Date, code: string, message: string): Promise<number>;
+  /**
+   * Closes as FAILED with `code` the PENDING rows whose process is gone (its lease ran out), and
+   * rows from before leases once older than `legacyCutoff`; returns how many.
+   */
+  closeOrphaned(code: string, message: string, legacyCutoff: Date): Promise<number>;
 }
 
 /** A completion found its row no longer PENDING: another writer closed it, or it was deleted. */
@@ -52,16 +77,17 @@ function notPending(id: string): Error {
   return new Error(`Ledger row ${id} was no longer PENDING when its outcome arrived`);
 }
 
-function withoutStatus({ status: _status, ...common }: PendingDescription) {
-  return common;
-}
-
 /**
  * The ledger's writes and point reads. The request path (write-ahead, completion) runs on
  * the database driver with hand-written statements, one round trip each; the rest goes
  * through Prisma.
  */
-export function createDescriptionRepository(prisma: PrismaClient, driver: DriverQuery): DescriptionRepository {
+export function createDescriptionRepository(
+  prisma: PrismaClient,
+  driver: DriverQuery,
+  /** The lease this process holds: every row it writes names it as the owner. */
+  instanceId: string | null,
+): DescriptionRepository {
   /**
    * Images no request links to any more; returns their sha256 so stored bytes can be removed.
    * A request that reuses such an image in the same instant can lose the race and fail with a
@@ -82,19 +108,43 @@ export function createDescriptionRepository(prisma: PrismaClient, driver: Driver
     );
     return record ?? null;
   };
-  const findById = (id: string) => findWhere(Prisma.sql`d."id" = ${id}::uuid`);
+  const findById = (id: string, scope: LedgerScope) =>
+    findWhere(Prisma.sql`d."id" = ${id}::uuid AND ${scopeSql(scope)}`);
 
   return {
     async createPending(input) {
       // One instant for the request and its image links, which keep a copy for the image filter.
       const createdAt = input.createdAt ?? new Date();
-      const [written] = await driver<{ estimatedCostUsd: string | null }>(writeAheadSql(input, createdAt), {
-        prepareAs: 'bvg_write_ahead',
-      });
+      const budgeted = input.apiKeyId !== OPEN_MODE_KEY_ID;
+      let written: { estimatedCostUsd: string | null } | undefined;
+      try {
+        [written] = await driver<{ estimatedCostUsd: string | null }>(writeAheadSql(input, createdAt, instanceId), {
+          prepareAs: budgeted ? 'bvg_write_ahead_budgeted' : 'bvg_write_ahead',
+        });
+      } catch (error) {
+        throw budgetRefusal(error, createdAt) ?? error;
+      }
       if (written === undefined) {
         throw new DuplicateClientRequestIdError(`clientRequestId ${input.clientRequestId} is taken`);
       }
       return pendingRecord(input, createdAt, written.estimatedCostUsd);
+    },
+
+    async createFromCache(input, ttlSeconds) {
+      const createdAt = input.createdAt ?? new Date();
+      const [row] = await driver<CachedCopyRow>(cachedCopySql(input, createdAt, ttlSeconds));
+      return row === undefined || !row.written ? null : cachedRecord(input, createdAt, row);
+    },
+
+    async reopen(failed) {
+      let written: unknown;
+      try {
+        [written] = await driver(reopenSql(failed, instanceId));
+      } catch (error) {
+        throw budgetRefusal(error, new Date()) ?? error;
+      }
+      if (written === undefined) return null;
+      return pendingAgain(failed);
     },
 
     async succeed(pending, outcome) {
@@ -103,18 +153,7 @@ export function createDescriptionRepository(prisma: PrismaClient, driver: Driver
         prepareAs: 'bvg_succeed',
       });
       if (written === undefined) throw notPending(pending.id);
-      return {
-        ...withoutStatus(pending),
-        status: 'SUCCEEDED',
-        text: outcome.text,
-        stopReason: outcome.stopReason ?? null,
-        usage: outcome.usage,
-        costUsd: written.costUsd,
-        latencyMs: outcome.latencyMs,
-        modelLatencyMs: outcome.modelLatencyMs ?? null,
-        bedrockRequestId: outcome.bedrockRequestId ?? null,
-        completedAt,
-      };
+      return succeededRecord(pending, outcome, written.costUsd, completedAt);
     },
 
     async fail(pending, failure) {
@@ -123,32 +162,29 @@ export function createDescriptionRepository(prisma: PrismaClient, driver: Driver
         prepareAs: 'bvg_fail',
       });
       if (written === undefined) throw notPending(pending.id);
-      return {
-        ...withoutStatus(pending),
-        status: 'FAILED',
-        error: { code: failure.code, message: failure.message },
-        partialText: failure.partialText ?? null,
-        latencyMs: failure.latencyMs ?? null,
-        bedrockRequestId: failure.bedrockRequestId ?? null,
-        completedAt,
-      };
+      return failedRecord(pending, failure, completedAt);
     },
 
     findById,
 
-    findByClientRequestId(clientRequestId) {
-      return findWhere(Prisma.sql`d."clientRequestId" = ${clientRequestId}`);
+    findByClientRequestId(apiKeyId, clientRequestId) {
+      return findWhere(Prisma.sql`d."apiKeyId" = ${apiKeyId}::uuid AND d."clientRequestId" = ${clientRequestId}`);
     },
 
-    findImage(sha256) {
-      return prisma.image.findUnique({
-        where: { sha256 },
-        select: { sha256: true, mediaType: true, byteSize: true, width: true, height: true, createdAt: true },
+    async findImage(sha256, scope) {
+      const [image] = await driver<ImageRecord>(Prisma.sql`SELECT i."sha256", i."mediaType", i."byteSize", i."width",
+          i."height", i."createdAt"
+        FROM "image" i
+        WHERE i."sha256" = ${sha256} AND (${scope === 'ALL'} OR EXISTS (
+          SELECT 1 FROM "description_image" di JOIN "description_request" d ON d."id" = di."descriptionId"
+          WHERE di."imageSha256" = i."sha256" AND ${scopeSql(scope)}))`);
+      return image ?? null;
+    },
+
+    async deleteDescription(id, scope) {
+      const { count } = await prisma.descriptionRequest.deleteMany({
+        where: { id, status: { not: 'PENDING' }, ...(scope === 'ALL' ? {} : { apiKeyId: scope.apiKeyId }) },
       });
-    },
-
-    async deleteDescription(id) {
-      const { count } = await prisma.descriptionRequest.deleteMany({ where: { id, status: { not: 'PENDING' } } });
       return { requests: count, orphanedImages: count > 0 ? await deleteOrphanedImages() : [] };
     },
 
@@ -168,12 +204,8 @@ export function createDescriptionRepository(prisma: PrismaClient, driver: Driver
       return { requests, orphanedImages: requests > 0 ? await deleteOrphanedImages() : [] };
     },
 
-    async failAbandoned(olderThan, code, message) {
-      const { count } = await prisma.descriptionRequest.updateMany({
-        where: { status: 'PENDING', createdAt: { lt: olderThan } },
-        data: { status: 'FAILED', errorCode: code, errorMessage: message, completedAt: new Date() },
-      });
-      return count;
+    async closeOrphaned(code, message, legacyCutoff) {
+      return (await driver<{ id: string }>(closeOrphanedSql(code, message, legacyCutoff))).length;
     },
   };
 }

@@ -7,6 +7,7 @@ import { historyPageSql, historyWhereSql, orderSql, reverse } from './historySql
 import { readLedgerRecords } from './ledgerRowsSql.js';
 import type { UsageBucket, UsageGroupBy } from './UsageSummary.js';
 import { usageSummarySql } from './usageSummarySql.js';
+import { visionAnalytics } from './visionAnalyticsSql.js';
 import { Prisma } from '../generated/prisma/client.js';
 
 export interface HistoryPage {
@@ -19,7 +20,13 @@ export interface HistoryReader {
   /** One page in `order`, by keyset: a deep page costs what the first costs. */
   listHistory(filter: HistoryFilter, order: HistoryOrder, page: HistoryPageRequest): Promise<HistoryPage>;
   countHistory(filter: HistoryFilter): Promise<number>;
-  usageSummary(filter: HistoryFilter, groupBy: readonly UsageGroupBy[], timeZone: string): Promise<UsageBucket[]>;
+  usageSummary(
+    filter: HistoryFilter,
+    groupBy: readonly UsageGroupBy[],
+    timeZone: string,
+    /** A tag key to group by as well (its values are the buckets' `tag`). */
+    groupByTag?: string,
+  ): Promise<UsageBucket[]>;
   /**
    * Every matching row as a line of `format`, newest first, read in keyset batches so
    * memory stays flat however large the ledger.
@@ -47,14 +54,19 @@ export function createHistoryReader(prisma: PrismaClient, driverRead: DriverQuer
       return row?.n ?? 0;
     },
 
-    async usageSummary(filter, groupBy, timeZone) {
-      const rows = await prisma.$queryRaw<Record<string, unknown>[]>(usageSummarySql(filter, groupBy, timeZone));
+    async usageSummary(filter, groupBy, timeZone, groupByTag) {
+      const rows = await prisma.$queryRaw<Record<string, unknown>[]>(
+        usageSummarySql(filter, groupBy, timeZone, groupByTag),
+      );
       return rows.map((r) => ({
         model: (r.model as string | undefined) ?? null,
         day: (r.day as Date | undefined) ?? null,
         hour: (r.hour as Date | undefined) ?? null,
         status: (r.status as string | undefined) ?? null,
         api: (r.api as string | undefined) ?? null,
+        apiKeyId: (r.apiKeyId as string | undefined) ?? null,
+        serviceTier: (r.serviceTier as string | undefined) ?? null,
+        tag: (r.tag as string | undefined) ?? null,
         requests: Number(r.requests),
         inputTokens: Number(r.inputTokens),
         outputTokens: Number(r.outputTokens),
@@ -62,6 +74,10 @@ export function createHistoryReader(prisma: PrismaClient, driverRead: DriverQuer
         costUsd: normalizeDecimal(String(r.costUsd)),
         latencyP50Ms: r.latencyP50Ms === null ? null : Number(r.latencyP50Ms),
         latencyP95Ms: r.latencyP95Ms === null ? null : Number(r.latencyP95Ms),
+        ...visionAnalytics(r),
+        unknownUsageRequests: Number(r.unknownUsageRequests),
+        cachedRequests: Number(r.cachedRequests),
+        savedUsd: normalizeDecimal(String(r.savedUsd)),
       }));
     },
 

@@ -18,7 +18,7 @@ export interface ExportLine {
 /**
  * The exported columns, in order: the NDJSON keys and the CSV header. Timestamps are ISO
  * 8601 in UTC, costUsd an exact decimal string, imageSha256s the images' sha256 in the order
- * sent, separated by spaces.
+ * sent, separated by spaces; tags `key=value` by key, separated by `;`.
  */
 export const EXPORT_COLUMNS = [
   'id',
@@ -41,22 +41,47 @@ export const EXPORT_COLUMNS = [
   'clientRequestId',
   'bedrockRequestId',
   'imageSha256s',
+  'serviceTier',
+  'tags',
+  'usageKnown',
+  'cachedFromId',
+  'savedUsd',
 ] as const;
 
+/** Tags as one text, `key=value` by key, separated by `;` (a character no tag may hold), '' for none. */
+const EXPORT_TAGS_SQL = raw(
+  `coalesce((SELECT string_agg(t.key || '=' || t.value, ';' ORDER BY t.key COLLATE "C") FROM jsonb_each_text(d."tags") t), '')`,
+);
+
 const INTEGER_COLUMNS = new Set<string>(['inputTokens', 'outputTokens', 'totalTokens', 'latencyMs']);
+/** Written as true/false (JSON booleans in NDJSON); empty while PENDING. */
+const BOOLEAN_COLUMNS = new Set<string>(['usageKnown']);
 
 const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
+ * Blanks a spreadsheet may skip before reading a formula: ASCII whitespace, the no-break and
+ * ideographic spaces, the typographic spaces, the byte-order mark. Written out as characters,
+ * since what `\s` matches in PostgreSQL depends on the database's locale.
+ */
+const LEADING_BLANKS = `\\t\\n\\r\\v\\f \u00a0\u1680${String.fromCharCode(
+  ...Array.from({ length: 12 }, (_, i) => 0x2000 + i),
+)}\u2028\u2029\u202f\u205f\u3000\ufeff`;
+/** The formula signs and their full-width and small forms, which spreadsheets in CJK locales fold to ASCII. */
+const FORMULA_SIGNS = `=+@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66-`;
+const FORMULA = `^([\\t\\r]|[${LEADING_BLANKS}]*[${FORMULA_SIGNS}])`;
+
+/**
  * RFC 4180: cells with separators, quotes or line breaks are quoted; NULL is empty. A text
- * cell that starts with = + - @, a tab or a carriage return gets a leading apostrophe
- * (OWASP's advice against CSV injection): quoting alone does not stop a spreadsheet from
- * running `=HYPERLINK(…)` written by a model or a user's prompt.
+ * cell that starts with = + - @ (or their full-width forms), possibly after blanks, or with a
+ * tab or a carriage return, gets a leading apostrophe (OWASP's advice against CSV injection):
+ * quoting alone does not stop a spreadsheet from running `=HYPERLINK(…)` written by a model or
+ * a user's prompt, and spreadsheets trim leading blanks and fold full-width signs.
  */
 const csvCell = (column: string) => {
-  if (INTEGER_COLUMNS.has(column)) return `coalesce(e."${column}"::text, '')`;
+  if (INTEGER_COLUMNS.has(column) || BOOLEAN_COLUMNS.has(column)) return `coalesce(e."${column}"::text, '')`;
   const value = `e."${column}"`;
-  const guarded = `CASE WHEN ${value} ~ '^[-=+@\\t\\r]' THEN '''' || ${value} ELSE ${value} END`;
+  const guarded = `CASE WHEN ${value} ~ '${FORMULA}' THEN '''' || ${value} ELSE ${value} END`;
   return `CASE WHEN ${value} IS NULL THEN '' WHEN ${guarded} ~ '[",\\r\\n]' THEN '"' || replace(${guarded}, '"', '""') || '"' ELSE ${guarded} END`;
 };
 
@@ -91,7 +116,10 @@ export function exportBatchSql(
       d."outputTokens", d."totalTokens", trim_scale(d."costUsd")::text AS "costUsd", d."latencyMs", d."errorCode",
       d."errorMessage", d."clientRequestId", d."bedrockRequestId",
       coalesce((SELECT string_agg(di."imageSha256", ' ' ORDER BY di."position") FROM "description_image" di
-                WHERE di."descriptionId" = d."id"), '') AS "imageSha256s"
+                WHERE di."descriptionId" = d."id"), '') AS "imageSha256s",
+      d."serviceTier"::text AS "serviceTier", ${EXPORT_TAGS_SQL} AS "tags",
+      CASE WHEN d."status" = 'PENDING' THEN NULL ELSE d."usageKnown" END AS "usageKnown",
+      d."cachedFromId"::text AS "cachedFromId", trim_scale(d."savedUsd")::text AS "savedUsd"
     FROM "description_request" d
     WHERE ${historyWhereSql(filter)}${keyset}
     ORDER BY d."createdAt" DESC, d."id" DESC

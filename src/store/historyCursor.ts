@@ -7,9 +7,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Opaque Relay cursors for history pages. */
 export interface HistoryCursorCodec {
-  encode(order: HistoryOrder, record: DescriptionRecord): string;
-  /** The position a cursor names; BAD_USER_INPUT/CURSOR_INVALID for anything this API did not issue for `order`. */
-  decode(order: HistoryOrder, cursor: string): HistoryKey;
+  /** `binding` names who receives the cursor (an API key id): only the same binding can decode it. */
+  encode(order: HistoryOrder, record: DescriptionRecord, binding: string): string;
+  /** The position a cursor names; BAD_USER_INPUT/CURSOR_INVALID for anything this API did not issue for `order` and `binding`. */
+  decode(order: HistoryOrder, cursor: string, binding: string): HistoryKey;
 }
 
 /** The value a record sorts by in `order` (null where the row has none yet). */
@@ -18,9 +19,10 @@ export function sortValue(order: HistoryOrder, record: DescriptionRecord): strin
     case 'CREATED_AT':
       return record.createdAt.toISOString();
     case 'COST':
-      return record.status === 'SUCCEEDED' ? record.costUsd : null;
+      // A FAILED row has a cost too when it was billed (a damaged answer).
+      return record.status === 'PENDING' ? null : record.costUsd;
     case 'TOTAL_TOKENS':
-      return record.status === 'SUCCEEDED' ? record.usage.totalTokens : null;
+      return record.status === 'PENDING' ? null : (record.usage?.totalTokens ?? null);
     case 'LATENCY':
       return record.status === 'PENDING' ? null : record.latencyMs;
     default: {
@@ -38,14 +40,15 @@ export function sortValue(order: HistoryOrder, record: DescriptionRecord): strin
 export function createHistoryCursorCodec(secret: Buffer): HistoryCursorCodec {
   const sign = (payload: string) => createHmac('sha256', secret).update(payload).digest().subarray(0, 16);
   const invalid = () => badInput('CURSOR_INVALID', 'The cursor is not one this API issued for this ordering');
-  const orderTag = (order: HistoryOrder) => `${order.field}:${order.direction}`;
+  // The key that received a cursor is part of what is signed: another key's cursor reads as a forged one.
+  const orderTag = (order: HistoryOrder, binding: string) => `${order.field}:${order.direction}:${binding}`;
 
   return {
-    encode(order, record) {
-      const payload = JSON.stringify([orderTag(order), sortValue(order, record), record.id]);
+    encode(order, record, binding) {
+      const payload = JSON.stringify([orderTag(order, binding), sortValue(order, record), record.id]);
       return `${Buffer.from(payload).toString('base64url')}.${sign(payload).toString('base64url')}`;
     },
-    decode(order, cursor) {
+    decode(order, cursor, binding) {
       const [body, signature, extra] = cursor.split('.');
       if (body === undefined || signature === undefined || extra !== undefined) throw invalid();
       const payload = Buffer.from(body, 'base64url').toString('utf8');
@@ -58,7 +61,7 @@ export function createHistoryCursorCodec(secret: Buffer): HistoryCursorCodec {
       } catch {
         throw invalid();
       }
-      if (!Array.isArray(value) || value.length !== 3 || value[0] !== orderTag(order)) throw invalid();
+      if (!Array.isArray(value) || value.length !== 3 || value[0] !== orderTag(order, binding)) throw invalid();
       const [, key, id] = value as unknown[];
       if (typeof id !== 'string' || !UUID.test(id)) throw invalid();
       if (key !== null && typeof key !== 'string' && typeof key !== 'number') throw invalid();

@@ -1,4 +1,6 @@
 import { Prisma } from '../generated/prisma/client.js';
+import { costTruthWhereSql } from './costTruthFilterSql.js';
+import { attemptWhereSql } from './attemptFilterSql.js';
 import type {
   HistoryFilter,
   HistoryKey,
@@ -52,6 +54,10 @@ export function historyWhereSql(filter: HistoryFilter): Prisma.Sql {
   c.push(...range('d."latencyMs"', filter.latencyMs));
   if (filter.errorCode !== undefined) c.push(sql`d."errorCode" = ${filter.errorCode}`);
   if (filter.clientRequestId !== undefined) c.push(sql`d."clientRequestId" = ${filter.clientRequestId}`);
+  if (filter.apiKeyId !== undefined) c.push(anyOf('d."apiKeyId"', filter.apiKeyId, '::uuid'));
+  if (filter.provider?.length) c.push(anyOf('d."provider"', filter.provider, '::"InferenceProvider"'));
+  c.push(...costTruthWhereSql(filter));
+  c.push(...attemptWhereSql(filter));
   if (filter.imageSha256 !== undefined) {
     c.push(
       sql`EXISTS (SELECT 1 FROM "description_image" di WHERE di."descriptionId" = d."id" AND di."imageSha256" = ${filter.imageSha256})`,

@@ -9,6 +9,11 @@ export { DuplicateClientRequestIdError } from './createDescriptionRepository.js'
 export type { DescriptionRepository, Deletion } from './createDescriptionRepository.js';
 export type { HistoryReader, HistoryPage } from './createHistoryReader.js';
 export type { HistoryCursorCodec } from './historyCursor.js';
+export type { ApiKeyRecord, ApiKeyRepository, NewApiKey } from './createApiKeyRepository.js';
+export { OPEN_MODE_KEY_ID } from './ledgerScope.js';
+export { RETRYABLE_FAILURE_CODES } from './reopenSql.js';
+export type { InstanceLease } from './createInstanceLease.js';
+export type { LedgerScope } from './ledgerScope.js';
 export { EXPORT_COLUMNS, exportHeader } from './exportBatchSql.js';
 export type { ExportFormat, ExportLine } from './exportBatchSql.js';
 export { DEFAULT_HISTORY_ORDER } from './HistoryFilter.js';

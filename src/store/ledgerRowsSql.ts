@@ -1,6 +1,8 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { DescriptionRecord } from './DescriptionRecord.js';
 import type { DriverQuery } from './DriverQuery.js';
+import { COST_TRUTH_RECORD_COLUMNS } from './costTruthRecord.js';
+import { ATTEMPT_RECORD_COLUMNS } from './attemptRecord.js';
 import { toDescriptionRecord, type DescriptionRow } from './toDescriptionRecord.js';
 
 const { sql } = Prisma;
@@ -12,12 +14,12 @@ type LedgerRowJson = Omit<DescriptionRow, 'images'> & { readonly images: Descrip
  * The columns a record is made of. Decimals come back as text at their own scale (both drivers
  * decode text alike, and exactly), the rest as the drivers decode them.
  */
-const RECORD_COLUMNS = sql`d."id", d."status", d."modelId", d."api", d."prompt", d."systemPrompt", d."maxTokens",
-  d."temperature", d."topP", d."stopSequences", d."text", d."stopReason", d."inputTokens", d."outputTokens",
+const RECORD_COLUMNS = sql`d."id", d."status", d."modelId", d."api", d."provider", d."prompt", d."systemPrompt",
+  d."maxTokens", d."temperature", d."topP", d."stopSequences", d."text", d."stopReason", d."inputTokens", d."outputTokens",
   d."totalTokens", d."cacheReadInputTokens", d."cacheWriteInputTokens",
   trim_scale(d."costUsd")::text AS "costUsd", trim_scale(d."estimatedCostUsd")::text AS "estimatedCostUsd",
-  d."latencyMs", d."modelLatencyMs", d."bedrockRequestId", d."errorCode", d."errorMessage", d."clientRequestId",
-  d."requestHash", d."createdAt", d."completedAt"`;
+  d."latencyMs", d."modelLatencyMs", d."bedrockRequestId", d."errorCode", d."errorMessage", d."apiKeyId", d."clientRequestId",
+  d."requestHash", d."createdAt", d."completedAt", ${COST_TRUTH_RECORD_COLUMNS}, ${ATTEMPT_RECORD_COLUMNS}`;
 
 /**
  * The full rows, images included, of the requests an id query selects, in `orderBy`

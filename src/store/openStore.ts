@@ -11,8 +11,14 @@ import { applyMigrations, type MigrationLog, type SqlSession } from './applyMigr
 import { createDescriptionRepository, type DescriptionRepository } from './createDescriptionRepository.js';
 import { createHistoryReader, type HistoryReader } from './createHistoryReader.js';
 import type { DriverQuery, DriverQueryOptions } from './DriverQuery.js';
+import { lockPgliteFolder } from './lockPgliteFolder.js';
 import { refuseWhenUnavailable } from './refuseWhenUnavailable.js';
 import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCursor.js';
+import { createApiKeyRepository, type ApiKeyRepository } from './createApiKeyRepository.js';
+import { createInstanceLease, type InstanceLease } from './createInstanceLease.js';
+import { createCompletionJournal } from './completionJournal.js';
+import { failSql, succeedSql } from './completionSql.js';
+import { withDurableCompletion } from './withDurableCompletion.js';
 import { join } from 'node:path';
 import { packageRoot } from '../packageRoot.js';
 
@@ -20,16 +26,41 @@ export interface Store {
   readonly kind: DatabaseConfig['kind'];
   readonly descriptions: DescriptionRepository;
   readonly history: HistoryReader;
+  readonly apiKeys: ApiKeyRepository;
+  /**
+   * Writes the completions kept in the journal (this instance's, and those of instances that are
+   * gone) that the database could not take when they happened; returns how many were applied.
+   */
+  replayCompletions(): Promise<number>;
+  /** This process's instance lease, when it took one (OpenStoreOptions.leaseTtlMs). */
+  readonly lease: InstanceLease | undefined;
   readonly cursors: HistoryCursorCodec;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
+  /** The PostgreSQL pool's connections right now (for metrics); undefined on PGlite, which has none. */
+  poolUsage(): PoolUsage | undefined;
   close(): Promise<void>;
+}
+
+export interface PoolUsage {
+  readonly max: number;
+  readonly total: number;
+  readonly idle: number;
+  /** Queries waiting for a connection: above zero, the pool is the bottleneck. */
+  readonly waiting: number;
 }
 
 export interface OpenStoreOptions {
   readonly log: MigrationLog;
   /** Defaults to this package's prisma/migrations. */
   readonly migrationsDir?: string;
+  /**
+   * Take an instance lease of this many ms (a server does; a command such as `keys` does not):
+   * rows written through this store then name this process as their owner (see createInstanceLease).
+   */
+  readonly leaseTtlMs?: number;
+  /** With a lease: completion writes survive a database outage (see withDurableCompletion). */
+  readonly completion?: { readonly retryMs: number; readonly journalDir: string };
 }
 
 const PGLITE_SHARED_BUFFERS = '32MB';
@@ -37,8 +68,10 @@ const PGLITE_SHARED_BUFFERS = '32MB';
 // Any constant works; it only has to be the same for every instance of this app.
 const MIGRATION_LOCK_KEY = 727_340_118;
 
-async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pglite-memory' }>) {
+async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pglite-memory' }>, log: MigrationLog) {
   if (config.kind === 'pglite') await mkdir(config.dataDir, { recursive: true });
+  // One process per folder: PGlite takes no lock of its own, and two writers lose each other's rows.
+  const lock = config.kind === 'pglite' ? await lockPgliteFolder(config.dataDir, log) : undefined;
   // pg_trgm backs the trigram indexes for history search, on PGlite as on PostgreSQL.
   // PGlite's Postgres keeps its shared buffers in the WebAssembly heap: at the default 128 MB they
   // were 150 MB of a 300 MB idle process. A laptop's ledger works in far less, and the operating
@@ -48,10 +81,17 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
   };
   const db = config.kind === 'pglite' ? new PGlite(config.dataDir, options) : new PGlite(options);
-  await db.waitReady;
+  await db.waitReady.catch(async (error: unknown) => {
+    await lock?.release();
+    throw error;
+  });
   const session: SqlSession = { query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql) };
   const driver: DriverQuery = async <T>(query: Prisma.Sql) => (await db.query<T>(query.text, query.values)).rows;
-  return { session, driver, adapter: new PrismaPGlite(db), closeDriver: () => db.close() };
+  const closeDriver = async () => {
+    await db.close();
+    await lock?.release();
+  };
+  return { session, driver, adapter: new PrismaPGlite(db), closeDriver };
 }
 
 function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
@@ -62,6 +102,9 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
     // (SERVICE_UNAVAILABLE) instead of a queue that grows with the load.
     connectionTimeoutMillis: config.connectTimeoutMs,
     statement_timeout: config.statementTimeoutMs,
+    // statement_timeout is enforced by the server; a frozen server (SIGSTOP, a hung host) enforces
+    // nothing, so the client gives up a little later on its own.
+    query_timeout: config.statementTimeoutMs + 1_000,
     // A connection whose server vanished (failover, a dropped NAT entry) is found by the kernel.
     keepAlive: true,
   });
@@ -87,7 +130,13 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
   }
   const driver: DriverQuery = async <T>(query: Prisma.Sql, options?: DriverQueryOptions) =>
     (await pool.query({ name: options?.prepareAs, text: query.text, values: query.values })).rows as T[];
-  return { adapter, withLock, driver, closeDriver: () => pool.end() };
+  const poolUsage = (): PoolUsage => ({
+    max: config.poolSize,
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+  });
+  return { adapter, withLock, driver, poolUsage, closeDriver: () => pool.end() };
 }
 
 /**
@@ -112,6 +161,7 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
   let adapter: ConstructorParameters<typeof PrismaClient>[0]['adapter'];
   let closeDriver: () => Promise<unknown>;
   let driver: DriverQuery;
+  let poolUsage: () => PoolUsage | undefined = () => undefined;
   if (config.kind === 'postgres') {
     const opened = openPostgres(config);
     try {
@@ -120,21 +170,52 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
       await opened.closeDriver();
       throw error;
     }
-    ({ adapter, closeDriver, driver } = opened);
+    ({ adapter, closeDriver, driver, poolUsage } = opened);
   } else {
-    const opened = await openPglite(config);
-    await applyMigrations(opened.session, migrationsDir, options.log);
+    const opened = await openPglite(config, options.log);
+    try {
+      await applyMigrations(opened.session, migrationsDir, options.log);
+    } catch (error) {
+      await opened.closeDriver();
+      throw error;
+    }
     ({ adapter, closeDriver, driver } = opened);
   }
   const prisma = new PrismaClient({ adapter });
+  const lease = options.leaseTtlMs === undefined ? undefined : await createInstanceLease(driver, options.leaseTtlMs);
+  const descriptions = refuseWhenUnavailable(createDescriptionRepository(prisma, driver, lease?.id ?? null));
+  const journal =
+    lease === undefined || options.completion === undefined
+      ? undefined
+      : createCompletionJournal(options.completion.journalDir, lease.id);
   return {
     kind: config.kind,
-    descriptions: refuseWhenUnavailable(createDescriptionRepository(prisma, driver)),
+    descriptions:
+      journal === undefined
+        ? descriptions
+        : withDurableCompletion(descriptions, { retryMs: options.completion!.retryMs, journal }),
+    async replayCompletions() {
+      if (journal === undefined || lease === undefined) return 0;
+      return journal.replay(
+        async (entry) => {
+          const completedAt = new Date(entry.completedAt);
+          await driver(
+            entry.kind === 'succeed'
+              ? succeedSql(entry.id, entry.outcome, completedAt, true)
+              : failSql(entry.id, entry.failure, completedAt, true),
+          );
+        },
+        await lease.liveInstanceIds(),
+      );
+    },
+    lease,
     history: refuseWhenUnavailable(createHistoryReader(prisma, driver)),
+    apiKeys: refuseWhenUnavailable(createApiKeyRepository(driver)),
     cursors: createHistoryCursorCodec(await sharedSecret(prisma, 'history-cursor-key')),
     async ping() {
       await driver(Prisma.sql`SELECT 1`);
     },
+    poolUsage,
     async close() {
       await prisma.$disconnect();
       await closeDriver();

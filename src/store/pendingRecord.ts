@@ -6,7 +6,16 @@ import type { NewDescription, PendingDescription } from './DescriptionRecord.js'
  */
 export function pendingRecord(
   // baseModelId is a column for filtering, not part of the record; createdAt is the one written.
-  { baseModelId: _baseModelId, images, createdAt: _createdAt, clientRequestId, ...settings }: NewDescription,
+  {
+    baseModelId: _baseModelId,
+    images,
+    createdAt: _createdAt,
+    clientRequestId,
+    unitPrices,
+    estimatedInputTokens,
+    imagePixels,
+    ...settings
+  }: NewDescription,
   createdAt: Date,
   estimatedCostUsd: string | null,
 ): PendingDescription {
@@ -14,8 +23,12 @@ export function pendingRecord(
     ...settings,
     ...(clientRequestId === undefined ? {} : { clientRequestId }),
     estimatedCostUsd,
+    unitPrices: unitPrices ?? null,
+    estimatedInputTokens: estimatedInputTokens ?? null,
+    imagePixels: imagePixels ?? null,
     createdAt,
     status: 'PENDING',
+    attempts: [],
     images: images.map((image) => ({
       sha256: image.sha256,
       mediaType: image.mediaType,

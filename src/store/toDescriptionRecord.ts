@@ -1,5 +1,7 @@
 import type { DescriptionImage, DescriptionRequest, Image } from '../generated/prisma/client.js';
 import type { DescriptionRecord } from './DescriptionRecord.js';
+import { costTruthFields, type CostTruthRow } from './costTruthRecord.js';
+import { ledgerAttempts, rowUsage, type AttemptRow } from './attemptRecord.js';
 
 /** One image of a request: how it was sent, and the stored image it became. */
 export type ImageLinkRow = Pick<
@@ -8,11 +10,16 @@ export type ImageLinkRow = Pick<
 > & { readonly image: Pick<Image, 'sha256' | 'mediaType' | 'byteSize' | 'width' | 'height'> };
 
 /** A request with its images in the order sent, as ledgerRowsSql reads it: decimals as exact text. */
-export type DescriptionRow = Omit<DescriptionRequest, 'baseModelId' | 'costUsd' | 'estimatedCostUsd'> & {
-  readonly costUsd: string | null;
-  readonly estimatedCostUsd: string | null;
-  readonly images: readonly ImageLinkRow[];
-};
+export type DescriptionRow = Omit<
+  DescriptionRequest,
+  'baseModelId' | 'costUsd' | 'estimatedCostUsd' | 'reservedUsd' | keyof CostTruthRow | keyof AttemptRow
+> &
+  CostTruthRow &
+  AttemptRow & {
+    readonly costUsd: string | null;
+    readonly estimatedCostUsd: string | null;
+    readonly images: readonly ImageLinkRow[];
+  };
 
 /** A NULL column is an absent optional setting, as InferenceSettings has it. */
 function absentIfNull<K extends string, T>(key: K, value: T | null): { [P in K]?: T } {
@@ -26,14 +33,15 @@ function required<T>(value: T | null, field: string, id: string): T {
 
 /**
  * Turns a database row into the status-tagged record the rest of the app uses. A
- * SUCCEEDED row without text or usage is a corrupt ledger, and is reported as such
- * rather than shown with holes.
+ * SUCCEEDED row without text is a corrupt ledger, and is reported as such rather than
+ * shown with holes; one without usage is an answer Bedrock sent without it (usageKnown).
  */
 export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
   const common = {
     id: row.id,
     modelId: row.modelId,
     api: row.api,
+    provider: row.provider,
     prompt: row.prompt,
     ...absentIfNull('system', row.systemPrompt),
     maxTokens: row.maxTokens,
@@ -42,6 +50,8 @@ export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
     // Rows written before stop sequences were recorded hold NULL.
     stopSequences: row.stopSequences ?? [],
     estimatedCostUsd: row.estimatedCostUsd,
+    ...costTruthFields(row),
+    apiKeyId: row.apiKeyId,
     ...absentIfNull('clientRequestId', row.clientRequestId),
     requestHash: row.requestHash,
     createdAt: row.createdAt,
@@ -60,6 +70,7 @@ export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
         byteSize: link.originalByteSize ?? link.image.byteSize,
       },
     })),
+    attempts: ledgerAttempts(row),
   };
   switch (row.status) {
     case 'PENDING':
@@ -70,14 +81,12 @@ export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
         status: 'SUCCEEDED',
         text: required(row.text, 'text', row.id),
         stopReason: row.stopReason,
-        usage: {
-          inputTokens: required(row.inputTokens, 'inputTokens', row.id),
-          outputTokens: required(row.outputTokens, 'outputTokens', row.id),
-          totalTokens: required(row.totalTokens, 'totalTokens', row.id),
-          ...(row.cacheReadInputTokens === null ? {} : { cacheReadInputTokens: row.cacheReadInputTokens }),
-          ...(row.cacheWriteInputTokens === null ? {} : { cacheWriteInputTokens: row.cacheWriteInputTokens }),
-        },
+        // Null only when Bedrock did not report it, which usageKnown = false says.
+        usage: rowUsage(row),
         costUsd: row.costUsd,
+        usageKnown: row.usageKnown,
+        cachedFromId: row.cachedFromId,
+        savedUsd: row.savedUsd,
         latencyMs: required(row.latencyMs, 'latencyMs', row.id),
         modelLatencyMs: row.modelLatencyMs,
         bedrockRequestId: row.bedrockRequestId,
@@ -91,6 +100,9 @@ export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
           code: required(row.errorCode, 'errorCode', row.id),
           message: required(row.errorMessage, 'errorMessage', row.id),
         },
+        usage: rowUsage(row),
+        costUsd: row.costUsd,
+        usageKnown: row.usageKnown,
         partialText: row.text,
         latencyMs: row.latencyMs,
         bedrockRequestId: row.bedrockRequestId,

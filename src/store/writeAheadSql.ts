@@ -1,5 +1,8 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { NewDescription } from './DescriptionRecord.js';
+import { OPEN_MODE_KEY_ID } from './ledgerScope.js';
+import { budgetGuardSql, reserveBudgetCte } from './budgetSql.js';
+import { COST_TRUTH_COLUMNS, costTruthValuesSql } from './costTruthSql.js';
 
 const { sql } = Prisma;
 
@@ -13,18 +16,23 @@ const { sql } = Prisma;
  * The links' foreign key to `image` is checked at the end of the statement, when the
  * images written by the `img` sub-statement are there.
  */
-export function writeAheadSql(input: NewDescription, createdAt: Date): Prisma.Sql {
+export function writeAheadSql(input: NewDescription, createdAt: Date, ownerInstanceId: string | null): Prisma.Sql {
   const { images } = input;
+  // Open mode has no key and no budget; every key's requests are counted against its budgets.
+  const budgeted = input.apiKeyId !== OPEN_MODE_KEY_ID;
+  // A model without prices reserves nothing (its cost is unknown, and so is recorded as null).
+  const reservation = input.estimatedCostUsd ?? '0';
   const column = <T>(pick: (image: NewDescription['images'][number]) => T) => images.map(pick);
   return sql`WITH req AS (
-      INSERT INTO "description_request" ("id", "status", "modelId", "baseModelId", "api", "prompt", "systemPrompt",
-        "maxTokens", "temperature", "topP", "stopSequences", "estimatedCostUsd", "clientRequestId", "requestHash",
-        "createdAt")
+      INSERT INTO "description_request" ("id", "status", "modelId", "baseModelId", "api", "provider", "prompt",
+        "systemPrompt", "maxTokens", "temperature", "topP", "stopSequences", "estimatedCostUsd", "apiKeyId",
+        "reservedUsd", "ownerInstanceId", "clientRequestId", "requestHash", "createdAt", ${COST_TRUTH_COLUMNS})
       VALUES (${input.id}::uuid, 'PENDING', ${input.modelId}, ${input.baseModelId}, ${input.api}::"BedrockApi",
-        ${input.prompt}, ${input.system ?? null}, ${input.maxTokens}::int, ${input.temperature ?? null}::float8,
+        ${input.provider}::"InferenceProvider", ${input.prompt}, ${input.system ?? null}, ${input.maxTokens}::int, ${input.temperature ?? null}::float8,
         ${input.topP ?? null}::float8, ${[...input.stopSequences]}::text[], ${input.estimatedCostUsd}::numeric,
-        ${input.clientRequestId ?? null}, ${input.requestHash}, ${createdAt}::timestamptz)
-      ON CONFLICT ("clientRequestId") DO NOTHING
+        ${input.apiKeyId}::uuid, ${budgeted ? reservation : null}::numeric, ${ownerInstanceId}::uuid, ${input.clientRequestId ?? null}, ${input.requestHash}, ${createdAt}::timestamptz,
+        ${costTruthValuesSql(input)})
+      ON CONFLICT ("apiKeyId", "clientRequestId") DO NOTHING
       RETURNING "id", trim_scale("estimatedCostUsd")::text AS "estimatedCostUsd"
     ), img AS (
       INSERT INTO "image" ("sha256", "mediaType", "byteSize", "width", "height")
@@ -44,5 +52,7 @@ export function writeAheadSql(input: NewDescription, createdAt: Date): Prisma.Sq
         ${column((i) => i.original.height)}::int[], ${column((i) => i.original.byteSize)}::int[])
         WITH ORDINALITY AS l(sha256, source, media_type, width, height, byte_size, position)
     )
-    SELECT "estimatedCostUsd" FROM req`;
+    ${budgeted ? reserveBudgetCte(input.apiKeyId, reservation, createdAt) : sql``}
+    SELECT "estimatedCostUsd"${budgeted ? sql`, ${budgetGuardSql(input.apiKeyId, reservation, createdAt)} AS "refused"` : sql``}
+    FROM req`;
 }

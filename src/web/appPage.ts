@@ -1,12 +1,14 @@
+import type { BedrockApi, DescriptionStatus } from '../generated/graphql.js';
 import { escapeHtml, jsonForScript } from './html.js';
 import { DEFAULT_PROMPT } from './playgroundExamples.js';
+import { renderUsageSection } from './usageSection.js';
 
 /** What the one-page app is built from. */
 export interface AppPageInput {
   readonly assets: {
     readonly icon: string;
     readonly appJs: string;
-    /** The modules app.js imports (transitively), preloaded so they load alongside it. */
+    /** The modules main.js imports (transitively), preloaded so they load alongside it. */
     readonly appModules: readonly string[];
     readonly appCss: string;
   };
@@ -14,13 +16,28 @@ export interface AppPageInput {
   /** Where the playground is, or null when it is off. */
   readonly playgroundPath: string | null;
   readonly samplePath: string;
+  /** The built-in Bedrock emulator answers (BEDROCK_MODE): the page says so above everything else. */
+  readonly emulated?: boolean;
 }
 
-const STATUSES = ['SUCCEEDED', 'FAILED', 'PENDING'] as const;
+/** Rendered by the server, so the page says where answers come from even before its script runs. */
+const EMULATOR_BANNER = `<section class="card emulator-banner" role="status" aria-label="Bedrock emulator">
+  <p><strong>Answers come from the built-in Bedrock emulator, not Amazon Bedrock.</strong> It describes what it can
+  measure (format, size, main colour), costs nothing, and every row in the history is marked <code>EMULATOR</code>.</p>
+  <p class="muted small">To use Bedrock, restart the server with AWS credentials (an IAM role, <code>AWS_PROFILE</code>,
+  or <code>AWS_ACCESS_KEY_ID</code>/<code>AWS_SECRET_ACCESS_KEY</code>) or a Bedrock API key in
+  <code>AWS_BEARER_TOKEN_BEDROCK</code>, and a current model in <code>DEFAULT_MODEL_ID</code>; <code>BEDROCK_MODE=aws</code>
+  insists on Bedrock. See “Using real Bedrock” in the README.</p>
+</section>
+`;
+
+// Keyed by the schema's enums, so a value added to schema.graphql fails the type check until it is here.
+const STATUSES: Record<DescriptionStatus, string> = { SUCCEEDED: 'succeeded', FAILED: 'failed', PENDING: 'pending' };
+const APIS: Record<BedrockApi, string> = { CONVERSE: 'Converse', INVOKE_MODEL: 'InvokeModel (Anthropic)' };
 
 /**
  * The page for people who do not write GraphQL: the markup works as a plain document and
- * `app.js` (a small ES module, no build step) makes it live against the GraphQL API.
+ * `assets/main.js` (ES modules, no build step) makes it live against the GraphQL API.
  */
 export function renderAppPage(input: AppPageInput): string {
   const { assets } = input;
@@ -29,7 +46,10 @@ export function renderAppPage(input: AppPageInput): string {
     input.playgroundPath === null
       ? ''
       : `<a class="nav-link" href="${escapeHtml(input.playgroundPath)}">GraphQL playground</a>`;
-  const statusOptions = STATUSES.map((s) => `<option value="${s}">${s.toLowerCase()}</option>`).join('');
+  const options = (labels: Record<string, string>) =>
+    Object.entries(labels)
+      .map(([value, label]) => `<option value="${value}">${escapeHtml(label)}</option>`)
+      .join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -59,7 +79,7 @@ ${assets.appModules.map((url) => `<link rel="modulepreload" href="${escapeHtml(u
   </nav>
 </header>
 <main>
-<section class="card" aria-labelledby="describe-title">
+${input.emulated === true ? EMULATOR_BANNER : ''}<section class="card" aria-labelledby="describe-title">
   <h2 id="describe-title">Describe an image</h2>
   <form id="describe-form" class="describe" novalidate>
     <div class="source">
@@ -68,7 +88,7 @@ ${assets.appModules.map((url) => `<link rel="modulepreload" href="${escapeHtml(u
       <div id="drop-empty" class="drop-empty">
         <p class="drop-title">Drop an image here</p>
         <p class="muted">or paste one, or <label for="file" class="link">choose a file</label></p>
-        <p class="muted small">JPEG, PNG, GIF or WebP, up to 3.75 MB</p>
+        <p class="muted small">JPEG, PNG, GIF or WebP<span id="image-limit"></span></p>
         <button id="use-sample" type="button" class="secondary">Try the sample photo</button>
       </div>
       <figure id="preview" class="preview" hidden>
@@ -88,9 +108,9 @@ ${assets.appModules.map((url) => `<link rel="modulepreload" href="${escapeHtml(u
         <summary>More options</summary>
         <div class="options-grid">
           <label>API
-            <select id="api"><option value="CONVERSE">Converse</option><option value="INVOKE_MODEL">InvokeModel (Anthropic)</option></select>
+            <select id="api">${options(APIS)}</select>
           </label>
-          <label>Max tokens <input id="max-tokens" type="number" min="1" max="8192" value="1000"></label>
+          <label>Max tokens <input id="max-tokens" type="number" min="1" placeholder="server default"></label>
           <label>Temperature <input id="temperature" type="number" min="0" max="1" step="0.1" placeholder="model default"></label>
         </div>
       </details>
@@ -105,6 +125,8 @@ ${assets.appModules.map((url) => `<link rel="modulepreload" href="${escapeHtml(u
   <div id="result" class="result" hidden aria-live="polite"></div>
 </section>
 
+${renderUsageSection()}
+
 <section class="card" aria-labelledby="history-title">
   <div class="section-head">
     <h2 id="history-title">History</h2>
@@ -113,7 +135,7 @@ ${assets.appModules.map((url) => `<link rel="modulepreload" href="${escapeHtml(u
   <p id="history-summary" class="summary"></p>
   <form id="history-filters" class="filters" role="search">
     <label class="grow">Search <input id="search" type="search" placeholder="Prompt or description" maxlength="200"></label>
-    <label>Status <select id="status"><option value="">Any</option>${statusOptions}</select></label>
+    <label>Status <select id="status"><option value="">Any</option>${options(STATUSES)}</select></label>
     <label>Model <span id="model-filter-slot"><input id="model-filter" type="text" placeholder="Any" spellcheck="false"></span></label>
     <label>From <input id="from" type="date"></label>
     <label>To <input id="to" type="date"></label>

@@ -7,7 +7,7 @@ import { imageRoute, type WebImageStore } from './imageRoute.js';
 import { EXAMPLE_HEADERS, HISTORY_EXAMPLE, playgroundTabs } from './playgroundExamples.js';
 import { renderPlaygroundPage } from './playgroundPage.js';
 import { renderSandboxPage, SANDBOX_CSP } from './sandboxPage.js';
-import { AssetRegistry, OWN_ASSETS_DIR, packageFile } from './webAssets.js';
+import { AssetRegistry, OWN_ASSETS_DIR, packageEntrySibling, packageFile } from './webAssets.js';
 
 /** `graphiql`: offline GraphiQL served from npm packages; `sandbox`: Apollo Sandbox from its CDN; `off`: none. */
 export type PlaygroundMode = 'graphiql' | 'sandbox' | 'off';
@@ -18,7 +18,21 @@ export interface WebRouterOptions {
   readonly graphqlPath: string;
   /** Image bytes kept by IMAGE_STORE, for thumbnails; a store that keeps nothing answers null. */
   readonly imageStore: WebImageStore;
+  /** The built-in Bedrock emulator answers: the page shows a banner saying so. */
+  readonly emulated?: boolean;
 }
+
+/**
+ * The npm packages the page imports by bare name, mapped to their browser ES module builds
+ * (the server's import map: see AssetRegistry.addModule).
+ */
+const BROWSER_PACKAGES: Readonly<Record<string, string>> = {
+  'graphql-ws/client': packageFile('graphql-ws', 'dist/client.js'),
+  // These two export only their entry points (no package.json): each ES module build is found
+  // beside the CommonJS one that require.resolve gives.
+  'chart.js': packageEntrySibling('chart.js', 'chart.js'),
+  '@kurkle/color': packageEntrySibling('@kurkle/color', 'color.esm.js'),
+};
 
 export const PLAYGROUND_PATH = '/playground';
 export const SAMPLE_PATH = '/sample/photo-board.jpg';
@@ -37,11 +51,10 @@ export function createWebRouter(options: WebRouterOptions): Router {
   const icon = assets.add('icon', join(OWN_ASSETS_DIR, 'icon.svg'));
   const sample = readFileSync(join(OWN_ASSETS_DIR, 'photo-board.jpg'));
 
-  // app.js imports streamClient.js, which imports graphql-ws's browser client (ESM, whose
-  // dist/client.js imports a shared chunk): all served as hashed modules, imports rewritten.
-  const appModule = assets.addModule('app', join(OWN_ASSETS_DIR, 'app.js'), {
-    'graphql-ws/client': packageFile('graphql-ws', 'dist/client.js'),
-  });
+  // main.js imports the page's other modules, graphql-ws's browser client (ESM, whose
+  // dist/client.js imports a shared chunk) and Chart.js (ESM, which imports its helpers chunk
+  // and @kurkle/color): all served as hashed modules, imports rewritten.
+  const appModule = assets.addModule('app', join(OWN_ASSETS_DIR, 'main.js'), BROWSER_PACKAGES);
 
   const appHtml = renderAppPage({
     assets: {
@@ -53,6 +66,7 @@ export function createWebRouter(options: WebRouterOptions): Router {
     graphqlPath,
     playgroundPath: options.playground === 'off' ? null : PLAYGROUND_PATH,
     samplePath: SAMPLE_PATH,
+    emulated: options.emulated === true,
   });
 
   const playgroundHtml = playgroundPage(options, assets, icon);

@@ -50,6 +50,14 @@ export function packageFile(packageName: string, relativePath: string): string {
 }
 
 /**
+ * A file beside a package's main entry point, for packages whose `exports` map hides their
+ * package.json (`@kurkle/color`): `color.esm.js` beside `dist/color.cjs`.
+ */
+export function packageEntrySibling(packageName: string, fileName: string): string {
+  return join(dirname(require.resolve(packageName)), fileName);
+}
+
+/**
  * The assets the pages use, read once at start-up so a missing file fails the start and
  * not the first browser. Bundles lose their `sourceMappingURL` comment: the maps are not
  * served, and a browser with developer tools open would otherwise request them.
@@ -92,7 +100,7 @@ export class AssetRegistry {
         const target = relative ? resolve(dirname(file), specifier) : bare[specifier];
         if (target === undefined) throw new Error(`${file} imports '${specifier}', which has no mapping`);
         const dependency = this.#addModule(
-          relative ? basename(target, extname(target)) : specifier.replace(/[^\w.-]+/g, '-'),
+          relative ? basename(target, extname(target)) : specifier.replace(/[^\w.-]+/g, '-').replace(/^-+/, ''),
           target,
           bare,
           [...chain, file],

@@ -7,7 +7,8 @@ const model = (id: string): CatalogModel => {
   return found;
 };
 
-const SONNET_45 = model('anthropic.claude-sonnet-4-5-20250929-v1:0');
+/** Through the global profile, at Claude Sonnet 4.5's list prices ($3 / $15, cache $0.30 / $3.75). */
+const SONNET_45 = model('global.anthropic.claude-sonnet-4-5-20250929-v1:0');
 
 describe('costUsd with the prompt cache', () => {
   it('adds cache reads and writes at their own prices, exactly', () => {
@@ -20,6 +21,8 @@ describe('costUsd with the prompt cache', () => {
       cacheWriteInputTokens: 2000,
     };
     expect(costUsd(usage, SONNET_45)).toBe('0.015');
+    // In-region and through a geographic profile every price is 10 % higher.
+    expect(costUsd(usage, model('us.anthropic.claude-sonnet-4-5-20250929-v1:0'))).toBe('0.0165');
   });
 
   it('keeps sub-cent cache prices exact (Nova Lite reads at $0.015 per million)', () => {

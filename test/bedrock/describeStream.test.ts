@@ -139,6 +139,7 @@ describe('Bedrock adapter: describeStream', () => {
       maxAttempts: 1,
       connectionTimeoutMs: 2000,
       requestTimeoutMs: 300,
+      provider: 'EMULATOR',
     });
     try {
       t.emulator.injectFault({ kind: 'slow', delayMs: 0, chunkDelayMs: 1000 });

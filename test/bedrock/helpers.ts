@@ -23,6 +23,7 @@ export function modelFor(emulator: Emulator, catalog?: ModelCatalog): BedrockVis
     maxAttempts: 1,
     connectionTimeoutMs: 2000,
     requestTimeoutMs: 5000,
+    provider: 'EMULATOR',
     ...(catalog === undefined ? {} : { catalog }),
   });
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import sharp from 'sharp';
 
 /** Debian's package: CI installs it with `apt-get install -y chromium`; nothing is ever downloaded. */
@@ -37,8 +37,9 @@ export interface BrowserSession {
 /**
  * Headless Chromium with the network cut at the page: every request that is not to
  * loopback is aborted and recorded, so a test can assert the page needed nothing else.
+ * `timezoneId` is the browser's time zone (an IANA name; default: the machine's).
  */
-export async function openBrowser(): Promise<BrowserSession> {
+export async function openBrowser(options: { timezoneId?: string } = {}): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Browser tests need Chromium at ${CHROMIUM}: install Debian's package with ` +
@@ -59,7 +60,12 @@ export async function openBrowser(): Promise<BrowserSession> {
       '--disable-sync',
     ],
   });
-  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, colorScheme: 'light' });
+  const context = await browser.newContext({
+    viewport: VIEWPORT,
+    deviceScaleFactor: 1,
+    colorScheme: 'light',
+    ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
+  });
   const offLoopback: string[] = [];
   const errors: string[] = [];
   const httpErrors: HttpError[] = [];
@@ -101,17 +107,22 @@ export async function openBrowser(): Promise<BrowserSession> {
 }
 
 /**
- * Saves a screenshot as a test artifact and, with UPDATE_SCREENSHOTS=1 and unless
- * `artifactOnly`, a palette PNG copy in docs/screenshots for the README (a fraction of the
- * bytes). Gated so ordinary runs do not rewrite committed pictures whose timestamps differ.
+ * Saves a screenshot of the page (or of one element) as a test artifact and, with
+ * UPDATE_SCREENSHOTS=1 and unless `artifactOnly`, a palette PNG copy in docs/screenshots for
+ * the README (a fraction of the bytes). Gated so ordinary runs do not rewrite committed
+ * pictures whose timestamps differ.
  */
 export async function saveScreenshot(
-  page: Page,
+  target: Page | Locator,
   name: string,
   options: { fullPage?: boolean; artifactOnly?: boolean } = {},
 ): Promise<void> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const png = await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), fullPage: options.fullPage ?? false });
+  const path = join(ARTIFACTS_DIR, `${name}.png`);
+  const png =
+    'goto' in target
+      ? await target.screenshot({ path, fullPage: options.fullPage ?? false })
+      : await target.screenshot({ path });
   if (options.artifactOnly || process.env.UPDATE_SCREENSHOTS !== '1') return;
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const small = await sharp(png).png({ palette: true, quality: 90, effort: 10, compressionLevel: 9 }).toBuffer();

@@ -17,6 +17,8 @@ export interface WebAppOptions {
    * pieces (and a test can act mid-stream). Default: the emulator's own (10 ms).
    */
   readonly streamChunkDelayMs?: number;
+  /** DEFAULT_MODEL_ID; by default the configuration's own. */
+  readonly defaultModelId?: string;
 }
 
 /**
@@ -26,7 +28,11 @@ export interface WebAppOptions {
 export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> {
   const imageDir = mkdtempSync(join(tmpdir(), 'bvg-images-'));
   const emulator = await startEmulator({ port: 0, streamChunkDelayMs: options.streamChunkDelayMs });
-  const testApp = await startTestApp('pglite', { emulator, images: { store: { kind: 'file', dir: imageDir } } });
+  const testApp = await startTestApp('pglite', {
+    emulator,
+    images: { store: { kind: 'file', dir: imageDir } },
+    ...(options.defaultModelId === undefined ? {} : { bedrock: { defaultModelId: options.defaultModelId } }),
+  });
   const apiOrigin = new URL(testApp.url).origin;
   return {
     origin: apiOrigin,

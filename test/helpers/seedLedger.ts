@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DescriptionRepository } from '../../src/store/index.js';
+import { OPEN_MODE_KEY_ID, type DescriptionRepository } from '../../src/store/index.js';
 
 export interface SeedRow {
   createdAt: Date;
@@ -19,6 +19,8 @@ export interface SeedRow {
   clientRequestId?: string;
   /** The image, or the images in order (repeats allowed); one 'aaa…' image by default. */
   imageSha256?: string | string[];
+  /** The owning API key; open mode's owner by default. */
+  apiKeyId?: string;
 }
 
 /** A ledger row as the use case writes it, straight through the repository (for history tests). */
@@ -30,6 +32,7 @@ export async function seedRow(repo: DescriptionRepository, row: SeedRow): Promis
     modelId,
     baseModelId: modelId.replace(/^(us|eu|apac|global)\./, ''),
     api: row.api ?? 'CONVERSE',
+    provider: 'EMULATOR',
     prompt: row.prompt ?? 'What is in this image?',
     system: row.system,
     maxTokens: 100,
@@ -37,6 +40,7 @@ export async function seedRow(repo: DescriptionRepository, row: SeedRow): Promis
     topP: undefined,
     stopSequences: [],
     estimatedCostUsd: null,
+    apiKeyId: row.apiKeyId ?? OPEN_MODE_KEY_ID,
     clientRequestId: row.clientRequestId,
     requestHash: id,
     images: [row.imageSha256 ?? 'a'.repeat(64)].flat().map((sha256) => ({

@@ -56,6 +56,10 @@ export function testConfig(
     // The server shares its event loop with the test and its other servers, whose work would read
     // as CPU overload; test/unit/createAdmission.test.ts covers that bound.
     admission: { ...base.admission, maxEventLoopDelayMs: 60_000 },
+    // Keys made by a test apply to its next request; test/auth covers the cache itself.
+    auth: { ...base.auth, keyCacheTtlMs: 0 },
+    // Each app's own completion journal, never the checkout's data/ folder.
+    completion: { ...base.completion, journalDir: mkdtempSync(join(tmpdir(), 'bvg-journal-')) },
   };
 }
 
@@ -81,7 +85,23 @@ export async function startTestApp(
     bedrock?: Partial<AppConfig['bedrock']>;
     images?: Partial<AppConfig['images']>;
     /** Top-level settings such as historyRetentionDays. */
-    config?: Partial<Pick<AppConfig, 'historyRetentionDays' | 'retentionIntervalMs' | 'playground' | 'admission'>>;
+    config?: Partial<
+      Pick<
+        AppConfig,
+        | 'historyRetentionDays'
+        | 'retentionIntervalMs'
+        | 'playground'
+        | 'admission'
+        | 'http'
+        | 'production'
+        | 'auth'
+        | 'recovery'
+        | 'completion'
+        | 'idempotencyWaitMs'
+        | 'metrics'
+        | 'cache'
+      >
+    >;
   } = {},
 ): Promise<TestApp> {
   const emulator = options.emulator ?? (await startEmulator({ port: 0 }));

@@ -13,8 +13,14 @@ export interface Subscription<T> {
 }
 
 /** A real graphql-ws client over a real WebSocket, as browsers and apps use it. */
-export function wsClient(httpUrl: string): Client {
-  return createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+export function wsClient(httpUrl: string, connectionParams?: Record<string, unknown>): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams,
+  });
 }
 
 export function subscribe<T>(client: Client, query: string, variables: Record<string, unknown>): Subscription<T> {

@@ -2,6 +2,7 @@ import sharp, { type Metadata } from 'sharp';
 import type { ImageFormat } from '../../bedrock/index.js';
 import { badInput } from '../../errors.js';
 import { sniffImageFormat } from '../sniffImageFormat.js';
+import { checkMetadata } from './checkMetadata.js';
 import { findImageEnd } from './findImageEnd.js';
 import { FORMAT_NAMES } from './formatNames.js';
 import type { NormalizeLimits } from './normalizeLimits.js';
@@ -50,6 +51,8 @@ export async function inspectImage(bytes: Buffer, limits: NormalizeLimits): Prom
       `The ${name} image has ${appendedBytes} bytes of other data after its end; send the image file alone`,
     );
   }
+
+  checkMetadata(bytes, format, limits);
 
   let meta: Metadata;
   try {

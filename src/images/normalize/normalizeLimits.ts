@@ -15,6 +15,10 @@ export interface NormalizeLimits {
    * themselves, so sending more pixels only costs bytes and latency, not detail.
    */
   readonly targetLongEdge: number;
+  /** Metadata segments or chunks (EXIF, ICC, XMP, comments, PNG text): parsing each one costs time before any check. */
+  readonly maxMetadataSegments: number;
+  /** Metadata bytes in all, compressed PNG chunks counted inflated. */
+  readonly maxMetadataBytes: number;
 }
 
 export const DEFAULT_NORMALIZE_LIMITS: NormalizeLimits = Object.freeze({
@@ -23,4 +27,7 @@ export const DEFAULT_NORMALIZE_LIMITS: NormalizeLimits = Object.freeze({
   maxPixels: IMAGE_LIMITS.maxPixels,
   maxFrames: 100,
   targetLongEdge: 1568,
+  // A camera JPEG carries 3 to 6 (JFIF, EXIF, XMP, ICC, MPF); Photoshop's XMP history can reach 1 MB.
+  maxMetadataSegments: 64,
+  maxMetadataBytes: 2 * 1024 * 1024,
 });

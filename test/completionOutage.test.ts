@@ -130,3 +130,54 @@ describe('completion during a database outage, when the journal cannot keep the 
     expect(res.errors?.[0]?.extensions?.descriptionId).toEqual(expect.any(String));
   });
 });
+
+/**
+ * A process cut off from the database long enough for its lease to lapse: another instance's sweep closes its row
+ * INTERRUPTED (usage unknown, reservation released) while the model is still answering. The billed answer, when it
+ * arrives, is the truth about that row: it must still be written, not refused because the row left PENDING.
+ */
+describe('completion after a sweep closed the row of a lapsed lease', () => {
+  let t: TestApp;
+  let direct: pg.Client;
+  beforeAll(async () => {
+    const db = await createFreshPostgresDatabase();
+    direct = new pg.Client({ connectionString: db.url });
+    await direct.connect();
+    t = await startTestApp('postgres', {
+      database: { config: { kind: 'postgres', url: db.url }, cleanup: () => db.drop() },
+      // Renewals far apart, so the lease the test expires stays expired for the whole call.
+      config: { recovery: { leaseTtlMs: 600_000, sweepIntervalMs: 600_000 } },
+    });
+  });
+  afterAll(async () => {
+    await direct?.end();
+    await t?.stop();
+  });
+
+  it(
+    'writes the billed answer over the INTERRUPTED row and tells the client SUCCEEDED',
+    { timeout: 60_000 },
+    async () => {
+      t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
+      const answer = gql(t.url, DESCRIBE, { input: { image: { base64: toBase64(await solidImage(16, 16)) } } });
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await direct.query(`SELECT 1 FROM description_request WHERE status = 'PENDING'`);
+        if (rows.length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await direct.query(`UPDATE instance SET "leaseUntil" = now() - interval '1 minute'`);
+      expect(await t.app.store.descriptions.closeOrphaned('INTERRUPTED', 'swept', new Date(0))).toBe(1);
+
+      const res = await answer;
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      const described = res.data!.describeImage as { id: string; status: string; text: string; costUsd: string };
+      expect(described.status).toBe('SUCCEEDED');
+      const { rows } = await direct.query(
+        `SELECT status, text, "costUsd"::text AS cost, "usageKnown" FROM description_request WHERE id = $1`,
+        [described.id],
+      );
+      expect(rows).toEqual([{ status: 'SUCCEEDED', text: described.text, cost: expect.any(String), usageKnown: true }]);
+      expect(Number(rows[0].cost)).toBe(Number(described.costUsd));
+    },
+  );
+});

@@ -201,8 +201,8 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
           const completedAt = new Date(entry.completedAt);
           await driver(
             entry.kind === 'succeed'
-              ? succeedSql(entry.id, entry.outcome, completedAt, true)
-              : failSql(entry.id, entry.failure, completedAt, true),
+              ? succeedSql(entry.id, entry.outcome, completedAt)
+              : failSql(entry.id, entry.failure, completedAt),
           );
         },
         await lease.liveInstanceIds(),

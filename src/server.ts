@@ -162,6 +162,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     authenticator: deps.authenticator,
     rateLimiter: deps.rateLimiter,
     observation: createSocketTracking(observed),
+    draining: () => drain.draining,
   });
   const graphqlHttp = await createGraphqlHttpRoute({
     httpServer,

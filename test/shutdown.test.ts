@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startEmulator, type Emulator, type RecordedCall } from '../src/emulator/index.js';
 import { createFreshPostgresDatabase } from './helpers/databases.js';
 import { gql } from './helpers/graphqlClient.js';
@@ -21,6 +22,19 @@ async function eventually<T>(read: () => T | Promise<T>, ready: (value: T) => bo
     if (ready(value)) return value;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** The HTTP status a WebSocket upgrade is answered with: 101 when the socket opens. */
+function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, 'graphql-transport-ws');
+    socket.once('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    socket.once('error', reject);
+  });
 }
 
 describe('stopping the server on SIGTERM', { timeout: 240_000 }, () => {
@@ -102,9 +116,12 @@ describe('stopping the server on SIGTERM', { timeout: 240_000 }, () => {
     await server.waitForLine((l) => l.msg === 'stopping: finishing requests in flight');
     const readiness = await fetch(`${origin}/readyz`);
     const refused = await gql(`${origin}/graphql`, DESCRIBE, { input: { image: { base64: png } } });
+    const socketRefusal = await upgradeStatus(`${origin.replace('http', 'ws')}/graphql`);
 
     expect(readiness.status).toBe(503);
     expect(refused.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    // A new WebSocket is a new request too: refused before it is opened, not accepted and then cut.
+    expect(socketRefusal).toBe(503);
     expect((await inFlight).data?.describeImage).toMatchObject({ status: 'SUCCEEDED' });
     expect((await server.exited).code).toBe(0);
     expect(order).toEqual(['answered', 'exited']);

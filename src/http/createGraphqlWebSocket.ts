@@ -26,6 +26,8 @@ export interface GraphqlWebSocketDeps {
   readonly maxMessageBytes: number;
   /** Metrics, the log line and the span per operation, as Apollo's plugin does over HTTP (src/telemetry). */
   readonly observation: SocketTracking;
+  /** True once the server is stopping: a new socket is refused with 503, as a new HTTP request is. */
+  readonly draining: () => boolean;
 }
 
 export interface GraphqlWebSocket {
@@ -47,7 +49,10 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
     maxPayload: deps.maxMessageBytes,
     // CORS does not cover WebSocket: without this a page on any site could open a socket with the
     // user's network position (and, in open mode, run every operation). Refused with 403.
-    verifyClient: ({ req }, done) => done(isAllowedOrigin(req, deps.allowedOrigins), 403, 'Origin not allowed'),
+    verifyClient: ({ req }, done) =>
+      deps.draining()
+        ? done(false, 503, 'The server is stopping')
+        : done(isAllowedOrigin(req, deps.allowedOrigins), 403, 'Origin not allowed'),
   });
   // The caller each socket authenticated as in its connection_init.
   const callers = new WeakMap<object, Caller>();

@@ -100,7 +100,12 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
       config.images.store.kind === 'file' ? createFileImageStore(config.images.store.dir) : NO_IMAGE_STORE;
     // Metrics always; tracing only with an OTLP endpoint (otherwise nothing traces at all).
     telemetry = createTelemetry(config.tracing);
-    const observed = { metrics: telemetry.metrics, catalog, tracing: telemetry.tracing };
+    const observed = {
+      metrics: telemetry.metrics,
+      catalog,
+      tracing: telemetry.tracing,
+      keyLabel: (apiKeyId: string) => authenticator.keyLabel(apiKeyId),
+    };
     if (store.poolUsage() !== undefined) telemetry.metrics.watchPool(() => store.poolUsage()!);
     const observedStore = instrumentStore(store, observed);
     const housekeeping = createHousekeeping({ descriptions: observedStore.descriptions, imageStore, logger });

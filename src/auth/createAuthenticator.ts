@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../errors.js';
-import type { ApiKeyRecord, ApiKeyRepository } from '../store/index.js';
+import { OPEN_MODE_KEY_ID, type ApiKeyRecord, type ApiKeyRepository } from '../store/index.js';
 import { prefixOf, secretMatches } from './apiKeySecret.js';
 import { OPEN_CALLER, type Caller } from './Caller.js';
 
@@ -13,6 +13,11 @@ export interface Authenticator {
   authenticate(authorization: string | undefined): Promise<Caller>;
   /** Whether any key is active (cached like the keys): decides open mode. */
   keysExist(): Promise<boolean>;
+  /**
+   * How metrics name the key a ledger row belongs to: its public prefix, once this process has
+   * seen the key; undefined for open mode's implicit owner (its series carry no key label).
+   */
+  keyLabel(apiKeyId: string): string | undefined;
 }
 
 export interface AuthenticatorOptions {
@@ -35,6 +40,8 @@ export function createAuthenticator(keys: ApiKeyRepository, options: Authenticat
   const caching = options.cacheTtlMs > 0;
   const byPrefix = new LRUCache<string, Entry>({ max: 10_000, ttl: caching ? options.cacheTtlMs : 1 });
   let active: { readonly value: boolean; readonly until: number } | undefined;
+  // Bounded by the keys an operator made, and kept whatever the cache's TTL: a prefix never changes.
+  const prefixById = new Map<string, string>();
 
   const keysExist = async () => {
     if (!caching || active === undefined || active.until <= Date.now()) {
@@ -47,12 +54,18 @@ export function createAuthenticator(keys: ApiKeyRepository, options: Authenticat
     const cached = caching ? byPrefix.get(prefix) : undefined;
     if (cached !== undefined) return cached;
     const entry: Entry = (await keys.findByPrefix(prefix)) ?? 'unknown';
+    if (entry !== 'unknown') prefixById.set(entry.key.id, entry.key.prefix);
     if (caching) byPrefix.set(prefix, entry);
     return entry;
   };
 
   return {
     keysExist,
+    keyLabel(apiKeyId) {
+      if (apiKeyId === OPEN_MODE_KEY_ID) return undefined;
+      // A row is completed by the process that authenticated its key, so this is a fallback only.
+      return prefixById.get(apiKeyId) ?? 'unknown';
+    },
     async authenticate(authorization) {
       // Open mode takes every request, a key or a placeholder in the header included (the playground
       // sends one): there is nothing to check it against.

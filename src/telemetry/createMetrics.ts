@@ -28,8 +28,8 @@ export interface AppMetrics {
   /** One Bedrock call (all SDK attempts included), by catalog model, API and outcome (`ok` or the error code). */
   readonly bedrockSeconds: Histogram<'model' | 'api' | 'outcome'>;
   /**
-   * Tokens and dollars recorded in the ledger. `key` is declared for the API key's name (one
-   * series per key, bounded by the keys an operator creates) and not filled in yet.
+   * Tokens and dollars recorded in the ledger. `key` is the API key's public prefix (one series
+   * per key, bounded by the keys an operator creates); open mode's rows carry no `key` label.
    */
   readonly tokens: Counter<'model' | 'type' | 'key'>;
   readonly costUsd: Counter<'model' | 'key'>;

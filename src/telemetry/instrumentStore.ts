@@ -12,6 +12,8 @@ export interface StoreInstrumentation {
   readonly catalog: ModelCatalog;
   /** Undefined when tracing is off: then no span is started. */
   readonly tracing: Tracing | undefined;
+  /** The `key` label of a row's usage (the key's public prefix); undefined: no key label (open mode). */
+  readonly keyLabel?: (apiKeyId: string) => string | undefined;
 }
 
 /** Span names an operator looks for: the two writes of every describe, by what they are for. */
@@ -28,7 +30,6 @@ const SPAN_NAMES: Record<string, string> = {
  * request's content reaches a label or a span.
  */
 export function instrumentStore(store: Store, deps: StoreInstrumentation): Store {
-  const { metrics } = deps;
   const descriptions = instrumentMethods(store.descriptions, deps);
   return {
     ...store,
@@ -37,13 +38,13 @@ export function instrumentStore(store: Store, deps: StoreInstrumentation): Store
       async succeed(pending, outcome) {
         const record = await descriptions.succeed(pending, outcome);
         // An answer served from the exact-request cache billed nothing.
-        if (record.cachedFromId === null) countUsage(metrics, deps.catalog, record);
+        if (record.cachedFromId === null) countUsage(deps, record);
         return record;
       },
       async fail(pending, failure) {
         const record = await descriptions.fail(pending, failure);
         // A failed call can still have been billed (a damaged answer keeps its usage).
-        countUsage(metrics, deps.catalog, record);
+        countUsage(deps, record);
         return record;
       },
     } satisfies DescriptionRepository,
@@ -52,22 +53,19 @@ export function instrumentStore(store: Store, deps: StoreInstrumentation): Store
 }
 
 /** Tokens and cost as the ledger recorded them, once per completed row (a replay is not a new row). */
-function countUsage(
-  metrics: AppMetrics,
-  catalog: ModelCatalog,
-  record: SucceededDescription | FailedDescription,
-): void {
+function countUsage(deps: StoreInstrumentation, record: SucceededDescription | FailedDescription): void {
+  const { metrics } = deps;
   const { usage } = record;
-  if (usage === null) return;
-  // The `key` label joins here once it is decided how a key is named in metrics (one series per key).
-  const model = modelLabel(catalog, record.modelId);
   // An answer Bedrock sent without usage (usageKnown = false) counts no tokens rather than invented ones.
   if (usage === null) return;
-  metrics.tokens.inc({ model, type: 'input' }, usage.inputTokens);
-  metrics.tokens.inc({ model, type: 'output' }, usage.outputTokens);
-  if (usage.cacheReadInputTokens) metrics.tokens.inc({ model, type: 'cache_read' }, usage.cacheReadInputTokens);
-  if (usage.cacheWriteInputTokens) metrics.tokens.inc({ model, type: 'cache_write' }, usage.cacheWriteInputTokens);
-  if (record.costUsd !== null) metrics.costUsd.inc({ model }, Number(record.costUsd));
+  const model = modelLabel(deps.catalog, record.modelId);
+  const key = deps.keyLabel?.(record.apiKeyId);
+  const by = key === undefined ? { model } : { model, key };
+  metrics.tokens.inc({ ...by, type: 'input' }, usage.inputTokens);
+  metrics.tokens.inc({ ...by, type: 'output' }, usage.outputTokens);
+  if (usage.cacheReadInputTokens) metrics.tokens.inc({ ...by, type: 'cache_read' }, usage.cacheReadInputTokens);
+  if (usage.cacheWriteInputTokens) metrics.tokens.inc({ ...by, type: 'cache_write' }, usage.cacheWriteInputTokens);
+  if (record.costUsd !== null) metrics.costUsd.inc(by, Number(record.costUsd));
 }
 
 function instrumentMethods<T extends object>(target: T, deps: StoreInstrumentation): T {

@@ -20,6 +20,7 @@ import { runCase, type BenchSetup, type CaseResult, type CaseSpec } from './runC
 import { runOverload, type OverloadResult } from './runOverload.js';
 import { killTrackedChildren } from './spawnTracked.js';
 import { startEmulatorProcess, type EmulatorProcess } from './startEmulatorProcess.js';
+import { startOtlpSink } from './startOtlpSink.js';
 import { formatProfileSummary, summariseProfile, type CpuProfile } from './summariseProfile.js';
 import { updateReadme } from './updateReadme.js';
 import { processStats } from '../procStats.js';
@@ -63,7 +64,13 @@ async function summariseProfiles(dir: string): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const options = parseOverheadArgs(process.argv.slice(2), process.env);
+  const parsed = parseOverheadArgs(process.argv.slice(2), process.env);
+  // With --tracing the API gets an endpoint, which is what turns tracing on; the settings line then shows it.
+  const sink = parsed.tracing ? await startOtlpSink() : undefined;
+  const options: OverheadOptions =
+    sink === undefined
+      ? parsed
+      : { ...parsed, apiEnv: { ...parsed.apiEnv, OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint } };
   const facts = runFacts(options);
   log(`${facts.command}\nNode ${facts.node}, ${facts.machine}`);
   log(
@@ -174,6 +181,11 @@ async function main(): Promise<number> {
   } finally {
     const exit = await emulator.process.stop(5_000);
     if (!exit.clean) log(`the emulator did not exit cleanly on SIGTERM (code ${exit.code}, signal ${exit.signal})`);
+    if (sink !== undefined) {
+      const { exports, bytes } = sink.received();
+      log(`OTLP sink: ${exports} trace exports received, ${(bytes / 2 ** 20).toFixed(1)} MB`);
+      await sink.close();
+    }
   }
 
   const markdown = await formatMarkdown(renderResults(facts, results, overload, emulatorEvents), RESULTS);

@@ -16,6 +16,8 @@ export const USAGE = `npm run bench:overhead -- [options] [NAME=VALUE …]
   --timeout-ms N              per-request timeout (default 10000)
   --connections N             HTTP connections to the API (default 512)
   --latency-ms N              the emulator's model latency (default 100)
+  --tracing                   trace every request: the API exports OpenTelemetry spans to a sink in this process
+                              (compare with a run without it: tracing is off unless an OTLP endpoint is set)
   --cpu-prof                  start each API with --cpu-prof and summarise each profile
   --cpu-prof-dir DIR          where profiles go (default a new temp folder)
   --update-readme             replace the text between the bench:overhead markers in README.md
@@ -46,6 +48,7 @@ export interface OverheadOptions {
   readonly timeoutMs: number;
   readonly connections: number;
   readonly latencyMs: number;
+  readonly tracing: boolean;
   readonly cpuProfile: boolean;
   readonly cpuProfileDir: string | undefined;
   readonly updateReadme: boolean;
@@ -85,6 +88,7 @@ export function parseOverheadArgs(argv: readonly string[], env: NodeJS.ProcessEn
       'timeout-ms': { type: 'string' },
       connections: { type: 'string' },
       'latency-ms': { type: 'string' },
+      tracing: { type: 'boolean' },
       'cpu-prof': { type: 'boolean' },
       'cpu-prof-dir': { type: 'string' },
       'update-readme': { type: 'boolean' },
@@ -119,6 +123,7 @@ export function parseOverheadArgs(argv: readonly string[], env: NodeJS.ProcessEn
     timeoutMs: positive('timeout-ms', values['timeout-ms'], 10_000),
     connections: positive('connections', values.connections, 512),
     latencyMs: positive('latency-ms', values['latency-ms'], 100),
+    tracing: values.tracing === true,
     cpuProfile: values['cpu-prof'] === true || values['cpu-prof-dir'] !== undefined,
     cpuProfileDir: values['cpu-prof-dir'],
     updateReadme: values['update-readme'] === true,

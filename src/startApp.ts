@@ -5,7 +5,7 @@ import { endOfLifeDefaultModelNotice, loadModelCatalog, type InferenceProvider }
 import { createAuthenticator, createRateLimiter, listenAddress, type RateLimiter } from './auth/index.js';
 import { ConfigError, type AppConfig } from './config.js';
 import { createHousekeeping, startRecovery, type Recovery } from './housekeeping/index.js';
-import { createFileImageStore, disableImageCache, NO_IMAGE_STORE } from './images/index.js';
+import { createFileImageStore, NO_IMAGE_STORE } from './images/index.js';
 import { createLogger } from './logging/index.js';
 import { openVisionModel, type OpenedVisionModel } from './openVisionModel.js';
 import { createServer } from './server.js';
@@ -96,7 +96,6 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
     }
     const authenticator = createAuthenticator(store.apiKeys, { cacheTtlMs: config.auth.keyCacheTtlMs });
     rateLimiter = createRateLimiter({ redisUrl: config.auth.redisUrl, logger });
-    disableImageCache();
     const imageStore =
       config.images.store.kind === 'file' ? createFileImageStore(config.images.store.dir) : NO_IMAGE_STORE;
     // Metrics always; tracing only with an OTLP endpoint (otherwise nothing traces at all).

@@ -16,4 +16,3 @@ export { DEFAULT_URL_FETCH_POLICY } from './url/index.js';
 export type { UrlFetchPolicy } from './url/index.js';
 export type { NormalizeMode } from './normalize/index.js';
 export { estimateImageTokens } from './estimateImageTokens.js';
-export { disableImageCache } from './disableImageCache.js';

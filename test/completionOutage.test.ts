@@ -144,7 +144,10 @@ describe('completion after a sweep closed the row of a lapsed lease', () => {
     direct = new pg.Client({ connectionString: db.url });
     await direct.connect();
     t = await startTestApp('postgres', {
-      database: { config: { kind: 'postgres', url: db.url }, cleanup: () => db.drop() },
+      database: {
+        config: { kind: 'postgres', url: db.url, poolSize: 4, connectTimeoutMs: 5_000, statementTimeoutMs: 30_000 },
+        cleanup: () => db.drop(),
+      },
       // Renewals far apart, so the lease the test expires stays expired for the whole call.
       config: { recovery: { leaseTtlMs: 600_000, sweepIntervalMs: 600_000 } },
     });

@@ -121,6 +121,8 @@ export interface AppConfig {
   readonly cache: { readonly byDefault: boolean; readonly ttlSeconds: number };
   /** On SIGTERM/SIGINT, how long requests and streams in flight may run before they are cancelled (INTERRUPTED). */
   readonly shutdownGraceMs: number;
+  /** How often the input-token estimate's calibration is read again from the ledger; 0: not calibrated. */
+  readonly calibrationIntervalMs: number;
 }
 
 /**
@@ -227,6 +229,10 @@ const envSchema = z.object({
   MAX_EVENT_LOOP_DELAY_MS: intFrom(10, 60_000).default(100),
   HISTORY_RETENTION_DAYS: intFrom(1, 100_000).optional(),
   HISTORY_RETENTION_INTERVAL_MS: intFrom(1_000, 7 * 24 * 3_600_000).default(3_600_000),
+  // 0 switches calibration off; otherwise at least a second, since each refresh aggregates 30 days of the ledger.
+  ESTIMATE_CALIBRATION_INTERVAL_MS: intFrom(0, 7 * 24 * 3_600_000)
+    .refine((ms) => ms === 0 || ms >= 1_000, '0 (off) or at least 1000')
+    .default(600_000),
   PLAYGROUND: z.enum(['graphiql', 'sandbox', 'off']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -449,5 +455,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     cache: Object.freeze({ byDefault: e.CACHE_DEFAULT === 'true', ttlSeconds: e.CACHE_TTL }),
     completion: Object.freeze({ retryMs: e.COMPLETION_RETRY_MS, journalDir: resolve(cwd, e.COMPLETION_JOURNAL_DIR) }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    calibrationIntervalMs: e.ESTIMATE_CALIBRATION_INTERVAL_MS,
   });
 }

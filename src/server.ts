@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLInputObjectType } from 'graphql';
 import type { ModelCatalog, VisionModel } from './bedrock/index.js';
-import { createDescribeImage, createPreviewCost } from './describe/index.js';
+import { createDescribeImage, createPreviewCost, type EstimateFactors } from './describe/index.js';
 import {
   createFormatError,
   loadTypeDefs,
@@ -71,6 +71,8 @@ export interface ServerDeps {
   readonly telemetry: Telemetry;
   /** Client addresses (CIDR) that may read /metrics (METRICS_ALLOW). */
   readonly metricsAllow: readonly string[];
+  /** The estimate's calibration factors, shared by describeImage and previewCost (absent: the rule as it is). */
+  readonly calibration?: EstimateFactors;
 }
 
 export interface AppServer {
@@ -118,6 +120,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     idempotencyWaitMs: deps.idempotencyWaitMs,
     cache: deps.cache,
     intakeImages: instrumentIntake(intakeImages, deps.telemetry),
+    calibration: deps.calibration,
   });
   const shared: Omit<GraphQLContext, 'caller'> = {
     describe,
@@ -126,6 +129,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       defaultModelId: deps.defaultModelId,
       urlPolicy: deps.urlPolicy,
       maxUploadBytes: deps.maxUploadBytes,
+      calibration: deps.calibration,
     }),
     catalog: deps.catalog,
     descriptions: store.descriptions,

@@ -4,7 +4,14 @@ import type { Logger } from 'pino';
 import { endOfLifeDefaultModelNotice, loadModelCatalog, type InferenceProvider } from './bedrock/index.js';
 import { createAuthenticator, createRateLimiter, listenAddress, type RateLimiter } from './auth/index.js';
 import { ConfigError, type AppConfig } from './config.js';
-import { createHousekeeping, startRecovery, type Recovery } from './housekeeping/index.js';
+import { createEstimateCalibration, type EstimateCalibration } from './describe/index.js';
+import {
+  createHousekeeping,
+  startCalibrationRefresh,
+  startRecovery,
+  type CalibrationRefresh,
+  type Recovery,
+} from './housekeeping/index.js';
 import { createFileImageStore, NO_IMAGE_STORE } from './images/index.js';
 import { createLogger } from './logging/index.js';
 import { openVisionModel, type OpenedVisionModel } from './openVisionModel.js';
@@ -20,6 +27,11 @@ export interface RunningApp {
   /** Who answers model calls (BEDROCK_MODE), and the emulator's URL when it is the emulator. */
   readonly provider: InferenceProvider;
   readonly emulatorUrl: string | undefined;
+  /**
+   * The input-token estimate's calibration, refreshed on its schedule (ESTIMATE_CALIBRATION_INTERVAL_MS);
+   * refresh() reads the ledger at once. Undefined when calibration is off.
+   */
+  readonly calibration: EstimateCalibration | undefined;
   /** Drains requests in flight, then closes the model client and the database. */
   stop(): Promise<void>;
 }
@@ -45,6 +57,7 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
   let vision: OpenedVisionModel | undefined;
   let rateLimiter: RateLimiter | undefined;
   let recovery: Recovery | undefined;
+  let calibrationRefresh: CalibrationRefresh | undefined;
   let telemetry: Telemetry | undefined;
   try {
     // Rows of processes that are gone (this one before a restart included) are closed now and every
@@ -109,6 +122,16 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
     if (store.poolUsage() !== undefined) telemetry.metrics.watchPool(() => store.poolUsage()!);
     const observedStore = instrumentStore(store, observed);
     const housekeeping = createHousekeeping({ descriptions: observedStore.descriptions, imageStore, logger });
+    // Factors by model family, read now and then on their schedule; requests only look them up.
+    const calibration =
+      config.calibrationIntervalMs === 0 ? undefined : createEstimateCalibration((days) => store.estimateSamples(days));
+    if (calibration !== undefined) {
+      calibrationRefresh = await startCalibrationRefresh({
+        refresh: () => calibration.refresh(),
+        intervalMs: config.calibrationIntervalMs,
+        logger,
+      });
+    }
     const retention =
       config.historyRetentionDays === undefined
         ? undefined
@@ -136,6 +159,7 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
       http: config.http,
       telemetry,
       metricsAllow: config.metrics.allow,
+      calibration,
     });
     const address = await server.listen(config.port, listen.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -147,8 +171,10 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
       logger,
       provider: model.provider,
       emulatorUrl: vision.emulatorUrl,
+      calibration,
       async stop() {
         retention?.stop();
+        calibrationRefresh?.stop();
         await server.stop();
         await vision?.close();
         await rateLimiter?.close();
@@ -161,6 +187,7 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
     };
   } catch (error) {
     recovery?.stop();
+    calibrationRefresh?.stop();
     await telemetry?.shutdown();
     await rateLimiter?.close();
     await vision?.close();

@@ -34,6 +34,7 @@ export { INFERENCE_PROFILE_PREFIXES } from './catalogModelSchema.js';
 export { DEFAULT_MODEL_CATALOG, createModelCatalog, loadModelCatalog } from './modelCatalog.js';
 export type { ModelCatalog } from './modelCatalog.js';
 export { baseModelId, inferenceProfilePrefix } from './baseModelId.js';
+export { modelFamily } from './modelFamily.js';
 export {
   currentSuccessor,
   endOfLifeDefaultModelNotice,

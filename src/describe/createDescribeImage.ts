@@ -26,6 +26,7 @@ import type { DescribeImageCommand } from './DescribeImageCommand.js';
 import { failureAccounting, successOutcome } from './attemptOutcome.js';
 import { createInFlight } from './createInFlight.js';
 import { findCachedAnswer, type CacheSettings } from './findCachedAnswer.js';
+import { UNCALIBRATED, type EstimateFactors } from './estimateCalibration.js';
 import { estimateRequest } from './estimateRequest.js';
 import { requestHash } from './requestHash.js';
 import { validateDescribeParameters } from './validateDescribeParameters.js';
@@ -59,6 +60,8 @@ export interface DescribeImageDeps {
   readonly shutdown?: AbortSignal;
   /** True once the server is stopping: a new call is refused (SERVICE_UNAVAILABLE) on every transport. */
   readonly draining?: () => boolean;
+  /** The model families' calibration factors, read from memory (absent: the rule as it is). */
+  readonly calibration?: EstimateFactors;
 }
 
 /** What a streamed description emits: text as it is generated, then the completed record. */
@@ -126,6 +129,7 @@ function replay(existing: DescriptionRecord, hash: string): DescriptionRecord {
 export function createDescribeImage(deps: DescribeImageDeps): DescribeImageService {
   const { descriptions, model, catalog, logger } = deps;
   const intake = deps.intakeImages ?? intakeImages;
+  const calibration = deps.calibration ?? UNCALIBRATED;
 
   async function start(command: DescribeImageCommand, signal: AbortSignal | undefined): Promise<Started> {
     const parameters = validateDescribeParameters(command, deps.defaultModelId, catalog);
@@ -140,7 +144,8 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageServi
       signal,
     });
     const hash = requestHash(settings, images);
-    const estimate = estimateRequest(settings, images, catalogModel);
+    // The reservation (estimatedCostUsd) is calibrated; the row keeps the rule's estimatedInputTokens.
+    const estimate = estimateRequest(settings, images, catalogModel, calibration.factorFor(settings.modelId));
     const input: NewDescription = {
       ...settings,
       id: randomUUID(),

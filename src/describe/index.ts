@@ -8,3 +8,5 @@ export { DEFAULT_PROMPT, DEFAULT_MAX_TOKENS } from './DescribeImageCommand.js';
 export { checkTags, checkTagKey, MAX_TAGS } from './checkTags.js';
 export { createPreviewCost, PREVIEW_INPUT_MARGIN } from './previewCost.js';
 export type { CostPreview, PreviewCost, PreviewCostDeps } from './previewCost.js';
+export { createEstimateCalibration } from './estimateCalibration.js';
+export type { EstimateCalibration, EstimateFactors, FamilyCalibration } from './estimateCalibration.js';

@@ -1,16 +1,17 @@
 import { estimatedCostUsd, type ModelCatalog, type UnitPrices } from '../bedrock/index.js';
-import { intakeImages, type AcceptedImage, type UrlFetchPolicy } from '../images/index.js';
-import type { RequestImageRecord } from '../store/index.js';
+import { intakeImages, type UrlFetchPolicy } from '../images/index.js';
+import { requestImageRecord, type RequestImageRecord } from '../store/index.js';
 import type { DescribeImageCommand } from './DescribeImageCommand.js';
+import { UNCALIBRATED, type EstimateFactors } from './estimateCalibration.js';
 import { estimateRequest } from './estimateRequest.js';
 import { validateDescribeParameters } from './validateDescribeParameters.js';
 
 /**
- * How far the real input may sit from the estimate and still be inside the previewed range.
- * The estimate is Anthropic's rule (ceil(w × h / 750) per image, 4 characters a text token);
- * Bedrock adds a few tokens of message framing and other providers tokenise images their own
- * way. The emulator counts exactly the estimate, so there the range always holds the cost;
- * usageSummary's estimateErrorPct shows how far real traffic sits from it.
+ * How far the real input may sit from the calibrated estimate and still be inside the previewed
+ * range. The estimate is Anthropic's rule (ceil(w × h / 750) per image, 4 characters a text token)
+ * times the model family's calibration factor; the factor corrects a family's bias, this margin is
+ * for the spread of single requests around it. The emulator counts exactly the rule, so there the
+ * range always holds the cost; usageSummary's estimate figures show how far real traffic sits from the rule.
  */
 export const PREVIEW_INPUT_MARGIN = { low: 0.75, high: 1.25 } as const;
 
@@ -18,7 +19,11 @@ export interface CostPreview {
   readonly modelId: string;
   readonly serviceTier: 'DEFAULT' | 'PRIORITY' | 'FLEX';
   readonly images: RequestImageRecord[];
+  /** The rule's estimate, before calibration (as the row will keep it). */
   readonly estimatedInputTokens: number;
+  readonly calibrationFactor: number;
+  /** The input the costs are priced at. */
+  readonly calibratedInputTokens: number;
   readonly megapixels: number;
   readonly maxOutputTokens: number;
   readonly unitPrices: UnitPrices | null;
@@ -34,26 +39,11 @@ export interface PreviewCostDeps {
   readonly maxUploadBytes: number;
   /** Takes in the request's images: `intakeImages`, or the same wrapped for metrics and tracing. */
   readonly intakeImages?: typeof intakeImages;
+  /** The calibration factors describeImage uses too (absent: the rule as it is). */
+  readonly calibration?: EstimateFactors;
 }
 
 export type PreviewCost = (command: DescribeImageCommand, signal?: AbortSignal) => Promise<CostPreview>;
-
-function asImageRecord(image: AcceptedImage): RequestImageRecord {
-  return {
-    sha256: image.sha256,
-    mediaType: image.mediaType,
-    byteSize: image.byteSize,
-    width: image.width,
-    height: image.height,
-    source: image.source,
-    original: {
-      mediaType: `image/${image.original.format}`,
-      width: image.original.width,
-      height: image.original.height,
-      byteSize: image.original.byteSize,
-    },
-  };
-}
 
 /**
  * previewCost: the describeImage request checked and its images taken in exactly as
@@ -62,6 +52,7 @@ function asImageRecord(image: AcceptedImage): RequestImageRecord {
  */
 export function createPreviewCost(deps: PreviewCostDeps): PreviewCost {
   const intake = deps.intakeImages ?? intakeImages;
+  const calibration = deps.calibration ?? UNCALIBRATED;
   return async (command, signal) => {
     const parameters = validateDescribeParameters(command, deps.defaultModelId, deps.catalog);
     const { settings, model } = parameters;
@@ -71,14 +62,16 @@ export function createPreviewCost(deps: PreviewCostDeps): PreviewCost {
       maxUploadBytes: deps.maxUploadBytes,
       signal,
     });
-    const estimate = estimateRequest(settings, images, model);
+    const estimate = estimateRequest(settings, images, model, calibration.factorFor(settings.modelId));
     const prices = estimate.unitPrices;
-    const tokens = estimate.estimatedInputTokens;
+    const tokens = estimate.calibratedInputTokens;
     return {
       modelId: settings.modelId,
       serviceTier: settings.serviceTier ?? 'DEFAULT',
-      images: images.map(asImageRecord),
-      estimatedInputTokens: tokens,
+      images: images.map(requestImageRecord),
+      estimatedInputTokens: estimate.estimatedInputTokens,
+      calibrationFactor: estimate.calibrationFactor,
+      calibratedInputTokens: tokens,
       megapixels: estimate.imagePixels / 1e6,
       maxOutputTokens: settings.maxTokens,
       unitPrices: prices,

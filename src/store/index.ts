@@ -13,6 +13,8 @@ export type { ApiKeyRecord, ApiKeyRepository, NewApiKey } from './createApiKeyRe
 export { OPEN_MODE_KEY_ID } from './ledgerScope.js';
 export { RETRYABLE_FAILURE_CODES } from './reopenSql.js';
 export type { InstanceLease } from './createInstanceLease.js';
+export type { EstimateSample } from './estimateSamplesSql.js';
+export { requestImageRecord } from './requestImageRecord.js';
 export type { LedgerScope } from './ledgerScope.js';
 export { EXPORT_COLUMNS, exportHeader } from './exportBatchSql.js';
 export type { ExportFormat, ExportLine } from './exportBatchSql.js';

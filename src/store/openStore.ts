@@ -19,6 +19,7 @@ import { createInstanceLease, type InstanceLease } from './createInstanceLease.j
 import { createCompletionJournal } from './completionJournal.js';
 import { failSql, succeedSql } from './completionSql.js';
 import { withDurableCompletion } from './withDurableCompletion.js';
+import { readEstimateSamples, type EstimateSample } from './estimateSamplesSql.js';
 import { join } from 'node:path';
 import { packageRoot } from '../packageRoot.js';
 
@@ -35,6 +36,11 @@ export interface Store {
   /** This process's instance lease, when it took one (OpenStoreOptions.leaseTtlMs). */
   readonly lease: InstanceLease | undefined;
   readonly cursors: HistoryCursorCodec;
+  /**
+   * Each model's estimated against actual input tokens over the last `windowDays` days: what the
+   * estimate's calibration learns from (read on a schedule, never on the request path).
+   */
+  estimateSamples(windowDays: number): Promise<EstimateSample[]>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   /** The PostgreSQL pool's connections right now (for metrics); undefined on PGlite, which has none. */
@@ -212,6 +218,7 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
     history: refuseWhenUnavailable(createHistoryReader(prisma, driver)),
     apiKeys: refuseWhenUnavailable(createApiKeyRepository(driver)),
     cursors: createHistoryCursorCodec(await sharedSecret(prisma, 'history-cursor-key')),
+    estimateSamples: (windowDays) => readEstimateSamples(driver, windowDays),
     async ping() {
       await driver(Prisma.sql`SELECT 1`);
     },

@@ -1,4 +1,5 @@
 import type { NewDescription, PendingDescription } from './DescriptionRecord.js';
+import { requestImageRecord } from './requestImageRecord.js';
 
 /**
  * The PENDING record the write-ahead statement wrote, built from what was written rather than
@@ -29,19 +30,6 @@ export function pendingRecord(
     createdAt,
     status: 'PENDING',
     attempts: [],
-    images: images.map((image) => ({
-      sha256: image.sha256,
-      mediaType: image.mediaType,
-      byteSize: image.byteSize,
-      width: image.width,
-      height: image.height,
-      source: image.source,
-      original: {
-        mediaType: `image/${image.original.format}`,
-        width: image.original.width,
-        height: image.original.height,
-        byteSize: image.original.byteSize,
-      },
-    })),
+    images: images.map(requestImageRecord),
   };
 }

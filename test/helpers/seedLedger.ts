@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OPEN_MODE_KEY_ID, type DescriptionRepository } from '../../src/store/index.js';
+import { OPEN_MODE_KEY_ID, type DescriptionRepository, type LedgerAttempt } from '../../src/store/index.js';
 
 export interface SeedRow {
   createdAt: Date;
@@ -10,6 +10,8 @@ export interface SeedRow {
   text?: string;
   /** Error code: the row ends FAILED. */
   fail?: string;
+  /** A FAILED row's billed input tokens (a damaged answer keeps its usage); none by default. */
+  failedInputTokens?: number;
   /** Leave the row PENDING. */
   pending?: boolean;
   inputTokens?: number;
@@ -21,6 +23,12 @@ export interface SeedRow {
   imageSha256?: string | string[];
   /** The owning API key; open mode's owner by default. */
   apiKeyId?: string;
+  /** The input tokens estimated before the call (the estimate's calibration learns from it); none by default. */
+  estimatedInputTokens?: number;
+  /** False: a billed answer whose usage never arrived (the tokens given are then kept but not trusted). */
+  usageKnown?: boolean;
+  /** The model call attempts the row records (its tokens are then their sum, as the use case writes them). */
+  attempts?: LedgerAttempt[];
 }
 
 /** A ledger row as the use case writes it, straight through the repository (for history tests). */
@@ -40,6 +48,7 @@ export async function seedRow(repo: DescriptionRepository, row: SeedRow): Promis
     topP: undefined,
     stopSequences: [],
     estimatedCostUsd: null,
+    estimatedInputTokens: row.estimatedInputTokens,
     apiKeyId: row.apiKeyId ?? OPEN_MODE_KEY_ID,
     clientRequestId: row.clientRequestId,
     requestHash: id,
@@ -61,6 +70,7 @@ export async function seedRow(repo: DescriptionRepository, row: SeedRow): Promis
       message: 'failed',
       latencyMs: row.latencyMs,
       bedrockRequestId: undefined,
+      ...(row.failedInputTokens === undefined ? {} : { usage: { inputTokens: row.failedInputTokens } }),
     });
     return id;
   }
@@ -70,7 +80,9 @@ export async function seedRow(repo: DescriptionRepository, row: SeedRow): Promis
     text: row.text ?? 'A picture.',
     stopReason: 'end_turn',
     usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
-    costUsd: row.costUsd === undefined ? '0.0001' : row.costUsd,
+    costUsd: row.usageKnown === false ? null : row.costUsd === undefined ? '0.0001' : row.costUsd,
+    usageKnown: row.usageKnown,
+    attempts: row.attempts,
     latencyMs: row.latencyMs ?? 12,
     modelLatencyMs: 10,
     bedrockRequestId: undefined,

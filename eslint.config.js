@@ -57,4 +57,22 @@ export default tseslint.config(
     files: ['src/bedrock/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [OUTER_LAYERS] }] },
   },
+  {
+    // History is read through GraphQL and the HTTP export alike, so it knows neither transport.
+    files: ['src/history/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            AWS_SDK,
+            {
+              group: ['**/graphql/**', '**/http/**', '**/server.js', '**/startApp.js', 'graphql'],
+              message: 'src/history is transport-neutral: GraphQL and HTTP call it, never the reverse.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

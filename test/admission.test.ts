@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toHistoryFilter } from '../src/graphql/index.js';
+import { toHistoryFilter } from '../src/history/index.js';
 import { DATABASES } from './helpers/databases.js';
 import { expectData, gql } from './helpers/graphqlClient.js';
 import { solidImage, toBase64 } from './helpers/images.js';

@@ -1,19 +1,12 @@
-import type { HistoryCursorCodec, HistoryFilter, HistoryOrder, HistoryReader } from '../store/index.js';
-import type { DescriptionRecord } from '../store/index.js';
+import type { HistoryPage } from '../history/index.js';
+import type { HistoryCursorCodec, HistoryReader } from '../store/index.js';
 
 /**
  * What the history resolver hands to DescriptionConnection: the page, and what is
- * needed to count rows only if a client selects `totalCount` (a count over a large
- * ledger is the expensive part of a page).
+ * needed to encode its cursors and to count rows only if a client selects `totalCount`
+ * (a count over a large ledger is the expensive part of a page).
  */
-export interface HistoryConnectionParent {
-  readonly records: readonly DescriptionRecord[];
-  readonly hasNextPage: boolean;
-  readonly hasPreviousPage: boolean;
-  readonly order: HistoryOrder;
-  readonly filter: HistoryFilter;
+export interface HistoryConnectionParent extends HistoryPage {
   readonly history: HistoryReader;
   readonly cursors: HistoryCursorCodec;
-  /** Who the page's cursors are bound to (see HistoryCursorCodec). */
-  readonly binding: string;
 }

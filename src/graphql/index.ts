@@ -8,7 +8,6 @@ export { retryableRefusalPlugin } from './retryableRefusalPlugin.js';
 export { legacyJsonStatusPlugin } from './legacyJsonStatusPlugin.js';
 export { loadTypeDefs } from './loadTypeDefs.js';
 export type { GraphQLContext } from './GraphQLContext.js';
-export { toHistoryFilter } from './toHistoryFilter.js';
 export { DateTimeScalar, DecimalScalar } from './scalars.js';
 export {
   OPERATION_LIMITS,

@@ -1,14 +1,13 @@
 import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
-import { forbidden, isAdmin, ownerOf, scopeFilter, scopeOf } from '../auth/index.js';
+import { forbidden, isAdmin, ownerOf, scopeOf } from '../auth/index.js';
 import { badInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
+import { historyCursor, readHistoryPage, scopedHistoryFilter } from '../history/index.js';
 import { estimateImageTokens, IMAGE_LIMITS } from '../images/index.js';
 import { canonicalTimeZone } from './canonicalTimeZone.js';
 import { cancellableStream } from './cancellableStream.js';
-import { resolveHistory } from './resolveHistory.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
 import { toDescribeImageCommand } from './toDescribeImageCommand.js';
-import { toHistoryFilter } from './toHistoryFilter.js';
 import { ATTEMPT_FIELDS, MODEL_ATTEMPT_FIELDS } from './attemptFields.js';
 import { COST_TRUTH_FIELDS } from './costTruthFields.js';
 import { checkTagKey } from '../describe/index.js';
@@ -38,14 +37,18 @@ export const resolvers: Resolvers = {
       if (!SHA256.test(sha256)) throw badInput('SHA256_INVALID', 'sha256 must be 64 hexadecimal characters');
       return descriptions.findImage(sha256.toLowerCase(), scopeOf(caller));
     },
-    history: (_parent, args, context) => resolveHistory(args, context),
+    history: async (_parent, args, { history, cursors, caller }) => ({
+      ...(await readHistoryPage(history, cursors, caller, args)),
+      history,
+      cursors,
+    }),
     usageSummary(_parent, { filter, groupBy, timeZone, groupByTag }, { history, caller }) {
       if (groupBy.includes('API_KEY') && !isAdmin(caller)) throw forbidden('Only admin keys group by API key');
       const zone = canonicalTimeZone(timeZone ?? 'UTC');
       if (zone === undefined) throw badInput('TIME_ZONE_INVALID', `${timeZone} is not an IANA time zone name`);
       const tagKey =
         groupByTag === null || groupByTag === undefined ? undefined : checkTagKey(groupByTag, 'TAGS_INVALID');
-      return history.usageSummary(scopeFilter(caller, toHistoryFilter(filter)), groupBy, zone, tagKey);
+      return history.usageSummary(scopedHistoryFilter(caller, filter), groupBy, zone, tagKey);
     },
     previewCost: (_parent, { input }, { previewCost, caller }) =>
       previewCost(toDescribeImageCommand(input, ownerOf(caller))),
@@ -62,16 +65,15 @@ export const resolvers: Resolvers = {
   },
 
   DescriptionConnection: {
-    edges: ({ records, order, cursors, binding }) =>
-      records.map((node) => ({ node, cursor: cursors.encode(order, node, binding) })),
-    pageInfo: ({ records, order, cursors, binding, hasNextPage, hasPreviousPage }) => {
-      const first = records[0];
-      const last = records.at(-1);
+    edges: (page) => page.records.map((node) => ({ node, cursor: historyCursor(page.cursors, page, node) })),
+    pageInfo: (page) => {
+      const first = page.records[0];
+      const last = page.records.at(-1);
       return {
-        hasNextPage,
-        hasPreviousPage,
-        startCursor: first === undefined ? null : cursors.encode(order, first, binding),
-        endCursor: last === undefined ? null : cursors.encode(order, last, binding),
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: page.hasPreviousPage,
+        startCursor: first === undefined ? null : historyCursor(page.cursors, page, first),
+        endCursor: last === undefined ? null : historyCursor(page.cursors, page, last),
       };
     },
     totalCount: ({ filter, history }) => history.countHistory(filter),

@@ -3,11 +3,10 @@ import type { RequestHandler } from 'express';
 import type { GraphQLInputObjectType } from 'graphql';
 import type { Logger } from 'pino';
 import { AppError, isAppError } from '../errors.js';
-import { toHistoryFilter } from '../graphql/index.js';
+import { scopedHistoryFilter } from '../history/index.js';
 import { exportHeader, type ExportFormat, type ExportLine, type HistoryReader } from '../store/index.js';
 import { parseExportQuery } from './parseExportQuery.js';
 import { sendAppError } from './sendAppError.js';
-import { scopeFilter } from '../auth/index.js';
 import { callerOf } from './createAuthMiddleware.js';
 
 const formats = {
@@ -31,9 +30,9 @@ export function createExportHandler(
     let lines: AsyncGenerator<ExportLine>;
     let first: IteratorResult<ExportLine>;
     try {
-      const filter = scopeFilter(
+      const filter = scopedHistoryFilter(
         callerOf(res),
-        toHistoryFilter(parseExportQuery(req.query as Record<string, string | string[] | undefined>, filterType)),
+        parseExportQuery(req.query as Record<string, string | string[] | undefined>, filterType),
       );
       lines = history.exportLines(filter, format);
       // The first batch is read before the headers go out, so a refusal (a database that

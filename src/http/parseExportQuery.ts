@@ -10,7 +10,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { badInput } from '../errors.js';
-import type { HistoryFilter as GraphQLHistoryFilter } from '../generated/graphql.js';
+import type { HistoryFilterInput } from '../history/index.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -38,8 +38,9 @@ function variableValue(raw: string | string[], type: GraphQLInputType): unknown 
  * (`?status=FAILED&modelId=a,b&search=x`), coerced by graphql-js exactly as a `filter`
  * variable is over GraphQL: the schema is the one list of parameters, types and enum
  * values, so every filter the API gains, the export has too. Any problem is FILTER_INVALID.
+ * The result is checked by history/toHistoryFilter, as a GraphQL filter is.
  */
-export function parseExportQuery(query: Query, filterType: GraphQLInputObjectType): GraphQLHistoryFilter {
+export function parseExportQuery(query: Query, filterType: GraphQLInputObjectType): HistoryFilterInput {
   const fields = filterType.getFields();
   const value: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(query)) {
@@ -50,5 +51,5 @@ export function parseExportQuery(query: Query, filterType: GraphQLInputObjectTyp
   return coerceInputValue(value, filterType, (path, _invalid, error) => {
     const where = path.length > 0 ? `${String(path[0])}: ` : '';
     throw badInput('FILTER_INVALID', `${where}${error.message}`);
-  }) as GraphQLHistoryFilter;
+  }) as HistoryFilterInput;
 }

@@ -1,9 +1,15 @@
 import { baseModelId } from '../bedrock/index.js';
 import { checkTags } from '../describe/index.js';
 import { badInput } from '../errors.js';
-import type { HistoryFilter as GraphQLHistoryFilter } from '../generated/graphql.js';
+import type { HistoryFilter as GeneratedHistoryFilterInput } from '../generated/graphql.js';
 import type { HistoryFilter, Range } from '../store/index.js';
 import { checkText, type TextRule } from '../text/index.js';
+
+/**
+ * A history filter as clients give it: the schema's HistoryFilter input type (generated from
+ * schema.graphql), the one list of filter fields for GraphQL and the export alike.
+ */
+export type HistoryFilterInput = GeneratedHistoryFilterInput;
 
 /** Longer search strings are almost certainly a mistake and make substring search slow. */
 export const MAX_SEARCH_LENGTH = 200;
@@ -68,8 +74,12 @@ const apiKeyIds = (ids: readonly string[] | undefined) =>
     return id.toLowerCase();
   });
 
-/** The GraphQL filter (or export query parameters) checked and turned into the store's filter. */
-export function toHistoryFilter(filter: GraphQLHistoryFilter | null | undefined): HistoryFilter {
+/**
+ * A filter as a client gives it (GraphQL's `filter` argument, or the export's query parameters coerced
+ * against the same input type) checked and turned into the store's filter. Every door reads history
+ * through here, so a filter means the same rows, and is refused with the same FILTER_INVALID, everywhere.
+ */
+export function toHistoryFilter(filter: HistoryFilterInput | null | undefined): HistoryFilter {
   if (filter === null || filter === undefined) return {};
   const { createdAfter, createdBefore } = filter;
   if (createdAfter && createdBefore && createdAfter.getTime() >= createdBefore.getTime()) {

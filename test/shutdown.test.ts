@@ -89,14 +89,18 @@ describe('stopping the server on SIGTERM', { timeout: 240_000 }, () => {
 
     const signalled = performance.now();
     server.child.kill('SIGTERM');
-    const { code } = await server.exited;
+    const exit = await server.exited;
     const ms = Math.round(performance.now() - signalled);
 
     console.log(
       `idle server: exited ${ms} ms after SIGTERM; it measured its own stop at ${String(server.lines.find((l) => l.msg === 'stopped')?.ms)} ms`,
     );
-    expect(code).toBe(0);
-    expect(ms).toBeLessThan(5_000);
+    // Once (CI, a heavily loaded machine) this process ended by a signal 185 ms after SIGTERM with no 'stopped' line:
+    // say which signal, and what the process printed last, if it happens again.
+    expect(exit, JSON.stringify(server.lines.slice(-8))).toEqual({ code: 0, signal: null });
+    // Measured by the server from the signal to the end of its stop, so a loaded test machine slowing the process's
+    // start and exit does not count: what must not happen is the stop waiting out the pool's 10 s idle timeout.
+    expect(Number(server.lines.find((l) => l.msg === 'stopped')?.ms)).toBeLessThan(5_000);
     const messages = server.lines.map((l) => l.msg);
     expect(messages.indexOf('stopped')).toBeGreaterThan(messages.indexOf('stopping: finishing requests in flight'));
   });

@@ -4,7 +4,7 @@ import { DATABASES } from './helpers/databases.js';
 import { expectData } from './helpers/graphqlClient.js';
 import { solidImage, toBase64 } from './helpers/images.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
-import { OPEN_MODE_KEY_ID, type NewDescription } from '../src/store/index.js';
+import { OPEN_MODE_KEY_ID, type DescriptionRecord, type NewDescription } from '../src/store/index.js';
 
 /** Every field of a Description, as a client that wants the whole record asks for it. */
 const FULL = /* GraphQL */ `
@@ -158,6 +158,83 @@ describe.each(DATABASES)('the write path on %s', (kind) => {
       bedrockRequestId: undefined,
     });
     expect(await descriptions.findById(other.id, 'ALL')).toEqual(failed);
+  });
+
+  it("writes the cache's copy with every setting and image of the new request, as a read of the row gives it", async () => {
+    const { descriptions } = t.app.store;
+    const requestHash = `cache-copy-${randomUUID()}`;
+    const request = (id: string, clientRequestId: string | undefined): NewDescription => ({
+      id,
+      modelId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      baseModelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+      api: 'CONVERSE',
+      provider: 'EMULATOR',
+      prompt: 'Name the colours.',
+      system: 'One line.',
+      maxTokens: 64,
+      temperature: 0.3,
+      topP: 0.75,
+      stopSequences: ['STOP', 'END'],
+      serviceTier: 'PRIORITY',
+      tags: ['project=atlas', 'team=vision'],
+      estimatedCostUsd: '0.000123',
+      unitPrices: {
+        inputUsdPerMillion: '3.3',
+        outputUsdPerMillion: '16.5',
+        cacheReadUsdPerMillion: '0.33',
+        cacheWriteUsdPerMillion: '4.125',
+      },
+      estimatedInputTokens: 321,
+      imagePixels: 1_250,
+      apiKeyId: OPEN_MODE_KEY_ID,
+      clientRequestId,
+      requestHash,
+      images: [
+        {
+          sha256: 'd'.repeat(64),
+          mediaType: 'image/png',
+          byteSize: 111,
+          width: 25,
+          height: 30,
+          source: 'BASE64',
+          original: { format: 'jpeg', width: 50, height: 60, byteSize: 2_222 },
+        },
+        {
+          sha256: 'e'.repeat(64),
+          mediaType: 'image/webp',
+          byteSize: 222,
+          width: 25,
+          height: 20,
+          source: 'UPLOAD',
+          original: { format: 'gif', width: 100, height: 80, byteSize: 3_333 },
+        },
+      ],
+    });
+    const source = await descriptions.createPending(request(randomUUID(), undefined));
+    const answered = await descriptions.succeed(source, {
+      text: 'Red and green.',
+      stopReason: 'end_turn',
+      usage: { inputTokens: 300, outputTokens: 4, totalTokens: 304 },
+      costUsd: '0.000000123',
+      latencyMs: 9,
+      modelLatencyMs: 8,
+      bedrockRequestId: 'req-cache-source',
+    });
+
+    const copy = await descriptions.createFromCache(request(randomUUID(), `copy-${randomUUID()}`), 60);
+    expect(copy).toMatchObject({ status: 'SUCCEEDED', text: 'Red and green.', cachedFromId: answered.id });
+    expect(await descriptions.findById(copy!.id, 'ALL')).toEqual(copy);
+    // The copy was asked what its source was asked: each setting and image the write-ahead wrote.
+    const asked = ({ id: _id, clientRequestId: _key, createdAt: _at, ...record }: DescriptionRecord) => {
+      const { modelId, api, provider, prompt, system, maxTokens, temperature, topP, stopSequences } = record;
+      const { serviceTier, tags, estimatedCostUsd, unitPrices, estimatedInputTokens, imagePixels } = record;
+      return {
+        ...{ modelId, api, provider, prompt, system, maxTokens, temperature, topP, stopSequences, serviceTier, tags },
+        ...{ estimatedCostUsd, unitPrices, estimatedInputTokens, imagePixels, apiKeyId: record.apiKeyId },
+        ...{ requestHash: record.requestHash, images: record.images },
+      };
+    };
+    expect(asked(copy!)).toEqual(asked((await descriptions.findById(answered.id, 'ALL'))!));
   });
 
   it('writes nothing, not even the images, for a clientRequestId already taken', async () => {

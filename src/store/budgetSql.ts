@@ -52,7 +52,9 @@ export function budgetGuardSql(apiKeyId: string, reservation: string, createdAt:
  * RETURNING "apiKeyId", "reservedUsd", "costUsd", "createdAt"): the key's day and month
  * spend move from the reservation to the real cost, null counting as nothing spent. A row
  * reserved on a day or month that has since been reset changes only the counters still
- * counting it. Rows without a reservation (open mode) settle nothing.
+ * counting it. Rows without a reservation (open mode) settle nothing and read no key: the
+ * planner filters `done` before it looks up api_key, in the custom and the generic plan alike,
+ * so a condition on apiKeyId would save nothing (test/auth/budgetSettle.test.ts counts the scans).
  */
 export const SETTLE_BUDGET_CTE = sql`, settle AS (
     UPDATE "api_key" k SET

@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { NewDescription } from './DescriptionRecord.js';
-import { COST_TRUTH_COLUMNS, costTruthValuesSql } from './costTruthSql.js';
+import { imageLinksCte, NEW_REQUEST_COLUMNS, newRequestValuesSql } from './newRequestSql.js';
 
 const { sql } = Prisma;
 
@@ -26,8 +26,6 @@ export interface CachedCopyRow {
  * is taken (the caller then goes the write-ahead way, which replays the earlier row).
  */
 export function cachedCopySql(input: NewDescription, createdAt: Date, ttlSeconds: number): Prisma.Sql {
-  const { images } = input;
-  const column = <T>(pick: (image: NewDescription['images'][number]) => T) => images.map(pick);
   return sql`WITH src AS (
       SELECT s."id", s."text", s."stopReason", s."costUsd" FROM "description_request" s
       WHERE s."apiKeyId" = ${input.apiKeyId}::uuid AND s."requestHash" = ${input.requestHash}
@@ -36,29 +34,14 @@ export function cachedCopySql(input: NewDescription, createdAt: Date, ttlSeconds
       ORDER BY s."completedAt" DESC
       LIMIT 1
     ), req AS (
-      INSERT INTO "description_request" ("id", "status", "modelId", "baseModelId", "api", "provider", "prompt",
-        "systemPrompt", "maxTokens", "temperature", "topP", "stopSequences", "estimatedCostUsd", "apiKeyId",
-        "clientRequestId", "requestHash", "createdAt", ${COST_TRUTH_COLUMNS}, "text", "stopReason", "inputTokens",
+      INSERT INTO "description_request" ("status", ${NEW_REQUEST_COLUMNS}, "text", "stopReason", "inputTokens",
         "outputTokens", "totalTokens", "costUsd", "latencyMs", "completedAt", "cachedFromId", "savedUsd")
-      SELECT ${input.id}::uuid, 'SUCCEEDED', ${input.modelId}, ${input.baseModelId}, ${input.api}::"BedrockApi",
-        ${input.provider}::"InferenceProvider", ${input.prompt}, ${input.system ?? null}, ${input.maxTokens}::int,
-        ${input.temperature ?? null}::float8, ${input.topP ?? null}::float8, ${[...input.stopSequences]}::text[],
-        ${input.estimatedCostUsd}::numeric, ${input.apiKeyId}::uuid, ${input.clientRequestId ?? null},
-        ${input.requestHash}, ${createdAt}::timestamptz, ${costTruthValuesSql(input)}, src."text", src."stopReason",
-        0, 0, 0, 0, 0, ${createdAt}::timestamptz, src."id", src."costUsd"
+      SELECT 'SUCCEEDED', ${newRequestValuesSql(input, createdAt)}, src."text", src."stopReason", 0, 0, 0, 0, 0,
+        ${createdAt}::timestamptz, src."id", src."costUsd"
       FROM src
       ON CONFLICT ("apiKeyId", "clientRequestId") DO NOTHING
       RETURNING "id"
-    ), links AS (
-      INSERT INTO "description_image" ("descriptionId", "position", "imageSha256", "source", "originalMediaType",
-        "originalWidth", "originalHeight", "originalByteSize", "requestCreatedAt")
-      SELECT req."id", l.position - 1, l.sha256, l.source::"ImageSourceKind", l.media_type, l.width, l.height,
-        l.byte_size, ${createdAt}::timestamptz
-      FROM req, unnest(${column((i) => i.sha256)}::varchar[], ${column((i) => i.source)}::text[],
-        ${column((i) => `image/${i.original.format}`)}::text[], ${column((i) => i.original.width)}::int[],
-        ${column((i) => i.original.height)}::int[], ${column((i) => i.original.byteSize)}::int[])
-        WITH ORDINALITY AS l(sha256, source, media_type, width, height, byte_size, position)
-    )
+    ), ${imageLinksCte(input, createdAt)}
     SELECT src."id" AS "sourceId", src."text", src."stopReason", trim_scale(src."costUsd")::text AS "savedUsd",
       EXISTS (SELECT 1 FROM req) AS "written"
     FROM src`;

@@ -2,7 +2,7 @@ import { Prisma } from '../generated/prisma/client.js';
 import type { NewDescription } from './DescriptionRecord.js';
 import { OPEN_MODE_KEY_ID } from './ledgerScope.js';
 import { budgetGuardSql, reserveBudgetCte } from './budgetSql.js';
-import { COST_TRUTH_COLUMNS, costTruthValuesSql } from './costTruthSql.js';
+import { imageLinksCte, NEW_REQUEST_COLUMNS, newRequestValuesSql } from './newRequestSql.js';
 
 const { sql } = Prisma;
 
@@ -24,14 +24,9 @@ export function writeAheadSql(input: NewDescription, createdAt: Date, ownerInsta
   const reservation = input.estimatedCostUsd ?? '0';
   const column = <T>(pick: (image: NewDescription['images'][number]) => T) => images.map(pick);
   return sql`WITH req AS (
-      INSERT INTO "description_request" ("id", "status", "modelId", "baseModelId", "api", "provider", "prompt",
-        "systemPrompt", "maxTokens", "temperature", "topP", "stopSequences", "estimatedCostUsd", "apiKeyId",
-        "reservedUsd", "ownerInstanceId", "clientRequestId", "requestHash", "createdAt", ${COST_TRUTH_COLUMNS})
-      VALUES (${input.id}::uuid, 'PENDING', ${input.modelId}, ${input.baseModelId}, ${input.api}::"BedrockApi",
-        ${input.provider}::"InferenceProvider", ${input.prompt}, ${input.system ?? null}, ${input.maxTokens}::int, ${input.temperature ?? null}::float8,
-        ${input.topP ?? null}::float8, ${[...input.stopSequences]}::text[], ${input.estimatedCostUsd}::numeric,
-        ${input.apiKeyId}::uuid, ${budgeted ? reservation : null}::numeric, ${ownerInstanceId}::uuid, ${input.clientRequestId ?? null}, ${input.requestHash}, ${createdAt}::timestamptz,
-        ${costTruthValuesSql(input)})
+      INSERT INTO "description_request" ("status", ${NEW_REQUEST_COLUMNS}, "reservedUsd", "ownerInstanceId")
+      VALUES ('PENDING', ${newRequestValuesSql(input, createdAt)}, ${budgeted ? reservation : null}::numeric,
+        ${ownerInstanceId}::uuid)
       ON CONFLICT ("apiKeyId", "clientRequestId") DO NOTHING
       RETURNING "id", trim_scale("estimatedCostUsd")::text AS "estimatedCostUsd"
     ), img AS (
@@ -42,16 +37,7 @@ export function writeAheadSql(input: NewDescription, createdAt: Date, ownerInsta
         AS i(sha256, media_type, byte_size, width, height)
       WHERE EXISTS (SELECT 1 FROM req)
       ON CONFLICT ("sha256") DO NOTHING
-    ), links AS (
-      INSERT INTO "description_image" ("descriptionId", "position", "imageSha256", "source", "originalMediaType",
-        "originalWidth", "originalHeight", "originalByteSize", "requestCreatedAt")
-      SELECT req."id", l.position - 1, l.sha256, l.source::"ImageSourceKind", l.media_type, l.width, l.height,
-        l.byte_size, ${createdAt}::timestamptz
-      FROM req, unnest(${column((i) => i.sha256)}::varchar[], ${column((i) => i.source)}::text[],
-        ${column((i) => `image/${i.original.format}`)}::text[], ${column((i) => i.original.width)}::int[],
-        ${column((i) => i.original.height)}::int[], ${column((i) => i.original.byteSize)}::int[])
-        WITH ORDINALITY AS l(sha256, source, media_type, width, height, byte_size, position)
-    )
+    ), ${imageLinksCte(input, createdAt)}
     ${budgeted ? reserveBudgetCte(input.apiKeyId, reservation, createdAt) : sql``}
     SELECT "estimatedCostUsd"${budgeted ? sql`, ${budgetGuardSql(input.apiKeyId, reservation, createdAt)} AS "refused"` : sql``}
     FROM req`;

@@ -4,7 +4,8 @@ import { Router, type Request } from 'express';
 import { renderAppPage } from './appPage.js';
 import { sendPage } from './html.js';
 import { imageRoute, type WebImageStore } from './imageRoute.js';
-import { EXAMPLE_HEADERS, HISTORY_EXAMPLE, playgroundTabs } from './playgroundExamples.js';
+import { loadPageOperations } from './pageOperations.js';
+import { EXAMPLE_HEADERS, historyExample, playgroundTabs } from './playgroundExamples.js';
 import { renderPlaygroundPage } from './playgroundPage.js';
 import { renderSandboxPage, SANDBOX_CSP } from './sandboxPage.js';
 import { AssetRegistry, OWN_ASSETS_DIR, packageEntrySibling, packageFile } from './webAssets.js';
@@ -103,7 +104,7 @@ function playgroundPage(
       return {
         html: renderSandboxPage({
           graphqlPath: options.graphqlPath,
-          document: HISTORY_EXAMPLE,
+          document: historyExample(loadPageOperations()),
           headers: EXAMPLE_HEADERS,
         }),
         csp: SANDBOX_CSP,
@@ -123,7 +124,7 @@ function playgroundPage(
         },
         graphqlPath: options.graphqlPath,
         appPath: '/',
-        tabs: playgroundTabs(smallSample),
+        tabs: playgroundTabs(loadPageOperations(), smallSample),
         headers: EXAMPLE_HEADERS,
       });
       return { html };

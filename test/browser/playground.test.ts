@@ -96,9 +96,9 @@ describe('Playground: GraphiQL served offline by the server', () => {
     expect(response?.headers()['content-type']).toMatch(/^text\/html/);
     await page.locator('.graphiql-container').waitFor();
     const tabs = await page.locator('.graphiql-tab').allTextContents();
-    expect(tabs.join(' | ')).toMatch(/DescribeSamplePhoto.*DescribeStream.*History.*UsageSummary.*Record.*Models/);
+    expect(tabs.join(' | ')).toMatch(/Describe.*DescribeStream.*History.*Dashboard.*Record.*PageSetup/);
     const editors = await waitForEditors((e) => e.variables !== '', 'the first tab');
-    expect(editors.query).toContain('mutation DescribeSamplePhoto');
+    expect(editors.query).toContain('mutation Describe(');
     expect(JSON.parse(editors.variables).input).toMatchObject({
       prompt: 'What is in this image?',
       modelId: 'anthropic.claude-3-sonnet-20240229-v1:0',

@@ -6,6 +6,7 @@ import {
   getVariableValues,
   Kind,
   parse,
+  print,
   specifiedRules,
   validate,
   type DocumentNode,
@@ -13,7 +14,8 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadTypeDefs, OPERATION_LIMIT_RULES, OPERATION_PARSE_OPTIONS } from '../../src/graphql/index.js';
-import { HISTORY_EXAMPLE, playgroundTabs } from '../../src/web/playgroundExamples.js';
+import { loadPageOperations } from '../../src/web/pageOperations.js';
+import { historyExample, playgroundTabs } from '../../src/web/playgroundExamples.js';
 
 const ASSETS = fileURLToPath(new URL('../../src/web/assets/', import.meta.url));
 const schema = buildSchema(loadTypeDefs());
@@ -74,15 +76,32 @@ describe("The page's and the playground's operations", () => {
   });
 
   it("are the playground's tabs valid, with variables that coerce to the operations' variable types", () => {
-    const tabs = playgroundTabs('iVBORw0KGgo=');
+    const tabs = playgroundTabs(loadPageOperations(), 'iVBORw0KGgo=');
     expect(tabs.length).toBeGreaterThan(0);
-    for (const tab of [...tabs, { query: HISTORY_EXAMPLE, variables: undefined }]) {
+    for (const tab of tabs) {
       const name = operationOf(tab.query).name?.value ?? tab.query.slice(0, 40);
       expect(validationErrors(tab.query), name).toEqual([]);
       const variables = tab.variables === undefined ? {} : (JSON.parse(tab.variables) as Record<string, unknown>);
       const coerced = getVariableValues(schema, operationOf(tab.query).variableDefinitions ?? [], variables);
       expect(coerced.errors?.map((e) => e.message) ?? [], name).toEqual([]);
     }
+  });
+
+  it("opens the playground (and Apollo Sandbox) with the page's own operations, restating none", async () => {
+    // print() drops comments and layout: what is left is the operation itself.
+    const page = Object.values(await pageOperations()).map((text) => print(parse(text)));
+    const operations = loadPageOperations();
+    const shown = [...playgroundTabs(operations, 'iVBORw0KGgo=').map((tab) => tab.query), historyExample(operations)];
+    for (const text of shown) expect(page, text).toContain(print(parse(text)));
+    expect(shown.map((text) => operationOf(text).name?.value)).toEqual([
+      'Describe',
+      'DescribeStream',
+      'History',
+      'Dashboard',
+      'Record',
+      'PageSetup',
+      'History',
+    ]);
   });
 
   it('refuses an operation that asks for a field the schema does not have (the check can fail)', () => {

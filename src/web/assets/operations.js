@@ -126,10 +126,12 @@ export const IMAGE_STORED = operation(/* GraphQL */ `
   }
 `);
 
+// The page keeps the server's order (newest first); orderBy is there for the playground, whose
+// History tab is this operation.
 /** @type {Operation<Ops.HistoryQuery, Ops.HistoryQueryVariables>} */
 export const HISTORY = operation(/* GraphQL */ `
-  query History($filter: HistoryFilter, $first: Int, $after: String) {
-    history(filter: $filter, first: $first, after: $after) {
+  query History($filter: HistoryFilter, $orderBy: HistoryOrder, $first: Int, $after: String) {
+    history(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
       totalCount
       edges {
         node {

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POSTGRES_POOL } from '../../src/config.js';
+import type { Prisma } from '../../src/generated/prisma/client.js';
+import { OPEN_MODE_KEY_ID, openStore, type NewDescription } from '../../src/store/index.js';
+import { failSql, succeedSql } from '../../src/store/completionSql.js';
+import { writeAheadSql } from '../../src/store/writeAheadSql.js';
+import { createFreshPostgresDatabase } from '../helpers/databases.js';
+import { toAtto } from '../helpers/money.js';
+
+/**
+ * The completion settles the key's budget in the same statement (bvg_succeed, bvg_fail), on
+ * every completion. Open mode has no key and no budget, so its completions must neither write
+ * nor look up an api_key row. Everything runs on one connection of its own, so the table's
+ * statistics count this session's work alone, and under both of PostgreSQL's plans for a named
+ * statement: the custom plan of its first runs and the generic plan it settles on.
+ */
+describe('Settling budgets in the completion statement on PostgreSQL', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let client: pg.Client;
+  const keyId = randomUUID();
+
+  beforeAll(async () => {
+    database = await createFreshPostgresDatabase();
+    const log = { info: () => {}, warn: () => {} };
+    await (await openStore({ kind: 'postgres', url: database.url, ...DEFAULT_POSTGRES_POOL }, { log })).close();
+    client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    // Keys with and without budgets, so a lookup would have rows to find.
+    await client.query(
+      `INSERT INTO "api_key" ("id", "name", "prefix", "secretHash", "dailyUsd", "monthlyUsd")
+       VALUES ($1, 'budgeted', 'bvg_settle1', repeat('a', 64), 1, 10),
+              (gen_random_uuid(), 'unbounded', 'bvg_settle2', repeat('b', 64), NULL, NULL),
+              (gen_random_uuid(), 'monthly', 'bvg_settle3', repeat('c', 64), NULL, 5)`,
+      [keyId],
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await client?.end();
+    await database?.drop();
+  });
+
+  /** Runs a statement as the store does: the same text, values and prepared statement name. */
+  const run = async <T extends pg.QueryResultRow>(query: Prisma.Sql, name?: string) =>
+    (await client.query<T>({ name, text: query.text, values: query.values })).rows;
+
+  const newRequest = (apiKeyId: string): NewDescription => ({
+    id: randomUUID(),
+    modelId: 'amazon.nova-lite-v1:0',
+    baseModelId: 'amazon.nova-lite-v1:0',
+    api: 'CONVERSE',
+    provider: 'EMULATOR',
+    prompt: 'What is in this image?',
+    maxTokens: 100,
+    stopSequences: [],
+    estimatedCostUsd: '0.01',
+    apiKeyId,
+    clientRequestId: undefined,
+    requestHash: randomUUID(),
+    images: [],
+  });
+
+  /** A written PENDING row, its reservation taken when it has a key. */
+  const pending = async (apiKeyId: string) => {
+    const request = newRequest(apiKeyId);
+    const name = apiKeyId === OPEN_MODE_KEY_ID ? 'bvg_write_ahead' : 'bvg_write_ahead_budgeted';
+    expect(await run(writeAheadSql(request, new Date(), null), name)).toHaveLength(1);
+    return request.id;
+  };
+
+  /** Every key row's version and counters: an UPDATE, even one that changes no value, gives a row a new xmin. */
+  const keyRows = async () =>
+    (
+      await client.query<{ id: string }>(
+        `SELECT "id", xmin::text, "daySpentUsd"::text, "monthSpentUsd"::text FROM "api_key" ORDER BY "id"`,
+      )
+    ).rows;
+
+  /** This session's reads and writes of api_key so far (its statistics flushed first, so they are exact). */
+  const apiKeyWork = async () => {
+    await client.query('SELECT pg_stat_force_next_flush()');
+    const { rows } = await client.query<{ reads: string; updates: string }>(
+      `SELECT (coalesce(seq_scan, 0) + coalesce(idx_scan, 0))::text AS reads, n_tup_upd::text AS updates
+       FROM pg_stat_user_tables WHERE relname = 'api_key'`,
+    );
+    return { reads: Number(rows[0]!.reads), updates: Number(rows[0]!.updates) };
+  };
+
+  const succeed = (id: string) =>
+    run(
+      succeedSql(
+        id,
+        {
+          text: 'A photo.',
+          stopReason: 'end_turn',
+          usage: { inputTokens: 1000, outputTokens: 100 },
+          costUsd: '0.0035',
+          latencyMs: 5,
+          modelLatencyMs: 4,
+          bedrockRequestId: 'req-settle',
+        },
+        new Date(),
+      ),
+      'bvg_succeed',
+    );
+  const fail = (id: string) =>
+    run(
+      failSql(
+        id,
+        { code: 'UPSTREAM_ERROR', message: 'It broke.', latencyMs: 5, bedrockRequestId: undefined },
+        new Date(),
+      ),
+      'bvg_fail',
+    );
+
+  it.each(['force_custom_plan', 'force_generic_plan'])(
+    'neither writes nor reads an api_key row for an open-mode completion (%s)',
+    async (planCacheMode) => {
+      await client.query(`SET plan_cache_mode = ${planCacheMode}`);
+      const succeeding = await pending(OPEN_MODE_KEY_ID);
+      const failing = await pending(OPEN_MODE_KEY_ID);
+      const rowsBefore = await keyRows();
+      const before = await apiKeyWork();
+
+      expect(await succeed(succeeding)).toEqual([{ costUsd: '0.0035' }]);
+      expect(await fail(failing)).toEqual([{ id: failing }]);
+
+      expect(await apiKeyWork()).toEqual(before);
+      expect(await keyRows()).toEqual(rowsBefore);
+    },
+  );
+
+  it.each(['force_custom_plan', 'force_generic_plan'])(
+    "settles a keyed completion's reservation to its cost, and only that key's row (%s)",
+    async (planCacheMode) => {
+      await client.query(`SET plan_cache_mode = ${planCacheMode}`);
+      const spent = async () => {
+        const { rows } = await client.query<{ day: string; month: string }>(
+          `SELECT "daySpentUsd"::text AS day, "monthSpentUsd"::text AS month FROM "api_key" WHERE "id" = $1`,
+          [keyId],
+        );
+        return { day: toAtto(rows[0]!.day), month: toAtto(rows[0]!.month) };
+      };
+      const start = await spent();
+      const succeeding = await pending(keyId);
+      const failing = await pending(keyId);
+      // Both reservations are held.
+      expect(await spent()).toEqual({ day: start.day + toAtto('0.02'), month: start.month + toAtto('0.02') });
+      const others = (await keyRows()).filter((row) => row.id !== keyId);
+      const before = await apiKeyWork();
+
+      await succeed(succeeding);
+      await fail(failing);
+
+      // The success now counts its cost, the failure nothing; each completion updated the key's row once.
+      expect(await spent()).toEqual({ day: start.day + toAtto('0.0035'), month: start.month + toAtto('0.0035') });
+      const after = await apiKeyWork();
+      expect(after.updates - before.updates).toBe(2);
+      expect(after.reads - before.reads).toBeGreaterThanOrEqual(2);
+      expect((await keyRows()).filter((row) => row.id !== keyId)).toEqual(others);
+    },
+  );
+});

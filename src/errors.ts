@@ -58,7 +58,7 @@ export const ERROR_CODES = {
   },
   REQUEST_IN_PROGRESS: {
     status: 409,
-    doc: 'A request with the same clientRequestId is still running; retry after it completes.',
+    doc: 'A request with the same clientRequestId is still running; retry after it completes. Also what an attempt gets whose answer arrived after a retry of the same request took its row over (its cost is added to the row); retry for the recorded outcome.',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,

@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFreshPostgresDatabase } from './helpers/databases.js';
-import { gql } from './helpers/graphqlClient.js';
+import { expectErrorCode, gql } from './helpers/graphqlClient.js';
+import { createTestKey, type TestKey } from './helpers/apiKeys.js';
+import { toAtto } from './helpers/money.js';
 import { solidImage, toBase64 } from './helpers/images.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcpProxy.js';
@@ -181,6 +183,125 @@ describe('completion after a sweep closed the row of a lapsed lease', () => {
       );
       expect(rows).toEqual([{ status: 'SUCCEEDED', text: described.text, cost: expect.any(String), usageKnown: true }]);
       expect(Number(rows[0].cost)).toBe(Number(described.costUsd));
+    },
+  );
+});
+
+/**
+ * The same lapsed lease, and then the client sends the request again (same clientRequestId): the retry reopens the
+ * INTERRUPTED row as run 2 and calls the model while run 1's answer is still on its way. Run 1's answer must neither
+ * overwrite run 2 nor break it, and what Bedrock billed for it must stay on the row and in the key's spend.
+ */
+describe('a retry that overtakes a run whose lease lapsed', () => {
+  let t: TestApp;
+  let direct: pg.Client;
+  let key: TestKey;
+  beforeAll(async () => {
+    const db = await createFreshPostgresDatabase();
+    direct = new pg.Client({ connectionString: db.url });
+    await direct.connect();
+    t = await startTestApp('postgres', {
+      database: {
+        config: { kind: 'postgres', url: db.url, poolSize: 4, connectTimeoutMs: 5_000, statementTimeoutMs: 30_000 },
+        cleanup: () => db.drop(),
+      },
+      // The delayed answers must arrive, not time out.
+      bedrock: { requestTimeoutMs: 10_000 },
+      config: { recovery: { leaseTtlMs: 600_000, sweepIntervalMs: 600_000 } },
+    });
+    key = await createTestKey(t.app.store, { dailyUsd: '100' });
+  });
+  afterAll(async () => {
+    await direct?.end();
+    await t?.stop();
+  });
+
+  /** Starts run 1 (its answer delayed), waits for its PENDING row, lets the lease lapse and sweeps the row. */
+  async function runOneThenSweep(clientRequestId: string) {
+    const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId };
+    const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
+    const first = send();
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await direct.query(`SELECT 1 FROM description_request WHERE "clientRequestId" = $1`, [
+        clientRequestId,
+      ]);
+      if (rows.length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await direct.query(`UPDATE instance SET "leaseUntil" = now() - interval '1 minute'`);
+    expect(await t.app.store.descriptions.closeOrphaned('INTERRUPTED', 'swept', new Date(0))).toBe(1);
+    return { first, send };
+  }
+
+  async function ledger(clientRequestId: string) {
+    const { rows } = await direct.query(
+      `SELECT id, status, run, attempts, "costUsd"::text AS cost, "usageKnown" FROM description_request
+       WHERE "clientRequestId" = $1`,
+      [clientRequestId],
+    );
+    expect(rows).toHaveLength(1);
+    return rows[0] as {
+      id: string;
+      status: string;
+      run: number;
+      attempts: { billed: boolean; costUsd: string }[];
+      cost: string;
+      usageKnown: boolean;
+    };
+  }
+
+  const spent = async () =>
+    (await direct.query(`SELECT "daySpentUsd"::text AS spent FROM api_key WHERE id = $1`, [key.record.id])).rows[0]
+      .spent as string;
+
+  it(
+    'when run 1 answers after the retry finished: the row keeps run 2 and adds run 1 to its cost and the spend',
+    { timeout: 60_000 },
+    async () => {
+      const spentBefore = await spent();
+      t.emulator.injectFault({ kind: 'slow', delayMs: 2_500 });
+      const { first, send } = await runOneThenSweep('overtaken-after');
+      const retried = await send();
+      expect(retried.errors, JSON.stringify(retried.errors)).toBeUndefined();
+      const described = retried.data!.describeImage as { id: string; status: string; costUsd: string };
+      expect(described.status).toBe('SUCCEEDED');
+
+      const late = await first;
+      expect(expectErrorCode(late, 'REQUEST_IN_PROGRESS').descriptionId).toBe(described.id);
+      const row = await ledger('overtaken-after');
+      expect(row).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: true });
+      expect(row.attempts.map((a) => a.billed)).toEqual([true, true]);
+      const perAttempt = row.attempts.map((a) => toAtto(a.costUsd));
+      expect(toAtto(row.cost)).toBe(perAttempt[0]! + perAttempt[1]!);
+      expect(toAtto(await spent()) - toAtto(spentBefore)).toBe(toAtto(row.cost));
+    },
+  );
+
+  it(
+    'when run 1 answers while the retry still runs: run 1 is added to the row and run 2 completes it, counting both',
+    { timeout: 60_000 },
+    async () => {
+      const spentBefore = await spent();
+      t.emulator.injectFault({ kind: 'slow', delayMs: 2_000 });
+      t.emulator.injectFault({ kind: 'slow', delayMs: 4_000 });
+      const { first, send } = await runOneThenSweep('overtaken-during');
+      const retried = send();
+
+      const late = await first;
+      const row = await ledger('overtaken-during');
+      expect(expectErrorCode(late, 'REQUEST_IN_PROGRESS').descriptionId).toBe(row.id);
+      expect(row).toMatchObject({ status: 'PENDING', run: 2 });
+      expect(row.attempts.map((a) => a.billed)).toEqual([true]);
+
+      const res = await retried;
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      const described = res.data!.describeImage as { id: string; status: string; costUsd: string };
+      const done = await ledger('overtaken-during');
+      expect(done).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: true });
+      expect(done.attempts.map((a) => a.billed)).toEqual([true, true]);
+      expect(toAtto(done.cost)).toBe(toAtto(done.attempts[0]!.costUsd) + toAtto(done.attempts[1]!.costUsd));
+      expect(toAtto(described.costUsd)).toBe(toAtto(done.cost));
+      expect(toAtto(await spent()) - toAtto(spentBefore)).toBe(toAtto(done.cost));
     },
   );
 });

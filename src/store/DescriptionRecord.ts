@@ -76,6 +76,8 @@ interface DescriptionCommon extends InferenceSettings {
   readonly images: readonly RequestImageRecord[];
   /** Every model call attempt so far, in order (earlier attempts of a retried request included). */
   readonly attempts: readonly LedgerAttempt[];
+  /** Which run of the request this is: 1, and one more each time a retry reopens the row. */
+  readonly run: number;
 }
 
 export interface PendingDescription extends DescriptionCommon {
@@ -139,6 +141,34 @@ export interface NewDescription extends InferenceSettings {
   readonly images: readonly NewRequestImage[];
   /** Defaults to this server's clock (as Prisma's @default(now()) did); set only when importing or seeding history. */
   readonly createdAt?: Date;
+}
+
+/** What a row records of its attempts: each with its cost, and their sum (see describe/accountAttempts). */
+export interface AttemptTotals {
+  readonly attempts: readonly LedgerAttempt[];
+  /** Summed over the attempts that were (or may have been) billed, each count as far as reported. */
+  readonly usage: TokenCounts;
+  /** False when an attempt that was, or may have been, billed did not report its usage. */
+  readonly usageKnown: boolean;
+  /**
+   * What the billed attempts cost, at the row's prices: null when the model has no prices, when
+   * nothing was billed, or when usage is not known (an unknown cost is never shown as 0).
+   */
+  readonly costUsd: string | null;
+}
+
+/**
+ * Where a row stands for a completion that found it changed under it (see completeRun): which
+ * run holds it, whether a completion of that run may still write it, and its attempts so far.
+ */
+export interface RunState {
+  readonly id: string;
+  readonly run: number;
+  readonly status: DescriptionStatus;
+  /** PENDING, or closed INTERRUPTED by a recovery sweep: the run's own completion may still write it. */
+  readonly completable: boolean;
+  readonly attempts: readonly LedgerAttempt[];
+  readonly usageKnown: boolean;
 }
 
 /** How a row's attempts add up (see describe/accountAttempts); absent: one answer, usage as given, known. */

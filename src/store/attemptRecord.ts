@@ -2,13 +2,14 @@ import { completeUsage, type VisionUsage } from '../bedrock/index.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { LedgerAttempt } from './DescriptionRecord.js';
 
-/** The ledger columns of a row's attempts, usage honesty and cache origin. */
-export const ATTEMPT_RECORD_COLUMNS = Prisma.sql`d."attempts", d."usageKnown", d."cachedFromId",
+/** The ledger columns of a row's attempts and run, usage honesty and cache origin. */
+export const ATTEMPT_RECORD_COLUMNS = Prisma.sql`d."attempts", d."run", d."usageKnown", d."cachedFromId",
   trim_scale(d."savedUsd")::text AS "savedUsd"`;
 
 /** Those columns as the drivers return them (both decode jsonb). */
 export interface AttemptRow {
   readonly attempts: unknown;
+  readonly run: number;
   readonly usageKnown: boolean;
   readonly cachedFromId: string | null;
   readonly savedUsd: string | null;
@@ -24,7 +25,7 @@ interface TokenColumns {
 }
 
 /** The attempts column as records (a JSON array the completion wrote; rows from before attempts hold []). */
-export function ledgerAttempts(row: AttemptRow): readonly LedgerAttempt[] {
+export function ledgerAttempts(row: Pick<AttemptRow, 'attempts'>): readonly LedgerAttempt[] {
   return Array.isArray(row.attempts) ? (row.attempts as LedgerAttempt[]) : [];
 }
 

@@ -60,7 +60,7 @@ export function failedRecord(
   };
 }
 
-/** A reopened row's record: the failure's fields gone, its attempts kept (they are part of what the row cost). */
+/** A reopened row's record, its next run: the failure's fields gone, its attempts kept (they are part of what the row cost). */
 export function pendingAgain({
   status: _status,
   error: _error,
@@ -73,5 +73,5 @@ export function pendingAgain({
   completedAt: _at,
   ...common
 }: FailedDescription): PendingDescription {
-  return { ...common, status: 'PENDING' };
+  return { ...common, run: common.run + 1, status: 'PENDING' };
 }

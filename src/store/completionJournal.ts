@@ -2,15 +2,14 @@ import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DescriptionFailure, DescriptionSuccess } from './DescriptionRecord.js';
 
-/** A completion the database could not take in time, kept to be written when it can. */
-export type JournalEntry =
-  | {
-      readonly kind: 'succeed';
-      readonly id: string;
-      readonly outcome: DescriptionSuccess;
-      readonly completedAt: string;
-    }
-  | { readonly kind: 'fail'; readonly id: string; readonly failure: DescriptionFailure; readonly completedAt: string };
+/**
+ * A completion the database could not take in time, kept to be written when it can. `run` is the
+ * run it completes (absent in entries written before runs existed): a replay writes only that run.
+ */
+export type JournalEntry = { readonly id: string; readonly run?: number; readonly completedAt: string } & (
+  | { readonly kind: 'succeed'; readonly outcome: DescriptionSuccess }
+  | { readonly kind: 'fail'; readonly failure: DescriptionFailure }
+);
 
 export interface CompletionJournal {
   /** Appends and fsyncs: once this resolves, the entry survives a crash of this process or machine. */

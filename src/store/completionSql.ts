@@ -1,5 +1,11 @@
 import { Prisma } from '../generated/prisma/client.js';
-import type { DescriptionFailure, DescriptionSuccess } from './DescriptionRecord.js';
+import type {
+  AttemptTotals,
+  DescriptionFailure,
+  DescriptionSuccess,
+  PendingDescription,
+  RunState,
+} from './DescriptionRecord.js';
 import { storableText } from './storableText.js';
 import { SETTLE_BUDGET_CTE } from './budgetSql.js';
 import { attemptColumnsSql } from './attemptColumnsSql.js';
@@ -16,31 +22,87 @@ const { sql } = Prisma;
 const COMPLETABLE = sql`("status" = 'PENDING' OR ("status" = 'FAILED' AND "errorCode" = 'INTERRUPTED'))`;
 
 /**
- * The completion in one statement. Only an open row (COMPLETABLE) is completed, so an outcome
- * can never overwrite another; RETURNING gives back what the database made of the values (the cost
- * at the column's scale), which is what history will show. The same statement settles the
- * row's budget reservation, so spend and ledger never disagree.
+ * The row and run a completion is for. A retry that reopens the row starts the next run, so a
+ * late answer of the run before it can no longer complete the row (see completeRun); and a run
+ * completes only while the row holds the attempts it began with, since an overtaken run adds its
+ * own to the row (addAttemptsSql) and the outcome must then be counted again. Absent: not checked
+ * (a journal entry written before runs existed; a replay checks the run only).
  */
-export function succeedSql(id: string, outcome: DescriptionSuccess, completedAt: Date): Prisma.Sql {
+export interface CompletionTarget {
+  readonly id: string;
+  readonly run?: number | undefined;
+  readonly attemptsBefore?: number | undefined;
+}
+
+export const completionTarget = (pending: PendingDescription): CompletionTarget => ({
+  id: pending.id,
+  run: pending.run,
+  attemptsBefore: pending.attempts.length,
+});
+
+function targetSql({ id, run, attemptsBefore }: CompletionTarget): Prisma.Sql {
+  return sql`"id" = ${id}::uuid AND ${COMPLETABLE} AND (${run ?? null}::int IS NULL OR "run" = ${run ?? null}::int)
+    AND (${attemptsBefore ?? null}::int IS NULL OR jsonb_array_length("attempts") = ${attemptsBefore ?? null}::int)`;
+}
+
+/**
+ * The completion in one statement. Only an open row (COMPLETABLE) of this run is completed, so
+ * an outcome can never overwrite another; RETURNING gives back what the database made of the
+ * values (the cost at the column's scale), which is what history will show. The same statement
+ * settles the row's budget reservation, so spend and ledger never disagree.
+ */
+export function succeedSql(target: CompletionTarget, outcome: DescriptionSuccess, completedAt: Date): Prisma.Sql {
   return sql`WITH done AS (UPDATE "description_request" SET "status" = 'SUCCEEDED', "text" = ${storableText(outcome.text)},
       "stopReason" = ${storableText(outcome.stopReason) ?? null}, ${attemptColumnsSql(outcome.usage, outcome)},
       "costUsd" = ${outcome.costUsd}::numeric, "latencyMs" = ${outcome.latencyMs}::int,
       "modelLatencyMs" = ${outcome.modelLatencyMs ?? null}::int, "bedrockRequestId" = ${storableText(outcome.bedrockRequestId) ?? null},
       "completedAt" = ${completedAt}::timestamptz
-    WHERE "id" = ${id}::uuid AND ${COMPLETABLE}
+    WHERE ${targetSql(target)}
     RETURNING "costUsd", "reservedUsd", "apiKeyId", "createdAt")
     ${SETTLE_BUDGET_CTE}
     SELECT trim_scale("costUsd")::text AS "costUsd" FROM done`;
 }
 
-export function failSql(id: string, failure: DescriptionFailure, completedAt: Date): Prisma.Sql {
+export function failSql(target: CompletionTarget, failure: DescriptionFailure, completedAt: Date): Prisma.Sql {
   return sql`WITH done AS (UPDATE "description_request" SET "status" = 'FAILED', "errorCode" = ${failure.code},
       "errorMessage" = ${storableText(failure.message)}, "text" = ${storableText(failure.partialText) ?? null},
       "latencyMs" = ${failure.latencyMs ?? null}::int, "bedrockRequestId" = ${storableText(failure.bedrockRequestId) ?? null},
       ${attemptColumnsSql(failure.usage ?? {}, failure)}, "costUsd" = ${failure.costUsd ?? null}::numeric,
       "completedAt" = ${completedAt}::timestamptz
-    WHERE "id" = ${id}::uuid AND ${COMPLETABLE}
+    WHERE ${targetSql(target)}
     RETURNING "id", "costUsd", "reservedUsd", "apiKeyId", "createdAt")
     ${SETTLE_BUDGET_CTE}
     SELECT "id" FROM done`;
+}
+
+/** The row's RunState, for a completion that wrote nothing (a later run holds the row, or attempts were added). */
+export function runStateSql(id: string): Prisma.Sql {
+  return sql`SELECT "id", "run", "status", ${COMPLETABLE} AS "completable", "attempts", "usageKnown"
+    FROM "description_request" WHERE "id" = ${id}::uuid`;
+}
+
+/**
+ * Adds the attempts of a run that a retry overtook to its row, so what Bedrock billed for it
+ * stays on the ledger: `totals` counts the row's attempts and these together. Only if the row
+ * is still as `state` saw it (same run, status and number of attempts); otherwise nothing,
+ * and the caller reads it again. A PENDING row takes the attempts alone: the run holding it
+ * counts them in when it completes (its own completion then finds more attempts than it
+ * began with). A completed row takes the new totals, and its key's spend moves by the
+ * difference in cost, in the same statement (the old cost stands in for the reservation).
+ */
+export function addAttemptsSql(state: RunState, totals: AttemptTotals): Prisma.Sql {
+  const unchanged = sql`"id" = ${state.id}::uuid AND "run" = ${state.run}::int
+    AND "status" = ${state.status}::"DescriptionStatus" AND jsonb_array_length("attempts") = ${state.attempts.length}::int`;
+  if (state.status === 'PENDING') {
+    return sql`UPDATE "description_request" SET "attempts" = ${JSON.stringify(totals.attempts)}::jsonb
+      WHERE ${unchanged} RETURNING "id"`;
+  }
+  return sql`WITH old AS (SELECT "id", "costUsd" FROM "description_request" WHERE ${unchanged} FOR UPDATE),
+    done AS (UPDATE "description_request" d SET ${attemptColumnsSql(totals.usage, totals)},
+        "costUsd" = ${totals.costUsd}::numeric
+      FROM old WHERE d."id" = old."id"
+      RETURNING d."costUsd", CASE WHEN d."reservedUsd" IS NULL THEN NULL ELSE COALESCE(old."costUsd", 0) END AS "reservedUsd",
+        d."apiKeyId", d."createdAt")
+    ${SETTLE_BUDGET_CTE}
+    SELECT 1 AS "added" FROM done`;
 }

@@ -5,7 +5,7 @@ export { openStore } from './openStore.js';
 export type { Store, OpenStoreOptions } from './openStore.js';
 export { applyMigrations } from './applyMigrations.js';
 export type { SqlSession, MigrationLog } from './applyMigrations.js';
-export { DuplicateClientRequestIdError } from './createDescriptionRepository.js';
+export { DuplicateClientRequestIdError, RowChangedError } from './createDescriptionRepository.js';
 export type { DescriptionRepository, Deletion } from './createDescriptionRepository.js';
 export type { HistoryReader, HistoryPage } from './createHistoryReader.js';
 export type { HistoryCursorCodec } from './historyCursor.js';

@@ -205,10 +205,12 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
       return journal.replay(
         async (entry) => {
           const completedAt = new Date(entry.completedAt);
+          // The run only: the journaled outcome already counts the attempts that run knew of.
+          const target = { id: entry.id, run: entry.run };
           await driver(
             entry.kind === 'succeed'
-              ? succeedSql(entry.id, entry.outcome, completedAt)
-              : failSql(entry.id, entry.failure, completedAt),
+              ? succeedSql(target, entry.outcome, completedAt)
+              : failSql(target, entry.failure, completedAt),
           );
         },
         await lease.liveInstanceIds(),

@@ -30,6 +30,7 @@ export function pendingRecord(
     createdAt,
     status: 'PENDING',
     attempts: [],
+    run: 1,
     images: images.map(requestImageRecord),
   };
 }

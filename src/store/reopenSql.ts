@@ -15,9 +15,9 @@ export const RETRYABLE_FAILURE_CODES: readonly string[] = Object.freeze([
 
 /**
  * A new attempt of a request whose first attempt failed with a retryable code: its row goes
- * back to PENDING, owned by this instance, in one statement that also takes the budget
- * reservation again (the failure released it). It returns nothing if the row is no longer
- * such a failure (a concurrent retry reopened it first), so only one retry runs.
+ * back to PENDING as the next run, owned by this instance, in one statement that also takes
+ * the budget reservation again (the failure released it). It returns nothing if the row is no
+ * longer that run's failure (a concurrent retry reopened it first), so only one retry runs.
  */
 export function reopenSql(failed: FailedDescription, ownerInstanceId: string | null): Prisma.Sql {
   const budgeted = failed.apiKeyId !== OPEN_MODE_KEY_ID;
@@ -25,8 +25,10 @@ export function reopenSql(failed: FailedDescription, ownerInstanceId: string | n
   return sql`WITH req AS (
       UPDATE "description_request" SET "status" = 'PENDING', "errorCode" = NULL, "errorMessage" = NULL,
         "text" = NULL, "latencyMs" = NULL, "bedrockRequestId" = NULL, "completedAt" = NULL,
-        "ownerInstanceId" = ${ownerInstanceId}::uuid, "reservedUsd" = ${budgeted ? reservation : null}::numeric
-      WHERE "id" = ${failed.id}::uuid AND "status" = 'FAILED' AND "errorCode" = ANY(${[...RETRYABLE_FAILURE_CODES]}::text[])
+        "ownerInstanceId" = ${ownerInstanceId}::uuid, "reservedUsd" = ${budgeted ? reservation : null}::numeric,
+        "run" = "run" + 1
+      WHERE "id" = ${failed.id}::uuid AND "run" = ${failed.run}::int AND "status" = 'FAILED'
+        AND "errorCode" = ANY(${[...RETRYABLE_FAILURE_CODES]}::text[])
       RETURNING "id", trim_scale("estimatedCostUsd")::text AS "estimatedCostUsd"
     )
     ${budgeted ? reserveBudgetCte(failed.apiKeyId, reservation, failed.createdAt) : sql``}

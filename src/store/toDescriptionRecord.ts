@@ -71,6 +71,7 @@ export function toDescriptionRecord(row: DescriptionRow): DescriptionRecord {
       },
     })),
     attempts: ledgerAttempts(row),
+    run: row.run,
   };
   switch (row.status) {
     case 'PENDING':

@@ -71,6 +71,7 @@ export function withDurableCompletion(
           await options.journal.append({
             kind: 'succeed',
             id: pending.id,
+            run: pending.run,
             outcome,
             completedAt: completedAt.toISOString(),
           });
@@ -87,6 +88,7 @@ export function withDurableCompletion(
           await options.journal.append({
             kind: 'fail',
             id: pending.id,
+            run: pending.run,
             failure,
             completedAt: completedAt.toISOString(),
           });

@@ -90,7 +90,7 @@ describe('Settling budgets in the completion statement on PostgreSQL', () => {
   const succeed = (id: string) =>
     run(
       succeedSql(
-        id,
+        { id, run: 1, attemptsBefore: 0 },
         {
           text: 'A photo.',
           stopReason: 'end_turn',
@@ -107,7 +107,7 @@ describe('Settling budgets in the completion statement on PostgreSQL', () => {
   const fail = (id: string) =>
     run(
       failSql(
-        id,
+        { id, run: 1, attemptsBefore: 0 },
         { code: 'UPSTREAM_ERROR', message: 'It broke.', latencyMs: 5, bedrockRequestId: undefined },
         new Date(),
       ),

@@ -62,9 +62,13 @@ async function main(): Promise<void> {
   // RSS: at ready, after a warm-up (a fifth of the run, at most a minute), and at the end; drift is end vs warm.
   const rssAtReady = processStats(api.process.pid)?.rssBytes;
   let rssWarm: number | undefined;
+  // The JS heap beside RSS: a leak of the API's own objects shows in the heap; a native one
+  // (libvips, allocator fragmentation) only in RSS.
+  let heapWarm: Promise<HeapFigures | undefined> = Promise.resolve(undefined);
   const warmTimer = setTimeout(
     () => {
       rssWarm = processStats(api.process.pid)?.rssBytes;
+      heapWarm = readHeapFigures(api.origin);
     },
     Math.min(60_000, (seconds * 1000) / 5),
   );
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
   });
   clearTimeout(warmTimer);
   const rssEnd = processStats(api.process.pid)?.rssBytes;
+  const heapEnd = await readHeapFigures(api.origin);
 
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
@@ -120,6 +125,7 @@ async function main(): Promise<void> {
     `latency: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; ` +
       `generator send lag p99 ${result.sendLagP99Ms.toFixed(1)} ms`,
     `API RSS: at ready ${mb(rssAtReady)}, after warm-up ${mb(rssWarm)}, at end ${mb(rssEnd)} (drift ${drift.toFixed(1)} % since warm-up)`,
+    `API JS heap used / external: after warm-up ${heapText(await heapWarm)}, at end ${heapText(heapEnd)}`,
     `API stop on SIGTERM: exit code ${stopped.code}${stopped.clean ? '' : ' (not clean)'}`,
     'invariants:',
     formatInvariants(invariants).replace(/^/gm, '  '),
@@ -133,3 +139,24 @@ main().catch((error: unknown) => {
   killTrackedChildren();
   process.exitCode = 1;
 });
+
+interface HeapFigures {
+  readonly heapUsedBytes: number;
+  readonly externalBytes: number;
+}
+
+/** The API's own prom-client process metrics (GET /metrics is open to loopback by default). */
+async function readHeapFigures(origin: string): Promise<HeapFigures | undefined> {
+  try {
+    const text = await (await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    const heapUsedBytes = gauge('nodejs_heap_size_used_bytes');
+    const externalBytes = gauge('nodejs_external_memory_bytes');
+    return Number.isFinite(heapUsedBytes) ? { heapUsedBytes, externalBytes } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const heapText = (figures: HeapFigures | undefined) =>
+  figures === undefined ? 'unknown' : `${mb(figures.heapUsedBytes)} / ${mb(figures.externalBytes)}`;

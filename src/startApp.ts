@@ -124,7 +124,9 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
     const housekeeping = createHousekeeping({ descriptions: observedStore.descriptions, imageStore, logger });
     // Factors by model family, read now and then on their schedule; requests only look them up.
     const calibration =
-      config.calibrationIntervalMs === 0 ? undefined : createEstimateCalibration((days) => store.estimateSamples(days));
+      config.calibrationIntervalMs === 0
+        ? undefined
+        : createEstimateCalibration((days, rows) => store.estimateSamples(days, rows));
     if (calibration !== undefined) {
       calibrationRefresh = await startCalibrationRefresh({
         refresh: () => calibration.refresh(),

@@ -3,13 +3,15 @@ import type { EstimateSample } from '../store/index.js';
 
 /**
  * How the input-token estimate is calibrated from the ledger (the README's Cost truth section):
- * over the last `windowDays` days, a family with at least `minRequests` comparable rows gets
+ * over the comparable rows among the newest `maxRows` of the last `windowDays` days (so the read
+ * costs the same on any size of ledger), a family with at least `minRequests` comparable rows gets
  * Σ Bedrock's input tokens / Σ the rule's estimate, kept within [minFactor, maxFactor] so that a
  * few odd requests (or a ledger filled by hand) cannot make budgets reserve nothing or ten
  * times the cost; a family with fewer rows keeps the rule as it is (factor 1).
  */
 export const ESTIMATE_CALIBRATION = Object.freeze({
   windowDays: 30,
+  maxRows: 50_000,
   minRequests: 20,
   minFactor: 0.5,
   maxFactor: 2,
@@ -80,13 +82,14 @@ export interface EstimateCalibration extends EstimateFactors {
  * and on a timer, see housekeeping's startCalibrationRefresh) so the request path only reads the map.
  */
 export function createEstimateCalibration(
-  readSamples: (windowDays: number) => Promise<readonly EstimateSample[]>,
+  readSamples: (windowDays: number, maxRows: number) => Promise<readonly EstimateSample[]>,
 ): EstimateCalibration {
   let factors: ReadonlyMap<string, FamilyCalibration> = new Map();
   return {
     factorFor: (modelId) => factors.get(modelFamily(modelId))?.factor ?? 1,
     async refresh() {
-      factors = familyCalibrations(await readSamples(ESTIMATE_CALIBRATION.windowDays));
+      const { windowDays, maxRows } = ESTIMATE_CALIBRATION;
+      factors = familyCalibrations(await readSamples(windowDays, maxRows));
       return factors;
     },
   };

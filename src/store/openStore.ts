@@ -40,7 +40,7 @@ export interface Store {
    * Each model's estimated against actual input tokens over the last `windowDays` days: what the
    * estimate's calibration learns from (read on a schedule, never on the request path).
    */
-  estimateSamples(windowDays: number): Promise<EstimateSample[]>;
+  estimateSamples(windowDays: number, maxRows: number): Promise<EstimateSample[]>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   /** The PostgreSQL pool's connections right now (for metrics); undefined on PGlite, which has none. */
@@ -220,7 +220,7 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
     history: refuseWhenUnavailable(createHistoryReader(prisma, driver)),
     apiKeys: refuseWhenUnavailable(createApiKeyRepository(driver)),
     cursors: createHistoryCursorCodec(await sharedSecret(prisma, 'history-cursor-key')),
-    estimateSamples: (windowDays) => readEstimateSamples(driver, windowDays),
+    estimateSamples: (windowDays, maxRows) => readEstimateSamples(driver, windowDays, maxRows),
     async ping() {
       await driver(Prisma.sql`SELECT 1`);
     },

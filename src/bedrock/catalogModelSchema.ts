@@ -124,8 +124,8 @@ const profilePricesSchema = z.strictObject({
   cacheWriteUsdPerMillion: price.optional(),
 });
 
-/** Fields `uncertain` may name: the facts an entry states. */
-const FACT_FIELDS = [
+/** Fields `uncertain` may name: the facts an entry states, in models.json's order. */
+export const CATALOG_FACT_FIELDS = [
   'name',
   'inputUsdPerMillion',
   'outputUsdPerMillion',
@@ -179,7 +179,7 @@ const catalogModelSchema = z
     pricesEffectiveFrom: isoDate.optional(),
     source: z.string().min(1).optional(),
     asOf: isoDate.optional(),
-    uncertain: z.array(z.enum(FACT_FIELDS)).optional(),
+    uncertain: z.array(z.enum(CATALOG_FACT_FIELDS)).optional(),
     note: z.string().optional(),
   })
   .superRefine((model, context) => {

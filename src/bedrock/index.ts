@@ -30,7 +30,7 @@ export type {
   ModelSampling,
   ServiceTierPrices,
 } from './catalogModelSchema.js';
-export { INFERENCE_PROFILE_PREFIXES } from './catalogModelSchema.js';
+export { CATALOG_FACT_FIELDS, INFERENCE_PROFILE_PREFIXES } from './catalogModelSchema.js';
 export { DEFAULT_MODEL_CATALOG, createModelCatalog, loadModelCatalog } from './modelCatalog.js';
 export type { ModelCatalog } from './modelCatalog.js';
 export { baseModelId, inferenceProfilePrefix } from './baseModelId.js';

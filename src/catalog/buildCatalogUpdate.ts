@@ -1,5 +1,6 @@
 import type { FoundationModelSummary } from '@aws-sdk/client-bedrock';
 import {
+  CATALOG_FACT_FIELDS,
   INFERENCE_PROFILE_PREFIXES,
   type CatalogModel,
   type CatalogSources,
@@ -164,27 +165,11 @@ function profilesOf(
 }
 
 /** The order of models.json, so a written file reads like the built-in one. */
-const KEY_ORDER = [
+const KEY_ORDER: readonly string[] = [
   'id',
   'name',
   'provider',
-  'inputUsdPerMillion',
-  'outputUsdPerMillion',
-  'cacheReadUsdPerMillion',
-  'cacheWriteUsdPerMillion',
-  'maxOutputTokens',
-  'maxImages',
-  'maxImageBytes',
-  'maxImageSide',
-  'anthropicMessagesBody',
-  'maxStopSequences',
-  'temperatureMax',
-  'sampling',
-  'lifecycle',
-  'legacyDate',
-  'endOfLifeDate',
-  'successor',
-  'inferenceProfiles',
+  ...CATALOG_FACT_FIELDS.filter((field) => field !== 'name'),
   'source',
   'asOf',
   'uncertain',

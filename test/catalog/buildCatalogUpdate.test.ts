@@ -7,6 +7,7 @@ import { modelNameKey } from '../../src/catalog/modelNameKey.js';
 import foundationModels from '../../src/emulator/controlPlane/foundationModels.json' with { type: 'json' };
 import inferenceProfiles from '../../src/emulator/controlPlane/inferenceProfiles.json' with { type: 'json' };
 import priceList from '../../src/emulator/controlPlane/priceList.json' with { type: 'json' };
+import builtInFile from '../../src/bedrock/models.json' with { type: 'json' };
 
 /** The emulator's fixtures as the SDK hands them over (dates as Dates), for changing one fact at a time. */
 interface Sources {
@@ -82,6 +83,23 @@ describe('catalog:update: from API answers to override entries', () => {
         '    endOfLifeDate: (none) -> 2027-05-01',
       ].join('\n'),
     );
+  });
+
+  it('writes an entry’s fields in models.json’s order, service tiers included', () => {
+    const sources = fixtureSources();
+    const sonnet45 = sources.foundationModels.find((m) => m.modelId === 'anthropic.claude-sonnet-4-5-20250929-v1:0');
+    sonnet45!.modelLifecycle = {
+      status: 'LEGACY',
+      startOfLifeTime: new Date('2025-09-29T00:00:00Z'),
+      legacyTime: new Date('2026-11-01T00:00:00Z'),
+      endOfLifeTime: new Date('2027-05-01T00:00:00Z'),
+    };
+    const entry = build(sources).entries.find((e) => e.id === sonnet45!.modelId)!;
+    const builtIn = (builtInFile as { models: Record<string, unknown>[] }).models.find((m) => m.id === entry.id)!;
+    expect(Object.keys(entry)).toContain('serviceTiers');
+    // The keys both have, in the built-in file's order, are the written entry's keys in its own order.
+    const shared = Object.keys(entry).filter((key) => key in builtIn);
+    expect(shared).toEqual(Object.keys(builtIn).filter((key) => shared.includes(key)));
   });
 
   it('flags a built-in model Bedrock no longer lists while the catalog still calls it current', () => {

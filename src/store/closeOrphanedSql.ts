@@ -8,9 +8,9 @@ const { sql } = Prisma;
  * ran out (or whose owner left no lease), and rows written before leases existed once older
  * than `legacyCutoff`. A live instance's rows are never selected, however long their call.
  * SKIP LOCKED lets several instances sweep at once without waiting on each other or on a
- * completion in progress. The released reservation leaves `reservedUsd` at 0 (nothing is
- * held against the budget any more), so an answer replayed later from a completion journal
- * settles its full cost.
+ * completion in progress. The released reservation leaves `reservedUsd` at what the spend still
+ * holds for the row (the cost of earlier runs of a retried request, else 0), so an answer
+ * replayed later from a completion journal settles the rest of its cost, and nothing twice.
  */
 export function closeOrphanedSql(code: string, message: string, legacyCutoff: Date): Prisma.Sql {
   return sql`WITH old AS (
@@ -23,7 +23,7 @@ export function closeOrphanedSql(code: string, message: string, legacyCutoff: Da
     ), done AS (
       UPDATE "description_request" d SET "status" = 'FAILED', "errorCode" = ${code}, "errorMessage" = ${message},
         "completedAt" = now(), "usageKnown" = false,
-        "reservedUsd" = CASE WHEN o."reservedUsd" IS NULL THEN NULL ELSE 0 END
+        "reservedUsd" = CASE WHEN o."reservedUsd" IS NULL THEN NULL ELSE COALESCE(d."costUsd", 0) END
       FROM old o WHERE d."id" = o."id" AND d."status" = 'PENDING'
       RETURNING d."id", d."costUsd", o."reservedUsd", d."apiKeyId", d."createdAt"
     )

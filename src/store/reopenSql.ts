@@ -16,7 +16,9 @@ export const RETRYABLE_FAILURE_CODES: readonly string[] = Object.freeze([
 /**
  * A new attempt of a request whose first attempt failed with a retryable code: its row goes
  * back to PENDING as the next run, owned by this instance, in one statement that also takes
- * the budget reservation again (the failure released it). It returns nothing if the row is no
+ * the budget reservation again (the failure released it). What earlier runs cost is in the
+ * key's spend already, so the row's reservedUsd counts it too: the next settle moves spend by
+ * the new run's cost against its reservation only, never by the earlier runs' cost again. It returns nothing if the row is no
  * longer that run's failure (a concurrent retry reopened it first), so only one retry runs.
  */
 export function reopenSql(failed: FailedDescription, ownerInstanceId: string | null): Prisma.Sql {
@@ -25,7 +27,7 @@ export function reopenSql(failed: FailedDescription, ownerInstanceId: string | n
   return sql`WITH req AS (
       UPDATE "description_request" SET "status" = 'PENDING', "errorCode" = NULL, "errorMessage" = NULL,
         "text" = NULL, "latencyMs" = NULL, "bedrockRequestId" = NULL, "completedAt" = NULL,
-        "ownerInstanceId" = ${ownerInstanceId}::uuid, "reservedUsd" = ${budgeted ? reservation : null}::numeric,
+        "ownerInstanceId" = ${ownerInstanceId}::uuid, "reservedUsd" = ${budgeted ? reservation : null}::numeric + COALESCE("costUsd", 0),
         "run" = "run" + 1
       WHERE "id" = ${failed.id}::uuid AND "run" = ${failed.run}::int AND "status" = 'FAILED'
         AND "errorCode" = ANY(${[...RETRYABLE_FAILURE_CODES]}::text[])

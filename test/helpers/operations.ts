@@ -1,68 +1,10 @@
-/** Operations shared by several test files, written as a client would write them. */
-export const DESCRIBE = /* GraphQL */ `
-  mutation Describe($input: DescribeImageInput!) {
-    describeImage(input: $input) {
-      id
-      status
-      modelId
-      api
-      prompt
-      text
-      stopReason
-      usage {
-        inputTokens
-        outputTokens
-        totalTokens
-      }
-      costUsd
-      latencyMs
-      modelLatencyMs
-      bedrockRequestId
-      createdAt
-      completedAt
-      images {
-        sha256
-        mediaType
-        width
-        height
-        byteSize
-      }
-      error {
-        code
-        message
-      }
-    }
-  }
-`;
+import { loadPageOperations } from '../../src/web/pageOperations.js';
 
-export const HISTORY = /* GraphQL */ `
-  query History($filter: HistoryFilter, $first: Int, $after: String) {
-    history(filter: $filter, first: $first, after: $after) {
-      totalCount
-      edges {
-        cursor
-        node {
-          id
-          status
-          modelId
-          prompt
-          text
-          createdAt
-          error {
-            code
-            message
-          }
-        }
-      }
-      pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
-      }
-    }
-  }
-`;
+/**
+ * Operations shared by several test files. Describe and History are the web page's own, read as
+ * the playground reads them, so a test sends what the browser sends and the two cannot drift.
+ */
+export const { DESCRIBE, HISTORY } = loadPageOperations();
 
 export const COUNT = /* GraphQL */ `
   {

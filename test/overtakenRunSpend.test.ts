@@ -1,0 +1,163 @@
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createFreshPostgresDatabase } from './helpers/databases.js';
+import { expectErrorCode, gql } from './helpers/graphqlClient.js';
+import { createTestKey, type TestKey } from './helpers/apiKeys.js';
+import { toAtto } from './helpers/money.js';
+import { solidImage, toBase64 } from './helpers/images.js';
+import { startTestApp, type TestApp } from './helpers/startTestApp.js';
+
+/**
+ * A request run three times (an overtaken run 1, a retried run 2, run 3): what Bedrock billed for
+ * every run is on the row, and the key's spend moves by exactly the row's cost, once. A reopen used
+ * to reserve again without counting the cost already settled for the row, so run 1's cost entered
+ * the spend twice.
+ */
+
+const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: $input) { id status text costUsd } }';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface LedgerRow {
+  id: string;
+  status: string;
+  errorCode: string | null;
+  run: number;
+  attempts: { billed: boolean; costUsd: string | null; outcome: string }[];
+  cost: string | null;
+  usageKnown: boolean;
+}
+
+async function ledger(direct: pg.Client, clientRequestId: string): Promise<LedgerRow> {
+  const { rows } = await direct.query(
+    `SELECT id, status, "errorCode", run, attempts, "costUsd"::text AS cost, "usageKnown" FROM description_request
+     WHERE "clientRequestId" = $1`,
+    [clientRequestId],
+  );
+  expect(rows).toHaveLength(1);
+  return rows[0] as LedgerRow;
+}
+
+async function waitForRow(direct: pg.Client, clientRequestId: string, where = 'TRUE') {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await direct.query(`SELECT 1 FROM description_request WHERE "clientRequestId" = $1 AND ${where}`, [
+      clientRequestId,
+    ]);
+    if (rows.length > 0) return;
+    await sleep(25);
+  }
+  throw new Error(`no row for ${clientRequestId} where ${where}`);
+}
+
+const spentOf = async (direct: pg.Client, key: TestKey) =>
+  (await direct.query(`SELECT "daySpentUsd"::text AS spent FROM api_key WHERE id = $1`, [key.record.id])).rows[0]
+    .spent as string;
+
+const billedCost = (row: LedgerRow) =>
+  row.attempts.filter((a) => a.billed).reduce((sum, a) => sum + toAtto(a.costUsd ?? '0'), 0n);
+
+/**
+ * One instance. Run 1 is overtaken after the retry (run 2) ended FAILED with a retryable code
+ * (throttled): run 1's cost is added to the FAILED row and settled into the spend. The client
+ * retries once more (run 3), which reopens the row (reserving again) and succeeds, its completion
+ * counting run 1's cost again in the row's total and settling that total against the new
+ * reservation only: run 1's cost is in the spend twice.
+ */
+describe('spend when an overtaken run was added to a row that failed retryably, then a third run', () => {
+  let t: TestApp;
+  let direct: pg.Client;
+  let key: TestKey;
+  beforeAll(async () => {
+    const db = await createFreshPostgresDatabase();
+    direct = new pg.Client({ connectionString: db.url });
+    await direct.connect();
+    t = await startTestApp('postgres', {
+      database: {
+        config: { kind: 'postgres', url: db.url, poolSize: 4, connectTimeoutMs: 5_000, statementTimeoutMs: 30_000 },
+        cleanup: () => db.drop(),
+      },
+      bedrock: { requestTimeoutMs: 10_000 },
+      config: { recovery: { leaseTtlMs: 600_000, sweepIntervalMs: 600_000 } },
+    });
+    key = await createTestKey(t.app.store, { dailyUsd: '100' });
+  });
+  afterAll(async () => {
+    await direct?.end();
+    await t?.stop();
+  });
+  beforeEach(() => {
+    t.emulator.clearFaults();
+    t.emulator.resetCalls();
+  });
+
+  it("the key's spend moves by the row's cost (run 1's cost is not counted twice)", { timeout: 60_000 }, async () => {
+    const spentBefore = await spentOf(direct, key);
+    const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'thrice' };
+    const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
+    // Run 1: a billed answer, late. Run 2: throttled on every attempt (not billed).
+    t.emulator.injectFault({ kind: 'slow', delayMs: 3_000 });
+    t.emulator.injectFault({ kind: 'throttle', times: 20 });
+    const first = send();
+    await waitForRow(direct, 'thrice');
+    await direct.query(`UPDATE instance SET "leaseUntil" = now() - interval '1 minute'`);
+    expect(await t.app.store.descriptions.closeOrphaned('INTERRUPTED', 'swept', new Date(0))).toBe(1);
+
+    const second = await send();
+    expectErrorCode(second, 'UPSTREAM_THROTTLED');
+    t.emulator.clearFaults();
+    const late = await first;
+    expectErrorCode(late, 'REQUEST_IN_PROGRESS');
+    const afterRunOne = await ledger(direct, 'thrice');
+    expect(afterRunOne).toMatchObject({ status: 'FAILED', errorCode: 'UPSTREAM_THROTTLED', run: 2 });
+    expect(afterRunOne.cost).not.toBeNull();
+    // So far consistent: the spend holds run 1's cost.
+    expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(afterRunOne.cost!));
+
+    // Run 3: the client sends it again; UPSTREAM_THROTTLED is retryable, so the row reopens.
+    const third = await send();
+    expect(third.errors, JSON.stringify(third.errors)).toBeUndefined();
+    const done = await ledger(direct, 'thrice');
+    expect(done).toMatchObject({ status: 'SUCCEEDED', run: 3, usageKnown: true });
+    expect(toAtto(done.cost!)).toBe(billedCost(done));
+    expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(done.cost!));
+  });
+
+  it(
+    "the same when run 1 was added to run 2's PENDING row and run 2 then failed retryably: spend moves by the row's cost",
+    { timeout: 60_000 },
+    async () => {
+      const spentBefore = await spentOf(direct, key);
+      const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'thrice-during' };
+      const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
+      // Run 1 answers (billed) while run 2 is still being throttled.
+      t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
+      t.emulator.injectFault({ kind: 'throttle', delayMs: 1_000, times: 20 });
+      const first = send();
+      await waitForRow(direct, 'thrice-during');
+      await direct.query(`UPDATE instance SET "leaseUntil" = now() - interval '1 minute'`);
+      expect(await t.app.store.descriptions.closeOrphaned('INTERRUPTED', 'swept', new Date(0))).toBe(1);
+
+      const second = send();
+      expectErrorCode(await first, 'REQUEST_IN_PROGRESS');
+      expect(await ledger(direct, 'thrice-during')).toMatchObject({ status: 'PENDING', run: 2 });
+      expectErrorCode(await second, 'UPSTREAM_THROTTLED');
+      t.emulator.clearFaults();
+      const failed = await ledger(direct, 'thrice-during');
+      expect(failed).toMatchObject({ status: 'FAILED', errorCode: 'UPSTREAM_THROTTLED', run: 2 });
+      expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(failed.cost!));
+
+      const third = await send();
+      expect(third.errors, JSON.stringify(third.errors)).toBeUndefined();
+      const done = await ledger(direct, 'thrice-during');
+      expect(done).toMatchObject({ status: 'SUCCEEDED', run: 3, usageKnown: true });
+      expect(toAtto(done.cost!)).toBe(billedCost(done));
+      expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(done.cost!));
+    },
+  );
+});
+
+/**
+ * Two instances on one PostgreSQL database, each behind its own TCP proxy so one can lose the
+ * database while the other keeps it: the multi-instance setting the commit is about. The
+ * instance that lost the database past its lease is exactly the one whose completion meets an
+ * unavailable database and goes to the completion journal.
+ */

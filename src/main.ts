@@ -5,15 +5,6 @@ import { startApp } from './startApp.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await startApp(config);
-  app.logger.info(
-    {
-      url: app.url,
-      database: config.database.kind,
-      provider: app.provider,
-      bedrockEndpoint: app.emulatorUrl ?? config.bedrock.endpoint ?? `bedrock-runtime.${config.bedrock.region}`,
-    },
-    'bedrock-vision-graphql ready',
-  );
   // The one stop path: Apollo's own signal handlers are off (see createGraphqlHttpRoute), and a second
   // signal while stopping changes nothing: the grace (SHUTDOWN_GRACE_MS) already bounds the wait.
   let stopping = false;
@@ -35,6 +26,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Only now: whoever waits for this line may signal at once, and until a listener is installed a
+  // SIGTERM kills the process outright (the one-in-many CI failure of the idle-stop test).
+  app.logger.info(
+    {
+      url: app.url,
+      database: config.database.kind,
+      provider: app.provider,
+      bedrockEndpoint: app.emulatorUrl ?? config.bedrock.endpoint ?? `bedrock-runtime.${config.bedrock.region}`,
+    },
+    'bedrock-vision-graphql ready',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFreshPostgresDatabase } from './helpers/databases.js';
 import { expectErrorCode, gql } from './helpers/graphqlClient.js';
 import { createTestKey, type TestKey } from './helpers/apiKeys.js';
+import { billedCost, lapseAndSweep, ledgerRow, spentOf, waitForRow } from './helpers/ledgerRows.js';
 import { toAtto } from './helpers/money.js';
 import { solidImage, toBase64 } from './helpers/images.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
@@ -221,38 +222,13 @@ describe('a retry that overtakes a run whose lease lapsed', () => {
     const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId };
     const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
     const first = send();
-    for (let i = 0; i < 100; i++) {
-      const { rows } = await direct.query(`SELECT 1 FROM description_request WHERE "clientRequestId" = $1`, [
-        clientRequestId,
-      ]);
-      if (rows.length > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    await direct.query(`UPDATE instance SET "leaseUntil" = now() - interval '1 minute'`);
-    expect(await t.app.store.descriptions.closeOrphaned('INTERRUPTED', 'swept', new Date(0))).toBe(1);
+    await waitForRow(direct, clientRequestId);
+    await lapseAndSweep(direct, t);
     return { first, send };
   }
 
-  async function ledger(clientRequestId: string) {
-    const { rows } = await direct.query(
-      `SELECT id, status, run, attempts, "costUsd"::text AS cost, "usageKnown" FROM description_request
-       WHERE "clientRequestId" = $1`,
-      [clientRequestId],
-    );
-    expect(rows).toHaveLength(1);
-    return rows[0] as {
-      id: string;
-      status: string;
-      run: number;
-      attempts: { billed: boolean; costUsd: string }[];
-      cost: string;
-      usageKnown: boolean;
-    };
-  }
-
-  const spent = async () =>
-    (await direct.query(`SELECT "daySpentUsd"::text AS spent FROM api_key WHERE id = $1`, [key.record.id])).rows[0]
-      .spent as string;
+  const ledger = (clientRequestId: string) => ledgerRow(direct, clientRequestId);
+  const spent = () => spentOf(direct, key);
 
   it(
     'when run 1 answers after the retry finished: the row keeps run 2 and adds run 1 to its cost and the spend',
@@ -271,9 +247,8 @@ describe('a retry that overtakes a run whose lease lapsed', () => {
       const row = await ledger('overtaken-after');
       expect(row).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: true });
       expect(row.attempts.map((a) => a.billed)).toEqual([true, true]);
-      const perAttempt = row.attempts.map((a) => toAtto(a.costUsd));
-      expect(toAtto(row.cost)).toBe(perAttempt[0]! + perAttempt[1]!);
-      expect(toAtto(await spent()) - toAtto(spentBefore)).toBe(toAtto(row.cost));
+      expect(toAtto(row.cost!)).toBe(billedCost(row));
+      expect(toAtto(await spent()) - toAtto(spentBefore)).toBe(toAtto(row.cost!));
     },
   );
 
@@ -299,9 +274,9 @@ describe('a retry that overtakes a run whose lease lapsed', () => {
       const done = await ledger('overtaken-during');
       expect(done).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: true });
       expect(done.attempts.map((a) => a.billed)).toEqual([true, true]);
-      expect(toAtto(done.cost)).toBe(toAtto(done.attempts[0]!.costUsd) + toAtto(done.attempts[1]!.costUsd));
-      expect(toAtto(described.costUsd)).toBe(toAtto(done.cost));
-      expect(toAtto(await spent()) - toAtto(spentBefore)).toBe(toAtto(done.cost));
+      expect(toAtto(done.cost!)).toBe(billedCost(done));
+      expect(toAtto(described.costUsd)).toBe(toAtto(done.cost!));
+      expect(toAtto(await spent()) - toAtto(spentBefore)).toBe(toAtto(done.cost!));
     },
   );
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFreshPostgresDatabase } from './helpers/databases.js';
 import { expectErrorCode, gql } from './helpers/graphqlClient.js';
 import { createTestKey, type TestKey } from './helpers/apiKeys.js';
+import { billedCost, lapseAndSweep, ledgerRow, spentOf, waitForRow } from './helpers/ledgerRows.js';
 import { toAtto } from './helpers/money.js';
 import { solidImage, toBase64 } from './helpers/images.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
@@ -15,46 +16,6 @@ import { startTestApp, type TestApp } from './helpers/startTestApp.js';
  */
 
 const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: $input) { id status text costUsd } }';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface LedgerRow {
-  id: string;
-  status: string;
-  errorCode: string | null;
-  run: number;
-  attempts: { billed: boolean; costUsd: string | null; outcome: string }[];
-  cost: string | null;
-  usageKnown: boolean;
-}
-
-async function ledger(direct: pg.Client, clientRequestId: string): Promise<LedgerRow> {
-  const { rows } = await direct.query(
-    `SELECT id, status, "errorCode", run, attempts, "costUsd"::text AS cost, "usageKnown" FROM description_request
-     WHERE "clientRequestId" = $1`,
-    [clientRequestId],
-  );
-  expect(rows).toHaveLength(1);
-  return rows[0] as LedgerRow;
-}
-
-async function waitForRow(direct: pg.Client, clientRequestId: string, where = 'TRUE') {
-  for (let i = 0; i < 200; i++) {
-    const { rows } = await direct.query(`SELECT 1 FROM description_request WHERE "clientRequestId" = $1 AND ${where}`, [
-      clientRequestId,
-    ]);
-    if (rows.length > 0) return;
-    await sleep(25);
-  }
-  throw new Error(`no row for ${clientRequestId} where ${where}`);
-}
-
-const spentOf = async (direct: pg.Client, key: TestKey) =>
-  (await direct.query(`SELECT "daySpentUsd"::text AS spent FROM api_key WHERE id = $1`, [key.record.id])).rows[0]
-    .spent as string;
-
-const billedCost = (row: LedgerRow) =>
-  row.attempts.filter((a) => a.billed).reduce((sum, a) => sum + toAtto(a.costUsd ?? '0'), 0n);
-
 /**
  * One instance. Run 1 is overtaken after the retry (run 2) ended FAILED with a retryable code
  * (throttled): run 1's cost is added to the FAILED row and settled into the spend. The client
@@ -98,15 +59,14 @@ describe('spend when an overtaken run was added to a row that failed retryably, 
     t.emulator.injectFault({ kind: 'throttle', times: 20 });
     const first = send();
     await waitForRow(direct, 'thrice');
-    await direct.query(`UPDATE instance SET "leaseUntil" = now() - interval '1 minute'`);
-    expect(await t.app.store.descriptions.closeOrphaned('INTERRUPTED', 'swept', new Date(0))).toBe(1);
+    await lapseAndSweep(direct, t);
 
     const second = await send();
     expectErrorCode(second, 'UPSTREAM_THROTTLED');
     t.emulator.clearFaults();
     const late = await first;
     expectErrorCode(late, 'REQUEST_IN_PROGRESS');
-    const afterRunOne = await ledger(direct, 'thrice');
+    const afterRunOne = await ledgerRow(direct, 'thrice');
     expect(afterRunOne).toMatchObject({ status: 'FAILED', errorCode: 'UPSTREAM_THROTTLED', run: 2 });
     expect(afterRunOne.cost).not.toBeNull();
     // So far consistent: the spend holds run 1's cost.
@@ -115,7 +75,7 @@ describe('spend when an overtaken run was added to a row that failed retryably, 
     // Run 3: the client sends it again; UPSTREAM_THROTTLED is retryable, so the row reopens.
     const third = await send();
     expect(third.errors, JSON.stringify(third.errors)).toBeUndefined();
-    const done = await ledger(direct, 'thrice');
+    const done = await ledgerRow(direct, 'thrice');
     expect(done).toMatchObject({ status: 'SUCCEEDED', run: 3, usageKnown: true });
     expect(toAtto(done.cost!)).toBe(billedCost(done));
     expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(done.cost!));
@@ -133,31 +93,23 @@ describe('spend when an overtaken run was added to a row that failed retryably, 
       t.emulator.injectFault({ kind: 'throttle', delayMs: 1_000, times: 20 });
       const first = send();
       await waitForRow(direct, 'thrice-during');
-      await direct.query(`UPDATE instance SET "leaseUntil" = now() - interval '1 minute'`);
-      expect(await t.app.store.descriptions.closeOrphaned('INTERRUPTED', 'swept', new Date(0))).toBe(1);
+      await lapseAndSweep(direct, t);
 
       const second = send();
       expectErrorCode(await first, 'REQUEST_IN_PROGRESS');
-      expect(await ledger(direct, 'thrice-during')).toMatchObject({ status: 'PENDING', run: 2 });
+      expect(await ledgerRow(direct, 'thrice-during')).toMatchObject({ status: 'PENDING', run: 2 });
       expectErrorCode(await second, 'UPSTREAM_THROTTLED');
       t.emulator.clearFaults();
-      const failed = await ledger(direct, 'thrice-during');
+      const failed = await ledgerRow(direct, 'thrice-during');
       expect(failed).toMatchObject({ status: 'FAILED', errorCode: 'UPSTREAM_THROTTLED', run: 2 });
       expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(failed.cost!));
 
       const third = await send();
       expect(third.errors, JSON.stringify(third.errors)).toBeUndefined();
-      const done = await ledger(direct, 'thrice-during');
+      const done = await ledgerRow(direct, 'thrice-during');
       expect(done).toMatchObject({ status: 'SUCCEEDED', run: 3, usageKnown: true });
       expect(toAtto(done.cost!)).toBe(billedCost(done));
       expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(done.cost!));
     },
   );
 });
-
-/**
- * Two instances on one PostgreSQL database, each behind its own TCP proxy so one can lose the
- * database while the other keeps it: the multi-instance setting the commit is about. The
- * instance that lost the database past its lease is exactly the one whose completion meets an
- * unavailable database and goes to the completion journal.
- */

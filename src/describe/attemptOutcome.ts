@@ -1,6 +1,10 @@
 import type { AttemptLog, ModelAttempt, VisionResult } from '../bedrock/index.js';
-import type { DescriptionFailure, DescriptionSuccess, PendingDescription } from '../store/index.js';
-import { accountAttempts } from './accountAttempts.js';
+import {
+  accountAttempts,
+  type DescriptionFailure,
+  type DescriptionSuccess,
+  type PendingDescription,
+} from '../store/index.js';
 
 /**
  * A model that records no attempts (one outside the Bedrock adapter) answered: its answer is

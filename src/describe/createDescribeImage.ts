@@ -16,6 +16,7 @@ import { AppError, isAppError } from '../errors.js';
 import { intakeImages, type ImageStore, type UrlFetchPolicy } from '../images/index.js';
 import {
   DuplicateClientRequestIdError,
+  isOvertaken,
   RETRYABLE_FAILURE_CODES,
   type DescriptionRecord,
   type DescriptionRepository,
@@ -24,7 +25,6 @@ import {
 } from '../store/index.js';
 import type { DescribeImageCommand } from './DescribeImageCommand.js';
 import { failureAccounting, successOutcome } from './attemptOutcome.js';
-import { completeRun, isOvertaken } from './completeRun.js';
 import { createInFlight } from './createInFlight.js';
 import { findCachedAnswer, type CacheSettings } from './findCachedAnswer.js';
 import { UNCALIBRATED, type EstimateFactors } from './estimateCalibration.js';
@@ -217,19 +217,14 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageServi
       : isAppError(error)
         ? error
         : new AppError('INTERNAL_SERVER_ERROR', 'The model call failed unexpectedly', { cause: error });
-    await completeRun(
-      descriptions,
-      pending,
-      (run) => ({
-        code: failure.code,
-        message: failure.message,
-        latencyMs,
-        partialText,
-        // A billed answer that broke on the way keeps its usage and cost.
-        ...failureAccounting(run, attempts),
-      }),
-      (run, outcome) => descriptions.fail(run, outcome),
-    );
+    await descriptions.fail(pending, {
+      code: failure.code,
+      message: failure.message,
+      latencyMs,
+      partialText,
+      // A billed answer that broke on the way keeps its usage and cost.
+      ...failureAccounting(pending, attempts),
+    });
     // The operation's log line carries the code; the cause's detail is for debugging, unless the
     // failure was unexpected.
     logger[isAppError(error) ? 'debug' : 'warn'](
@@ -242,12 +237,7 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageServi
   async function succeed(started: Extract<Started, { kind: 'started' }>, result: VisionResult, latencyMs: number) {
     const { pending } = started;
     // What every attempt cost, at the prices the row was written with, whatever the catalog says by now.
-    const record = await completeRun(
-      descriptions,
-      pending,
-      (run) => successOutcome(run, result, latencyMs, started.attempts),
-      (run, outcome) => descriptions.succeed(run, outcome),
-    );
+    const record = await descriptions.succeed(pending, successOutcome(pending, result, latencyMs, started.attempts));
     // At debug: the operation's log line already says this (see src/telemetry).
     logger.debug(
       { descriptionId: record.id, modelId: record.modelId, api: record.api, usage: result.usage, latencyMs },

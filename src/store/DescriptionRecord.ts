@@ -52,6 +52,11 @@ export interface NewRequestImage {
 /** One model call attempt as the ledger keeps it, with what it cost (null unless billed with known usage). */
 export interface LedgerAttempt extends ModelAttempt {
   readonly costUsd: string | null;
+  /**
+   * The run that made it (absent on rows from before runs): a run's attempts reach its row once,
+   * by its completion or, when a retry overtook it, added to the row (see completeRun).
+   */
+  readonly run?: number | undefined;
 }
 
 /** What every row has, whatever its status: the request's settings as it was asked, and its images. */
@@ -143,35 +148,7 @@ export interface NewDescription extends InferenceSettings {
   readonly createdAt?: Date;
 }
 
-/** What a row records of its attempts: each with its cost, and their sum (see describe/accountAttempts). */
-export interface AttemptTotals {
-  readonly attempts: readonly LedgerAttempt[];
-  /** Summed over the attempts that were (or may have been) billed, each count as far as reported. */
-  readonly usage: TokenCounts;
-  /** False when an attempt that was, or may have been, billed did not report its usage. */
-  readonly usageKnown: boolean;
-  /**
-   * What the billed attempts cost, at the row's prices: null when the model has no prices, when
-   * nothing was billed, or when usage is not known (an unknown cost is never shown as 0).
-   */
-  readonly costUsd: string | null;
-}
-
-/**
- * Where a row stands for a completion that found it changed under it (see completeRun): which
- * run holds it, whether a completion of that run may still write it, and its attempts so far.
- */
-export interface RunState {
-  readonly id: string;
-  readonly run: number;
-  readonly status: DescriptionStatus;
-  /** PENDING, or closed INTERRUPTED by a recovery sweep: the run's own completion may still write it. */
-  readonly completable: boolean;
-  readonly attempts: readonly LedgerAttempt[];
-  readonly usageKnown: boolean;
-}
-
-/** How a row's attempts add up (see describe/accountAttempts); absent: one answer, usage as given, known. */
+/** How a row's attempts add up (see accountAttempts); absent: one answer, usage as given, known. */
 export interface AttemptAccounting {
   readonly attempts?: readonly LedgerAttempt[] | undefined;
   /** False when a billed attempt's usage did not arrive; costUsd must then be null. */

@@ -1,15 +1,22 @@
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DescriptionFailure, DescriptionSuccess } from './DescriptionRecord.js';
+import type { Completion } from './completeRun.js';
+import type { UnitPrices } from '../bedrock/index.js';
 
 /**
- * A completion the database could not take in time, kept to be written when it can. `run` is the
- * run it completes (absent in entries written before runs existed): a replay writes only that run.
+ * A completion the database could not take in time, kept to be written when it can (see
+ * replayJournalEntry): the row, its run, how many of the outcome's attempts the row held when
+ * the run began (the rest are the run's own), and the prices they cost. Entries written before
+ * runs existed have none of the three; those from before attempts were counted have no
+ * `attemptsBefore` and `unitPrices`.
  */
-export type JournalEntry = { readonly id: string; readonly run?: number; readonly completedAt: string } & (
-  | { readonly kind: 'succeed'; readonly outcome: DescriptionSuccess }
-  | { readonly kind: 'fail'; readonly failure: DescriptionFailure }
-);
+export type JournalEntry = {
+  readonly id: string;
+  readonly run?: number;
+  readonly attemptsBefore?: number;
+  readonly unitPrices?: UnitPrices | null;
+  readonly completedAt: string;
+} & Completion;
 
 export interface CompletionJournal {
   /** Appends and fsyncs: once this resolves, the entry survives a crash of this process or machine. */

@@ -1,11 +1,7 @@
 import { Prisma } from '../generated/prisma/client.js';
-import type {
-  AttemptTotals,
-  DescriptionFailure,
-  DescriptionSuccess,
-  PendingDescription,
-  RunState,
-} from './DescriptionRecord.js';
+import type { AttemptTotals } from './accountAttempts.js';
+import type { RunState } from './completeRun.js';
+import type { DescriptionFailure, DescriptionSuccess, LedgerAttempt } from './DescriptionRecord.js';
 import { storableText } from './storableText.js';
 import { SETTLE_BUDGET_CTE } from './budgetSql.js';
 import { attemptColumnsSql } from './attemptColumnsSql.js';
@@ -25,23 +21,17 @@ const COMPLETABLE = sql`("status" = 'PENDING' OR ("status" = 'FAILED' AND "error
  * The row and run a completion is for. A retry that reopens the row starts the next run, so a
  * late answer of the run before it can no longer complete the row (see completeRun); and a run
  * completes only while the row holds the attempts it began with, since an overtaken run adds its
- * own to the row (addAttemptsSql) and the outcome must then be counted again. Absent: not checked
- * (a journal entry written before runs existed; a replay checks the run only).
+ * own to the row (addAttemptsSql) and the outcome must then be counted again. `attemptsBefore`
+ * absent: not checked (an outcome that carries no attempts).
  */
 export interface CompletionTarget {
   readonly id: string;
-  readonly run?: number | undefined;
-  readonly attemptsBefore?: number | undefined;
+  readonly run: number;
+  readonly attemptsBefore: number | undefined;
 }
 
-export const completionTarget = (pending: PendingDescription): CompletionTarget => ({
-  id: pending.id,
-  run: pending.run,
-  attemptsBefore: pending.attempts.length,
-});
-
 function targetSql({ id, run, attemptsBefore }: CompletionTarget): Prisma.Sql {
-  return sql`"id" = ${id}::uuid AND ${COMPLETABLE} AND (${run ?? null}::int IS NULL OR "run" = ${run ?? null}::int)
+  return sql`"id" = ${id}::uuid AND ${COMPLETABLE} AND "run" = ${run}::int
     AND (${attemptsBefore ?? null}::int IS NULL OR jsonb_array_length("attempts") = ${attemptsBefore ?? null}::int)`;
 }
 
@@ -72,7 +62,7 @@ export function failSql(target: CompletionTarget, failure: DescriptionFailure, c
     WHERE ${targetSql(target)}
     RETURNING "id", "costUsd", "reservedUsd", "apiKeyId", "createdAt")
     ${SETTLE_BUDGET_CTE}
-    SELECT "id" FROM done`;
+    SELECT trim_scale("costUsd")::text AS "costUsd" FROM done`;
 }
 
 /** The row's RunState, for a completion that wrote nothing (a later run holds the row, or attempts were added). */
@@ -82,27 +72,29 @@ export function runStateSql(id: string): Prisma.Sql {
 }
 
 /**
- * Adds the attempts of a run that a retry overtook to its row, so what Bedrock billed for it
- * stays on the ledger: `totals` counts the row's attempts and these together. Only if the row
- * is still as `state` saw it (same run, status and number of attempts); otherwise nothing,
- * and the caller reads it again. A PENDING row takes the attempts alone: the run holding it
- * counts them in when it completes (its own completion then finds more attempts than it
- * began with). A completed row takes the new totals, and its key's spend moves by the
- * difference in cost, in the same statement (the old cost stands in for the reservation).
+ * Adds the attempts of a run that a retry overtook (`added`) to its row, so what Bedrock billed
+ * for them stays on the ledger: `totals` counts the row's attempts and these together. Only if
+ * the row is still as `state` saw it (same run, status and number of attempts); otherwise
+ * nothing, and the caller reads it again. A PENDING row takes the attempts alone: the run
+ * holding it counts them in when it completes (its own completion then finds more attempts than
+ * it began with). A completed row takes the new totals, and its key's spend grows by what the
+ * added attempts are known to have cost, in the same statement: never less, even when their
+ * usage is unknown and the row's cost becomes unknown with it.
  */
-export function addAttemptsSql(state: RunState, totals: AttemptTotals): Prisma.Sql {
+export function addAttemptsSql(state: RunState, totals: AttemptTotals, added: readonly LedgerAttempt[]): Prisma.Sql {
   const unchanged = sql`"id" = ${state.id}::uuid AND "run" = ${state.run}::int
     AND "status" = ${state.status}::"DescriptionStatus" AND jsonb_array_length("attempts") = ${state.attempts.length}::int`;
   if (state.status === 'PENDING') {
     return sql`UPDATE "description_request" SET "attempts" = ${JSON.stringify(totals.attempts)}::jsonb
       WHERE ${unchanged} RETURNING "id"`;
   }
-  return sql`WITH old AS (SELECT "id", "costUsd" FROM "description_request" WHERE ${unchanged} FOR UPDATE),
-    done AS (UPDATE "description_request" d SET ${attemptColumnsSql(totals.usage, totals)},
+  const addedCost = sql`(SELECT COALESCE(sum((a->>'costUsd')::numeric), 0)
+    FROM jsonb_array_elements(${JSON.stringify(added)}::jsonb) a)`;
+  return sql`WITH done AS (UPDATE "description_request" SET ${attemptColumnsSql(totals.usage, totals)},
         "costUsd" = ${totals.costUsd}::numeric
-      FROM old WHERE d."id" = old."id"
-      RETURNING d."costUsd", CASE WHEN d."reservedUsd" IS NULL THEN NULL ELSE COALESCE(old."costUsd", 0) END AS "reservedUsd",
-        d."apiKeyId", d."createdAt")
+      WHERE ${unchanged}
+      RETURNING ${addedCost} AS "costUsd", CASE WHEN "reservedUsd" IS NULL THEN NULL ELSE 0 END AS "reservedUsd",
+        "apiKeyId", "createdAt")
     ${SETTLE_BUDGET_CTE}
     SELECT 1 AS "added" FROM done`;
 }

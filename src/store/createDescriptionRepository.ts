@@ -1,9 +1,7 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import { addAttemptsSql, completionTarget, failSql, runStateSql, succeedSql } from './completionSql.js';
-import { ledgerAttempts } from './attemptRecord.js';
+import { completeRun } from './completeRun.js';
 import type { DriverQuery } from './DriverQuery.js';
 import type {
-  AttemptTotals,
   DescriptionFailure,
   DescriptionRecord,
   DescriptionSuccess,
@@ -11,7 +9,6 @@ import type {
   ImageRecord,
   NewDescription,
   PendingDescription,
-  RunState,
   SucceededDescription,
 } from './DescriptionRecord.js';
 import { readLedgerRecords } from './ledgerRowsSql.js';
@@ -50,18 +47,13 @@ export interface DescriptionRepository {
    */
   createFromCache(input: NewDescription, ttlSeconds: number): Promise<SucceededDescription | null>;
   /**
-   * Completes a PENDING row of this run in one statement and returns it as written, without
-   * reading it back. Throws RowChangedError, having written nothing, when the row changed under it.
+   * Completes the PENDING row of this run, in one statement unless the row changed under it, and
+   * returns it as written without reading it back. `outcome`'s attempts are the row's attempts
+   * followed by this run's. A run a retry overtook adds its attempts to the row and is refused
+   * with REQUEST_IN_PROGRESS (see completeRun, isOvertaken).
    */
   succeed(pending: PendingDescription, outcome: DescriptionSuccess): Promise<SucceededDescription>;
   fail(pending: PendingDescription, failure: DescriptionFailure): Promise<FailedDescription>;
-  /** The row's RunState; null when it is gone. */
-  readRunState(id: string): Promise<RunState | null>;
-  /**
-   * Adds an overtaken run's attempts (`totals` counts them with the row's) if the row is still as
-   * `state` saw it; false when it changed meanwhile (see addAttemptsSql).
-   */
-  addAttempts(state: RunState, totals: AttemptTotals): Promise<boolean>;
   /** The row, if `scope` may see it: another key's row reads exactly like one that does not exist. */
   findById(id: string, scope: LedgerScope): Promise<DescriptionRecord | null>;
   /**
@@ -83,22 +75,6 @@ export interface DescriptionRepository {
    * rows from before leases once older than `legacyCutoff`; returns how many.
    */
   closeOrphaned(code: string, message: string, legacyCutoff: Date): Promise<number>;
-}
-
-/** A completion found its row gone: deleted while it ran (only a closed row can be deleted). */
-function rowGone(id: string): Error {
-  return new Error(`Ledger row ${id} was gone when its outcome arrived`);
-}
-
-/**
- * A completion wrote nothing because its row changed under it: a retry reopened it as a later
- * run, or an overtaken run added its attempts. `state` is the row as it now stands (see completeRun).
- */
-export class RowChangedError extends Error {
-  override readonly name = 'RowChangedError';
-  constructor(readonly state: RunState) {
-    super(`Ledger row ${state.id} changed while its run ${state.run} outcome was on the way`);
-  }
 }
 
 /**
@@ -134,15 +110,6 @@ export function createDescriptionRepository(
   };
   const findById = (id: string, scope: LedgerScope) =>
     findWhere(Prisma.sql`d."id" = ${id}::uuid AND ${scopeSql(scope)}`);
-
-  const readRunState = async (id: string): Promise<RunState | null> => {
-    const [row] = await driver<RunState & { attempts: unknown }>(runStateSql(id));
-    return row === undefined ? null : { ...row, attempts: ledgerAttempts(row) };
-  };
-  const changedUnder = async (id: string): Promise<Error> => {
-    const state = await readRunState(id);
-    return state === null ? rowGone(id) : new RowChangedError(state);
-  };
 
   return {
     async createPending(input) {
@@ -182,28 +149,14 @@ export function createDescriptionRepository(
 
     async succeed(pending, outcome) {
       const completedAt = new Date();
-      const [written] = await driver<{ costUsd: string | null }>(
-        succeedSql(completionTarget(pending), outcome, completedAt),
-        { prepareAs: 'bvg_succeed' },
-      );
-      if (written === undefined) throw await changedUnder(pending.id);
-      return succeededRecord(pending, outcome, written.costUsd, completedAt);
+      const written = await completeRun(driver, pending, { kind: 'succeed', outcome } as const, completedAt);
+      return succeededRecord(pending, written.completion.outcome, written.costUsd, completedAt);
     },
 
     async fail(pending, failure) {
       const completedAt = new Date();
-      const [written] = await driver<{ id: string }>(failSql(completionTarget(pending), failure, completedAt), {
-        prepareAs: 'bvg_fail',
-      });
-      if (written === undefined) throw await changedUnder(pending.id);
-      return failedRecord(pending, failure, completedAt);
-    },
-
-    readRunState,
-
-    async addAttempts(state, totals) {
-      const rows = await driver(addAttemptsSql(state, totals));
-      return rows.length > 0;
+      const written = await completeRun(driver, pending, { kind: 'fail', failure } as const, completedAt);
+      return failedRecord(pending, { ...written.completion.failure, costUsd: written.costUsd }, completedAt);
     },
 
     findById,

@@ -17,7 +17,7 @@ import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCurs
 import { createApiKeyRepository, type ApiKeyRepository } from './createApiKeyRepository.js';
 import { createInstanceLease, type InstanceLease } from './createInstanceLease.js';
 import { createCompletionJournal } from './completionJournal.js';
-import { failSql, succeedSql } from './completionSql.js';
+import { replayJournalEntry } from './replayJournalEntry.js';
 import { withDurableCompletion } from './withDurableCompletion.js';
 import { readEstimateSamples, type EstimateSample } from './estimateSamplesSql.js';
 import { join } from 'node:path';
@@ -202,19 +202,7 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
         : withDurableCompletion(descriptions, { retryMs: options.completion!.retryMs, journal }),
     async replayCompletions() {
       if (journal === undefined || lease === undefined) return 0;
-      return journal.replay(
-        async (entry) => {
-          const completedAt = new Date(entry.completedAt);
-          // The run only: the journaled outcome already counts the attempts that run knew of.
-          const target = { id: entry.id, run: entry.run };
-          await driver(
-            entry.kind === 'succeed'
-              ? succeedSql(target, entry.outcome, completedAt)
-              : failSql(target, entry.failure, completedAt),
-          );
-        },
-        await lease.liveInstanceIds(),
-      );
+      return journal.replay((entry) => replayJournalEntry(driver, entry), await lease.liveInstanceIds());
     },
     lease,
     history: refuseWhenUnavailable(createHistoryReader(prisma, driver)),

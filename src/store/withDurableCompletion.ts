@@ -1,6 +1,7 @@
 import { AppError, isAppError } from '../errors.js';
 import { failedRecord, succeededRecord } from './completedRecord.js';
 import type { CompletionJournal } from './completionJournal.js';
+import type { Completion } from './completeRun.js';
 import type { DescriptionRepository } from './createDescriptionRepository.js';
 import type { PendingDescription } from './DescriptionRecord.js';
 
@@ -60,6 +61,20 @@ export function withDurableCompletion(
     }
   }
 
+  /** Journals the completion of `pending`'s run; returns the instant it records. */
+  async function keep(pending: PendingDescription, completion: Completion): Promise<Date> {
+    const completedAt = new Date();
+    await options.journal.append({
+      id: pending.id,
+      run: pending.run,
+      attemptsBefore: pending.attempts.length,
+      unitPrices: pending.unitPrices,
+      completedAt: completedAt.toISOString(),
+      ...completion,
+    });
+    return completedAt;
+  }
+
   return {
     ...repository,
     succeed(pending, outcome) {
@@ -67,14 +82,7 @@ export function withDurableCompletion(
         pending,
         () => repository.succeed(pending, outcome),
         async () => {
-          const completedAt = new Date();
-          await options.journal.append({
-            kind: 'succeed',
-            id: pending.id,
-            run: pending.run,
-            outcome,
-            completedAt: completedAt.toISOString(),
-          });
+          const completedAt = await keep(pending, { kind: 'succeed', outcome });
           return succeededRecord(pending, outcome, outcome.costUsd, completedAt);
         },
       );
@@ -83,17 +91,7 @@ export function withDurableCompletion(
       return durably(
         pending,
         () => repository.fail(pending, failure),
-        async () => {
-          const completedAt = new Date();
-          await options.journal.append({
-            kind: 'fail',
-            id: pending.id,
-            run: pending.run,
-            failure,
-            completedAt: completedAt.toISOString(),
-          });
-          return failedRecord(pending, failure, completedAt);
-        },
+        async () => failedRecord(pending, failure, await keep(pending, { kind: 'fail', failure })),
       );
     },
   };

@@ -124,7 +124,7 @@ describe('Settling budgets in the completion statement on PostgreSQL', () => {
       const before = await apiKeyWork();
 
       expect(await succeed(succeeding)).toEqual([{ costUsd: '0.0035' }]);
-      expect(await fail(failing)).toEqual([{ id: failing }]);
+      expect(await fail(failing)).toEqual([{ costUsd: null }]);
 
       expect(await apiKeyWork()).toEqual(before);
       expect(await keyRows()).toEqual(rowsBefore);

@@ -6,7 +6,21 @@ import {
   type TokenCounts,
   type UnitPrices,
 } from '../bedrock/index.js';
-import type { AttemptTotals, LedgerAttempt } from '../store/index.js';
+import type { LedgerAttempt } from './DescriptionRecord.js';
+
+/** What a row records of its attempts: each with its cost, and their sum. */
+export interface AttemptTotals {
+  readonly attempts: readonly LedgerAttempt[];
+  /** Summed over the attempts that were (or may have been) billed, each count as far as reported. */
+  readonly usage: TokenCounts;
+  /** False when an attempt that was, or may have been, billed did not report its usage. */
+  readonly usageKnown: boolean;
+  /**
+   * What the billed attempts cost, at the row's prices: null when the model has no prices, when
+   * nothing was billed, or when usage is not known (an unknown cost is never shown as 0).
+   */
+  readonly costUsd: string | null;
+}
 
 const add = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : a + b);
 

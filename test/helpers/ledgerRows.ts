@@ -1,0 +1,59 @@
+import type pg from 'pg';
+import { expect } from 'vitest';
+import type { TestKey } from './apiKeys.js';
+import { toAtto } from './money.js';
+import type { TestApp } from './startTestApp.js';
+
+/** What the tests about runs and spend read of a row, straight from PostgreSQL. */
+export interface LedgerRow {
+  id: string;
+  status: string;
+  errorCode: string | null;
+  run: number;
+  attempts: { billed: boolean | null; costUsd: string | null; outcome: string; run?: number }[];
+  cost: string | null;
+  usageKnown: boolean;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The one row of a clientRequestId. */
+export async function ledgerRow(direct: pg.Client, clientRequestId: string): Promise<LedgerRow> {
+  const { rows } = await direct.query(
+    `SELECT id, status, "errorCode", run, attempts, "costUsd"::text AS cost, "usageKnown" FROM description_request
+     WHERE "clientRequestId" = $1`,
+    [clientRequestId],
+  );
+  expect(rows).toHaveLength(1);
+  return rows[0] as LedgerRow;
+}
+
+/** Waits (up to 5 s) for the row of a clientRequestId to exist and satisfy the SQL condition `where`. */
+export async function waitForRow(direct: pg.Client, clientRequestId: string, where = 'TRUE'): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await direct.query(`SELECT 1 FROM description_request WHERE "clientRequestId" = $1 AND ${where}`, [
+      clientRequestId,
+    ]);
+    if (rows.length > 0) return;
+    await sleep(25);
+  }
+  throw new Error(`no row for ${clientRequestId} where ${where}`);
+}
+
+/** The key's spend today, as stored. */
+export const spentOf = async (direct: pg.Client, key: TestKey): Promise<string> =>
+  (await direct.query(`SELECT "daySpentUsd"::text AS spent FROM api_key WHERE id = $1`, [key.record.id])).rows[0]
+    .spent as string;
+
+/** What the row's billed attempts cost, in atto-dollars. */
+export const billedCost = (row: LedgerRow): bigint =>
+  row.attempts.filter((a) => a.billed).reduce((sum, a) => sum + toAtto(a.costUsd ?? '0'), 0n);
+
+/**
+ * What a sibling's sweep does to a process cut off past its lease: every lease lapses, and the
+ * app's open row is closed INTERRUPTED (the app's own store runs the sweep's statement).
+ */
+export async function lapseAndSweep(direct: pg.Client, t: TestApp): Promise<void> {
+  await direct.query(`UPDATE instance SET "leaseUntil" = now() - interval '1 minute'`);
+  expect(await t.app.store.descriptions.closeOrphaned('INTERRUPTED', 'swept', new Date(0))).toBe(1);
+}

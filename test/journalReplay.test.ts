@@ -1,0 +1,230 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createFreshPostgresDatabase } from './helpers/databases.js';
+import { createTestKey, type TestKey } from './helpers/apiKeys.js';
+import { expectErrorCode, gql } from './helpers/graphqlClient.js';
+import { solidImage, toBase64 } from './helpers/images.js';
+import { billedCost, lapseAndSweep, ledgerRow, spentOf, waitForRow } from './helpers/ledgerRows.js';
+import { toAtto } from './helpers/money.js';
+import { startTestApp, type TestApp } from './helpers/startTestApp.js';
+import { startTcpProxy, type TcpProxy } from './helpers/tcpProxy.js';
+
+const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: $input) { id status text costUsd } }';
+
+/**
+ * A run's completion kept in the completion journal (the database was away past
+ * COMPLETION_RETRY_MS) meets, when it is replayed, a row that a retry changed meanwhile: a later
+ * run holds it, or an overtaken run added its attempts to it. The replay must do what the
+ * completion would have done: keep every billed attempt on the row and in the key's spend,
+ * once, however often it is replayed. It used to write only a row still at its own run, and
+ * then over whatever attempts the row had gained.
+ */
+describe('replaying a journaled completion onto a row a retry changed', () => {
+  let t: TestApp;
+  let proxy: TcpProxy;
+  let direct: pg.Client;
+  let key: TestKey;
+  const journalDir = `/tmp/bvg-journal-replay-${process.pid}`;
+  const journalFile = () => join(journalDir, `${t.app.store.lease!.id}.jsonl`);
+
+  beforeAll(async () => {
+    const db = await createFreshPostgresDatabase();
+    direct = new pg.Client({ connectionString: db.url });
+    await direct.connect();
+    proxy = await startTcpProxy(5432);
+    t = await startTestApp('postgres', {
+      database: {
+        config: {
+          kind: 'postgres',
+          url: db.url.replace(':5432/', `:${proxy.port}/`),
+          poolSize: 4,
+          connectTimeoutMs: 300,
+          statementTimeoutMs: 5_000,
+        },
+        cleanup: () => db.drop(),
+      },
+      bedrock: { requestTimeoutMs: 10_000 },
+      // No sweep or replay of its own: the test runs both when it means to.
+      config: {
+        completion: { retryMs: 500, journalDir },
+        recovery: { leaseTtlMs: 600_000, sweepIntervalMs: 600_000 },
+      },
+    });
+    key = await createTestKey(t.app.store, { dailyUsd: '100' });
+  });
+  afterAll(async () => {
+    await proxy?.restore();
+    await direct?.end();
+    await t?.stop();
+    await proxy?.close();
+  });
+  beforeEach(async () => {
+    await proxy.restore();
+    t.emulator.clearFaults();
+  });
+
+  const sendAs = async (clientRequestId: string) => {
+    const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId };
+    return () => gql(t.url, DESCRIBE, { input }, key.auth);
+  };
+
+  it(
+    "run 1's journaled answer, replayed after run 2 completed the row, adds run 1's attempt and cost once, however often it is replayed",
+    { timeout: 60_000 },
+    async () => {
+      const spentBefore = await spentOf(direct, key);
+      const send = await sendAs('journaled-overtaken');
+      t.emulator.injectFault({ kind: 'slow', delayMs: 2_500 });
+      const first = send();
+      await waitForRow(direct, 'journaled-overtaken');
+      await lapseAndSweep(direct, t);
+      const retried = await send();
+      expect(retried.errors, JSON.stringify(retried.errors)).toBeUndefined();
+      // Run 1's answer arrives while this process has lost the database: it goes to the journal.
+      await proxy.refuse();
+      expect((await first).errors).toBeUndefined();
+      const kept = await readFile(journalFile(), 'utf8');
+      await proxy.restore();
+
+      expect(await t.app.store.replayCompletions()).toBe(1);
+      const row = await ledgerRow(direct, 'journaled-overtaken');
+      expect(row).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: true });
+      expect(row.attempts.map((a) => [a.run, a.billed]).sort()).toEqual([
+        [1, true],
+        [2, true],
+      ]);
+      expect(toAtto(row.cost!)).toBe(billedCost(row));
+      expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(row.cost!));
+      // The API shows which run made each attempt.
+      const read = await gql(
+        t.url,
+        'query ($id: ID!) { description(id: $id) { attempts { run billed } } }',
+        { id: row.id },
+        key.auth,
+      );
+      expect(read.data).toEqual({
+        description: {
+          attempts: expect.arrayContaining([
+            { run: 1, billed: true },
+            { run: 2, billed: true },
+          ]),
+        },
+      });
+
+      // A replay cut short by a crash (the file not yet removed) is replayed again: nothing is added twice.
+      await writeFile(journalFile(), kept);
+      expect(await t.app.store.replayCompletions()).toBe(1);
+      expect(await ledgerRow(direct, 'journaled-overtaken')).toEqual(row);
+      expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(row.cost!));
+    },
+  );
+
+  it(
+    "run 2's journaled answer, replayed after run 1 added its attempt to the row, counts both attempts",
+    { timeout: 60_000 },
+    async () => {
+      const spentBefore = await spentOf(direct, key);
+      const send = await sendAs('journaled-recount');
+      t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
+      t.emulator.injectFault({ kind: 'slow', delayMs: 4_000 });
+      const first = send();
+      await waitForRow(direct, 'journaled-recount');
+      await lapseAndSweep(direct, t);
+      const retried = send();
+      expectErrorCode(await first, 'REQUEST_IN_PROGRESS');
+      expect((await ledgerRow(direct, 'journaled-recount')).attempts).toHaveLength(1);
+      // Run 2's answer arrives while this process has lost the database.
+      await proxy.refuse();
+      expect((await retried).errors).toBeUndefined();
+      await proxy.restore();
+
+      expect(await t.app.store.replayCompletions()).toBe(1);
+      const row = await ledgerRow(direct, 'journaled-recount');
+      expect(row).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: true });
+      expect(row.attempts.map((a) => [a.run, a.billed]).sort()).toEqual([
+        [1, true],
+        [2, true],
+      ]);
+      expect(toAtto(row.cost!)).toBe(billedCost(row));
+      expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(row.cost!));
+    },
+  );
+
+  it(
+    'a journal entry written before runs and attempt counts existed still completes its row',
+    { timeout: 60_000 },
+    async () => {
+      const send = await sendAs('journaled-legacy');
+      t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
+      const answer = send();
+      await waitForRow(direct, 'journaled-legacy');
+      await proxy.refuse();
+      const res = await answer;
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      const entry = JSON.parse((await readFile(journalFile(), 'utf8')).trim()) as Record<string, unknown>;
+      const legacy = Object.fromEntries(
+        Object.entries(entry).filter(([field]) => !['run', 'attemptsBefore', 'unitPrices'].includes(field)),
+      );
+      await writeFile(journalFile(), `${JSON.stringify(legacy)}\n`);
+      await proxy.restore();
+
+      expect(await t.app.store.replayCompletions()).toBe(1);
+      const row = await ledgerRow(direct, 'journaled-legacy');
+      const described = res.data!.describeImage as { costUsd: string };
+      expect(row).toMatchObject({ status: 'SUCCEEDED', run: 1, usageKnown: true });
+      expect(toAtto(row.cost!)).toBe(toAtto(described.costUsd));
+    },
+  );
+});
+
+/**
+ * An overtaken run whose answer carried no usage (Bedrock billed it; how much is unknown) is
+ * added to a row whose cost was known: the row's cost becomes unknown, and the key's spend
+ * must not fall by the cost it already counted. It used to move by the difference between the
+ * new cost (null, taken as 0) and the old, giving the whole cost back.
+ */
+describe('an overtaken run without usage added to a completed row', () => {
+  let t: TestApp;
+  let direct: pg.Client;
+  let key: TestKey;
+  beforeAll(async () => {
+    const db = await createFreshPostgresDatabase();
+    direct = new pg.Client({ connectionString: db.url });
+    await direct.connect();
+    t = await startTestApp('postgres', {
+      database: {
+        config: { kind: 'postgres', url: db.url, poolSize: 4, connectTimeoutMs: 5_000, statementTimeoutMs: 30_000 },
+        cleanup: () => db.drop(),
+      },
+      bedrock: { requestTimeoutMs: 10_000 },
+      config: { recovery: { leaseTtlMs: 600_000, sweepIntervalMs: 600_000 } },
+    });
+    key = await createTestKey(t.app.store, { dailyUsd: '100' });
+  });
+  afterAll(async () => {
+    await direct?.end();
+    await t?.stop();
+  });
+
+  it('makes the row cost unknown and keeps the spend it had counted', { timeout: 60_000 }, async () => {
+    const spentBefore = await spentOf(direct, key);
+    const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'late-no-usage' };
+    const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
+    t.emulator.injectFault({ kind: 'no-usage', delayMs: 2_500 });
+    const first = send();
+    await waitForRow(direct, 'late-no-usage');
+    await lapseAndSweep(direct, t);
+    const retried = await send();
+    expect(retried.errors, JSON.stringify(retried.errors)).toBeUndefined();
+    const completed = await ledgerRow(direct, 'late-no-usage');
+    expect(completed.cost).not.toBeNull();
+
+    expectErrorCode(await first, 'REQUEST_IN_PROGRESS');
+    const row = await ledgerRow(direct, 'late-no-usage');
+    expect(row).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: false, cost: null });
+    expect(row.attempts).toHaveLength(2);
+    expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(completed.cost!));
+  });
+});

@@ -2,8 +2,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFreshPostgresDatabase } from './helpers/databases.js';
 import { expectErrorCode, gql } from './helpers/graphqlClient.js';
-import { createTestKey, type TestKey } from './helpers/apiKeys.js';
-import { billedCost, lapseAndSweep, ledgerRow, spentOf, waitForRow } from './helpers/ledgerRows.js';
+import {
+  billedCost,
+  lapseAndSweep,
+  ledgerRow,
+  spentOf,
+  startRunsApp,
+  waitForRow,
+  type RunsApp,
+} from './helpers/ledgerRows.js';
 import { toAtto } from './helpers/money.js';
 import { solidImage, toBase64 } from './helpers/images.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
@@ -194,31 +201,15 @@ describe('completion after a sweep closed the row of a lapsed lease', () => {
  * overwrite run 2 nor break it, and what Bedrock billed for it must stay on the row and in the key's spend.
  */
 describe('a retry that overtakes a run whose lease lapsed', () => {
-  let t: TestApp;
-  let direct: pg.Client;
-  let key: TestKey;
+  let runs: RunsApp;
   beforeAll(async () => {
-    const db = await createFreshPostgresDatabase();
-    direct = new pg.Client({ connectionString: db.url });
-    await direct.connect();
-    t = await startTestApp('postgres', {
-      database: {
-        config: { kind: 'postgres', url: db.url, poolSize: 4, connectTimeoutMs: 5_000, statementTimeoutMs: 30_000 },
-        cleanup: () => db.drop(),
-      },
-      // The delayed answers must arrive, not time out.
-      bedrock: { requestTimeoutMs: 10_000 },
-      config: { recovery: { leaseTtlMs: 600_000, sweepIntervalMs: 600_000 } },
-    });
-    key = await createTestKey(t.app.store, { dailyUsd: '100' });
+    runs = await startRunsApp();
   });
-  afterAll(async () => {
-    await direct?.end();
-    await t?.stop();
-  });
+  afterAll(() => runs?.stop());
 
   /** Starts run 1 (its answer delayed), waits for its PENDING row, lets the lease lapse and sweeps the row. */
   async function runOneThenSweep(clientRequestId: string) {
+    const { t, direct, key } = runs;
     const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId };
     const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
     const first = send();
@@ -227,13 +218,14 @@ describe('a retry that overtakes a run whose lease lapsed', () => {
     return { first, send };
   }
 
-  const ledger = (clientRequestId: string) => ledgerRow(direct, clientRequestId);
-  const spent = () => spentOf(direct, key);
+  const ledger = (clientRequestId: string) => ledgerRow(runs.direct, clientRequestId);
+  const spent = () => spentOf(runs.direct, runs.key);
 
   it(
     'when run 1 answers after the retry finished: the row keeps run 2 and adds run 1 to its cost and the spend',
     { timeout: 60_000 },
     async () => {
+      const { t } = runs;
       const spentBefore = await spent();
       t.emulator.injectFault({ kind: 'slow', delayMs: 2_500 });
       const { first, send } = await runOneThenSweep('overtaken-after');
@@ -256,6 +248,7 @@ describe('a retry that overtakes a run whose lease lapsed', () => {
     'when run 1 answers while the retry still runs: run 1 is added to the row and run 2 completes it, counting both',
     { timeout: 60_000 },
     async () => {
+      const { t } = runs;
       const spentBefore = await spent();
       t.emulator.injectFault({ kind: 'slow', delayMs: 2_000 });
       t.emulator.injectFault({ kind: 'slow', delayMs: 4_000 });

@@ -1,14 +1,18 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFreshPostgresDatabase } from './helpers/databases.js';
-import { createTestKey, type TestKey } from './helpers/apiKeys.js';
 import { expectErrorCode, gql } from './helpers/graphqlClient.js';
 import { solidImage, toBase64 } from './helpers/images.js';
-import { billedCost, lapseAndSweep, ledgerRow, spentOf, waitForRow } from './helpers/ledgerRows.js';
+import {
+  billedCost,
+  lapseAndSweep,
+  ledgerRow,
+  spentOf,
+  startRunsApp,
+  waitForRow,
+  type RunsApp,
+} from './helpers/ledgerRows.js';
 import { toAtto } from './helpers/money.js';
-import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcpProxy.js';
 
 const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: $input) { id status text costUsd } }';
@@ -22,58 +26,48 @@ const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: 
  * then over whatever attempts the row had gained.
  */
 describe('replaying a journaled completion onto a row a retry changed', () => {
-  let t: TestApp;
+  let runs: RunsApp;
   let proxy: TcpProxy;
-  let direct: pg.Client;
-  let key: TestKey;
   const journalDir = `/tmp/bvg-journal-replay-${process.pid}`;
-  const journalFile = () => join(journalDir, `${t.app.store.lease!.id}.jsonl`);
+  const journalFile = () => join(journalDir, `${runs.t.app.store.lease!.id}.jsonl`);
 
   beforeAll(async () => {
-    const db = await createFreshPostgresDatabase();
-    direct = new pg.Client({ connectionString: db.url });
-    await direct.connect();
     proxy = await startTcpProxy(5432);
-    t = await startTestApp('postgres', {
-      database: {
-        config: {
-          kind: 'postgres',
-          url: db.url.replace(':5432/', `:${proxy.port}/`),
-          poolSize: 4,
-          connectTimeoutMs: 300,
-          statementTimeoutMs: 5_000,
-        },
-        cleanup: () => db.drop(),
-      },
-      bedrock: { requestTimeoutMs: 10_000 },
-      // No sweep or replay of its own: the test runs both when it means to.
-      config: {
-        completion: { retryMs: 500, journalDir },
-        recovery: { leaseTtlMs: 600_000, sweepIntervalMs: 600_000 },
-      },
-    });
-    key = await createTestKey(t.app.store, { dailyUsd: '100' });
+    runs = await startRunsApp({ viaPort: proxy.port, completion: { retryMs: 500, journalDir } });
   });
   afterAll(async () => {
     await proxy?.restore();
-    await direct?.end();
-    await t?.stop();
+    await runs?.stop();
     await proxy?.close();
   });
   beforeEach(async () => {
     await proxy.restore();
-    t.emulator.clearFaults();
+    runs.t.emulator.clearFaults();
   });
 
   const sendAs = async (clientRequestId: string) => {
     const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId };
-    return () => gql(t.url, DESCRIBE, { input }, key.auth);
+    return () => gql(runs.t.url, DESCRIBE, { input }, runs.key.auth);
   };
+
+  /** Run 2 holds the row, SUCCEEDED; both runs' billed attempts are on it and in the key's spend, once. */
+  async function expectBothRunsCounted(clientRequestId: string, spentBefore: string) {
+    const row = await ledgerRow(runs.direct, clientRequestId);
+    expect(row).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: true });
+    expect(row.attempts.map((a) => [a.run, a.billed]).sort()).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    expect(toAtto(row.cost!)).toBe(billedCost(row));
+    expect(toAtto(await spentOf(runs.direct, runs.key)) - toAtto(spentBefore)).toBe(toAtto(row.cost!));
+    return row;
+  }
 
   it(
     "run 1's journaled answer, replayed after run 2 completed the row, adds run 1's attempt and cost once, however often it is replayed",
     { timeout: 60_000 },
     async () => {
+      const { t, direct, key } = runs;
       const spentBefore = await spentOf(direct, key);
       const send = await sendAs('journaled-overtaken');
       t.emulator.injectFault({ kind: 'slow', delayMs: 2_500 });
@@ -89,14 +83,7 @@ describe('replaying a journaled completion onto a row a retry changed', () => {
       await proxy.restore();
 
       expect(await t.app.store.replayCompletions()).toBe(1);
-      const row = await ledgerRow(direct, 'journaled-overtaken');
-      expect(row).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: true });
-      expect(row.attempts.map((a) => [a.run, a.billed]).sort()).toEqual([
-        [1, true],
-        [2, true],
-      ]);
-      expect(toAtto(row.cost!)).toBe(billedCost(row));
-      expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(row.cost!));
+      const row = await expectBothRunsCounted('journaled-overtaken', spentBefore);
       // The API shows which run made each attempt.
       const read = await gql(
         t.url,
@@ -125,6 +112,7 @@ describe('replaying a journaled completion onto a row a retry changed', () => {
     "run 2's journaled answer, replayed after run 1 added its attempt to the row, counts both attempts",
     { timeout: 60_000 },
     async () => {
+      const { t, direct, key } = runs;
       const spentBefore = await spentOf(direct, key);
       const send = await sendAs('journaled-recount');
       t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
@@ -141,14 +129,7 @@ describe('replaying a journaled completion onto a row a retry changed', () => {
       await proxy.restore();
 
       expect(await t.app.store.replayCompletions()).toBe(1);
-      const row = await ledgerRow(direct, 'journaled-recount');
-      expect(row).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: true });
-      expect(row.attempts.map((a) => [a.run, a.billed]).sort()).toEqual([
-        [1, true],
-        [2, true],
-      ]);
-      expect(toAtto(row.cost!)).toBe(billedCost(row));
-      expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(row.cost!));
+      await expectBothRunsCounted('journaled-recount', spentBefore);
     },
   );
 
@@ -156,6 +137,7 @@ describe('replaying a journaled completion onto a row a retry changed', () => {
     'a journal entry written before runs and attempt counts existed still completes its row',
     { timeout: 60_000 },
     async () => {
+      const { t, direct } = runs;
       const send = await sendAs('journaled-legacy');
       t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
       const answer = send();
@@ -186,29 +168,14 @@ describe('replaying a journaled completion onto a row a retry changed', () => {
  * new cost (null, taken as 0) and the old, giving the whole cost back.
  */
 describe('an overtaken run without usage added to a completed row', () => {
-  let t: TestApp;
-  let direct: pg.Client;
-  let key: TestKey;
+  let runs: RunsApp;
   beforeAll(async () => {
-    const db = await createFreshPostgresDatabase();
-    direct = new pg.Client({ connectionString: db.url });
-    await direct.connect();
-    t = await startTestApp('postgres', {
-      database: {
-        config: { kind: 'postgres', url: db.url, poolSize: 4, connectTimeoutMs: 5_000, statementTimeoutMs: 30_000 },
-        cleanup: () => db.drop(),
-      },
-      bedrock: { requestTimeoutMs: 10_000 },
-      config: { recovery: { leaseTtlMs: 600_000, sweepIntervalMs: 600_000 } },
-    });
-    key = await createTestKey(t.app.store, { dailyUsd: '100' });
+    runs = await startRunsApp();
   });
-  afterAll(async () => {
-    await direct?.end();
-    await t?.stop();
-  });
+  afterAll(() => runs?.stop());
 
   it('makes the row cost unknown and keeps the spend it had counted', { timeout: 60_000 }, async () => {
+    const { t, direct, key } = runs;
     const spentBefore = await spentOf(direct, key);
     const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'late-no-usage' };
     const send = () => gql(t.url, DESCRIBE, { input }, key.auth);

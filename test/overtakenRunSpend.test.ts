@@ -1,12 +1,16 @@
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFreshPostgresDatabase } from './helpers/databases.js';
 import { expectErrorCode, gql } from './helpers/graphqlClient.js';
-import { createTestKey, type TestKey } from './helpers/apiKeys.js';
-import { billedCost, lapseAndSweep, ledgerRow, spentOf, waitForRow } from './helpers/ledgerRows.js';
+import {
+  billedCost,
+  lapseAndSweep,
+  ledgerRow,
+  spentOf,
+  startRunsApp,
+  waitForRow,
+  type RunsApp,
+} from './helpers/ledgerRows.js';
 import { toAtto } from './helpers/money.js';
 import { solidImage, toBase64 } from './helpers/images.js';
-import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 
 /**
  * A request run three times (an overtaken run 1, a retried run 2, run 3): what Bedrock billed for
@@ -24,33 +28,18 @@ const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: 
  * reservation only: run 1's cost is in the spend twice.
  */
 describe('spend when an overtaken run was added to a row that failed retryably, then a third run', () => {
-  let t: TestApp;
-  let direct: pg.Client;
-  let key: TestKey;
+  let runs: RunsApp;
   beforeAll(async () => {
-    const db = await createFreshPostgresDatabase();
-    direct = new pg.Client({ connectionString: db.url });
-    await direct.connect();
-    t = await startTestApp('postgres', {
-      database: {
-        config: { kind: 'postgres', url: db.url, poolSize: 4, connectTimeoutMs: 5_000, statementTimeoutMs: 30_000 },
-        cleanup: () => db.drop(),
-      },
-      bedrock: { requestTimeoutMs: 10_000 },
-      config: { recovery: { leaseTtlMs: 600_000, sweepIntervalMs: 600_000 } },
-    });
-    key = await createTestKey(t.app.store, { dailyUsd: '100' });
+    runs = await startRunsApp();
   });
-  afterAll(async () => {
-    await direct?.end();
-    await t?.stop();
-  });
+  afterAll(() => runs?.stop());
   beforeEach(() => {
-    t.emulator.clearFaults();
-    t.emulator.resetCalls();
+    runs.t.emulator.clearFaults();
+    runs.t.emulator.resetCalls();
   });
 
   it("the key's spend moves by the row's cost (run 1's cost is not counted twice)", { timeout: 60_000 }, async () => {
+    const { t, direct, key } = runs;
     const spentBefore = await spentOf(direct, key);
     const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'thrice' };
     const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
@@ -85,6 +74,7 @@ describe('spend when an overtaken run was added to a row that failed retryably, 
     "the same when run 1 was added to run 2's PENDING row and run 2 then failed retryably: spend moves by the row's cost",
     { timeout: 60_000 },
     async () => {
+      const { t, direct, key } = runs;
       const spentBefore = await spentOf(direct, key);
       const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'thrice-during' };
       const send = () => gql(t.url, DESCRIBE, { input }, key.auth);

@@ -72,6 +72,18 @@ async function main(): Promise<void> {
     },
     Math.min(60_000, (seconds * 1000) / 5),
   );
+  // Once a minute: where the RSS is, so a drift can be told apart (V8's heap, buffers, the rest: native memory).
+  const timeline: string[] = [];
+  const sampleMemory = async () => {
+    const rss = processStats(api.process.pid)?.rssBytes;
+    const heap = await readHeapFigures(api.origin);
+    const minute = timeline.length + 1;
+    timeline.push(
+      `  ${minute} min: RSS ${mb(rss)}; JS heap total ${mb(heap?.heapTotalBytes)}, used ${mb(heap?.heapUsedBytes)}; ` +
+        `external ${mb(heap?.externalBytes)}; the rest ${heap === undefined || rss === undefined ? '?' : mb(rss - heap.heapTotalBytes - heap.externalBytes)}`,
+    );
+  };
+  const timelineTimer = setInterval(() => void sampleMemory(), 60_000);
   let throttles = 0;
   const kinds = new Map<SoakKind, number>();
   const result = await runOpenLoop({
@@ -93,6 +105,7 @@ async function main(): Promise<void> {
     },
   });
   clearTimeout(warmTimer);
+  clearInterval(timelineTimer);
   const rssEnd = processStats(api.process.pid)?.rssBytes;
   const heapEnd = await readHeapFigures(api.origin);
 
@@ -126,6 +139,8 @@ async function main(): Promise<void> {
       `generator send lag p99 ${result.sendLagP99Ms.toFixed(1)} ms`,
     `API RSS: at ready ${mb(rssAtReady)}, after warm-up ${mb(rssWarm)}, at end ${mb(rssEnd)} (drift ${drift.toFixed(1)} % since warm-up)`,
     `API JS heap used / external: after warm-up ${heapText(await heapWarm)}, at end ${heapText(heapEnd)}`,
+    'API memory by minute (the rest: RSS less the JS heap V8 holds and external memory):',
+    ...timeline,
     `API stop on SIGTERM: exit code ${stopped.code}${stopped.clean ? '' : ' (not clean)'}`,
     'invariants:',
     formatInvariants(invariants).replace(/^/gm, '  '),
@@ -142,6 +157,8 @@ main().catch((error: unknown) => {
 
 interface HeapFigures {
   readonly heapUsedBytes: number;
+  /** What V8 holds for the heap (used or not): the part of RSS the JS heap accounts for. */
+  readonly heapTotalBytes: number;
   readonly externalBytes: number;
 }
 
@@ -151,8 +168,9 @@ async function readHeapFigures(origin: string): Promise<HeapFigures | undefined>
     const text = await (await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
     const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
     const heapUsedBytes = gauge('nodejs_heap_size_used_bytes');
+    const heapTotalBytes = gauge('nodejs_heap_size_total_bytes');
     const externalBytes = gauge('nodejs_external_memory_bytes');
-    return Number.isFinite(heapUsedBytes) ? { heapUsedBytes, externalBytes } : undefined;
+    return Number.isFinite(heapUsedBytes) ? { heapUsedBytes, heapTotalBytes, externalBytes } : undefined;
   } catch {
     return undefined;
   }

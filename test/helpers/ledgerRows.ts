@@ -1,8 +1,10 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { expect } from 'vitest';
-import type { TestKey } from './apiKeys.js';
+import type { AppConfig } from '../../src/config.js';
+import { createTestKey, type TestKey } from './apiKeys.js';
+import { createFreshPostgresDatabase } from './databases.js';
 import { toAtto } from './money.js';
-import type { TestApp } from './startTestApp.js';
+import { startTestApp, type TestApp } from './startTestApp.js';
 
 /** What the tests about runs and spend read of a row, straight from PostgreSQL. */
 export interface LedgerRow {
@@ -56,4 +58,54 @@ export const billedCost = (row: LedgerRow): bigint =>
 export async function lapseAndSweep(direct: pg.Client, t: TestApp): Promise<void> {
   await direct.query(`UPDATE instance SET "leaseUntil" = now() - interval '1 minute'`);
   expect(await t.app.store.descriptions.closeOrphaned('INTERRUPTED', 'swept', new Date(0))).toBe(1);
+}
+
+/** An app with a keyed client and a direct connection to its database: the setting of the tests about runs and spend. */
+export interface RunsApp {
+  readonly t: TestApp;
+  readonly direct: pg.Client;
+  /** A key with a daily budget, so every completion settles a reservation. */
+  readonly key: TestKey;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts it on a fresh PostgreSQL database: reached through `viaPort` (a TCP proxy the test can
+ * cut) when given. Lease renewals and sweeps are far apart, so a lease the test lapses stays
+ * lapsed and nothing sweeps or replays but the test; delayed answers arrive rather than time out.
+ */
+export async function startRunsApp(
+  options: { viaPort?: number; completion?: AppConfig['completion'] } = {},
+): Promise<RunsApp> {
+  const db = await createFreshPostgresDatabase();
+  const direct = new pg.Client({ connectionString: db.url });
+  await direct.connect();
+  const t = await startTestApp('postgres', {
+    database: {
+      config: {
+        kind: 'postgres',
+        url: options.viaPort === undefined ? db.url : db.url.replace(':5432/', `:${options.viaPort}/`),
+        poolSize: 4,
+        // Short through a proxy, so a cut database is seen at once.
+        connectTimeoutMs: options.viaPort === undefined ? 5_000 : 300,
+        statementTimeoutMs: 5_000,
+      },
+      cleanup: () => db.drop(),
+    },
+    bedrock: { requestTimeoutMs: 10_000 },
+    config: {
+      recovery: { leaseTtlMs: 600_000, sweepIntervalMs: 600_000 },
+      ...(options.completion === undefined ? {} : { completion: options.completion }),
+    },
+  });
+  const key = await createTestKey(t.app.store, { dailyUsd: '100' });
+  return {
+    t,
+    direct,
+    key,
+    async stop() {
+      await direct.end();
+      await t.stop();
+    },
+  };
 }

@@ -44,7 +44,7 @@ export const ERROR_CODES = {
   },
   FORBIDDEN: {
     status: 403,
-    doc: 'The key may not do this: only admin keys filter or group by another key.',
+    doc: 'The key may not do this: only admin keys filter or group by another key, and a key with a USD budget may not call a model the catalog has no price for (its cost could not be reserved). Nothing was spent and no row was written.',
   },
   RATE_LIMITED: {
     status: 429,

@@ -107,7 +107,10 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
         'open mode: no API key exists, so every request is accepted without one, on this machine only. Create keys with `npm run keys -- create` to require them',
       );
     }
-    const authenticator = createAuthenticator(store.apiKeys, { cacheTtlMs: config.auth.keyCacheTtlMs });
+    const authenticator = createAuthenticator(store.apiKeys, {
+      cacheTtlMs: config.auth.keyCacheTtlMs,
+      openModeAllowed: !keysExist,
+    });
     rateLimiter = createRateLimiter({ redisUrl: config.auth.redisUrl, logger });
     const imageStore =
       config.images.store.kind === 'file' ? createFileImageStore(config.images.store.dir) : NO_IMAGE_STORE;

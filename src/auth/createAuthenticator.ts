@@ -6,9 +6,9 @@ import { OPEN_CALLER, type Caller } from './Caller.js';
 
 export interface Authenticator {
   /**
-   * The caller an `Authorization` header value names: open mode while no key is active, whatever
-   * the header says; otherwise the key, or UNAUTHENTICATED for a missing, unknown, revoked or
-   * malformed one.
+   * The caller an `Authorization` header value names: open mode while no key is active (where open
+   * mode is allowed), whatever the header says; otherwise the key, or UNAUTHENTICATED for a missing,
+   * unknown, revoked or malformed one.
    */
   authenticate(authorization: string | undefined): Promise<Caller>;
   /** Whether any key is active (cached like the keys): decides open mode. */
@@ -23,6 +23,12 @@ export interface Authenticator {
 export interface AuthenticatorOptions {
   /** How long a key (or its absence) is trusted without asking the database: revocation takes at most this long. */
   readonly cacheTtlMs: number;
+  /**
+   * Whether this process may run open while no key is active: only when it started open (so it
+   * listens on loopback, outside production; see listenAddress). A server that started with keys
+   * may listen on a network address, and revoking its last key must not open it to everyone.
+   */
+  readonly openModeAllowed: boolean;
 }
 
 type Entry = { readonly key: ApiKeyRecord; readonly secretHash: string } | 'unknown';
@@ -69,7 +75,7 @@ export function createAuthenticator(keys: ApiKeyRepository, options: Authenticat
     async authenticate(authorization) {
       // Open mode takes every request, a key or a placeholder in the header included (the playground
       // sends one): there is nothing to check it against.
-      if (!(await keysExist())) return OPEN_CALLER;
+      if (options.openModeAllowed && !(await keysExist())) return OPEN_CALLER;
       if (authorization === undefined || authorization === '') {
         throw unauthenticated('An API key is required: send Authorization: Bearer <key>');
       }

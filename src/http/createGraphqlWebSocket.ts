@@ -54,8 +54,9 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
         ? done(false, 503, 'The server is stopping')
         : done(isAllowedOrigin(req, deps.allowedOrigins), 403, 'Origin not allowed'),
   });
-  // The caller each socket authenticated as in its connection_init.
+  // The caller each socket authenticated as, and the key it sent in its connection_init.
   const callers = new WeakMap<object, Caller>();
+  const keysSent = new WeakMap<object, string | undefined>();
   const cleanup = useServer(
     {
       schema,
@@ -64,11 +65,10 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
       onConnect: async (ctx) => {
         // Either spelling: a header name is case-insensitive, and clients send both.
         const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const sent = typeof authorization === 'string' ? authorization : undefined;
         try {
-          callers.set(
-            ctx,
-            await deps.authenticator.authenticate(typeof authorization === 'string' ? authorization : undefined),
-          );
+          callers.set(ctx, await deps.authenticator.authenticate(sent));
+          keysSent.set(ctx, sent);
           return true;
         } catch (error) {
           if (isAppError(error)) return false;
@@ -83,9 +83,13 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
       onSubscribe: async (ctx, id, payload) => {
         const { document, errors } = parseOperation(payload.query);
         if (errors !== undefined) return errors;
-        // Each operation counts against the key's requests per minute, as each HTTP request does.
         try {
-          await deps.rateLimiter.consume(callers.get(ctx) ?? OPEN_CALLER);
+          // Each operation checks the key again, as each HTTP request does: a socket opened before its
+          // key was revoked must not keep reading and deleting (the check is the authenticator's cache).
+          const caller = await deps.authenticator.authenticate(keysSent.get(ctx));
+          callers.set(ctx, caller);
+          // Each operation counts against the key's requests per minute, as each HTTP request does.
+          await deps.rateLimiter.consume(caller);
         } catch (error) {
           if (!isAppError(error)) throw error;
           return [new GraphQLError(error.message, { originalError: error })];

@@ -9,21 +9,25 @@ const month = (createdAt: Prisma.Sql) => sql`date_trunc('month', ${createdAt} AT
 /**
  * The budget reservation, as a CTE of the write-ahead statement (after `req`): one
  * conditional UPDATE of the key's row, which adds the reservation to the day's and the
- * month's spend only if both still fit their limits and the key is not revoked. Concurrent
+ * month's spend only if both still fit their limits and the key is not revoked. A request
+ * whose cost cannot be estimated (`reservation` null: a model the catalog has no price for)
+ * reserves nothing, and so is let through only for a key without a USD limit: otherwise any
+ * number of billed calls would fit in a spent budget. Concurrent
  * requests of one key queue on that row's lock, and each re-checks the limits against the
  * spend the previous one left (READ COMMITTED re-evaluates the WHERE on the newest row), so
  * fifty requests racing for a budget that fits ten let ten through, on any number of servers.
  * A counter whose day or month has passed starts again from zero.
  */
-export function reserveBudgetCte(apiKeyId: string, reservation: string, createdAt: Date): Prisma.Sql {
+export function reserveBudgetCte(apiKeyId: string, reservation: string | null, createdAt: Date): Prisma.Sql {
   const at = sql`${createdAt}::timestamptz`;
-  const amount = sql`${reservation}::numeric`;
+  const amount = sql`COALESCE(${reservation}::numeric, 0)`;
   const daySpent = sql`CASE WHEN k."dayStart" = ${day(at)} THEN k."daySpentUsd" ELSE 0 END`;
   const monthSpent = sql`CASE WHEN k."monthStart" = ${month(at)} THEN k."monthSpentUsd" ELSE 0 END`;
   return sql`, budget AS (
       UPDATE "api_key" k SET "dayStart" = ${day(at)}, "daySpentUsd" = ${daySpent} + ${amount},
         "monthStart" = ${month(at)}, "monthSpentUsd" = ${monthSpent} + ${amount}
       WHERE k."id" = ${apiKeyId}::uuid AND k."revokedAt" IS NULL AND EXISTS (SELECT 1 FROM req)
+        AND (${reservation}::numeric IS NOT NULL OR (k."dailyUsd" IS NULL AND k."monthlyUsd" IS NULL))
         AND (k."dailyUsd" IS NULL OR ${daySpent} + ${amount} <= k."dailyUsd")
         AND (k."monthlyUsd" IS NULL OR ${monthSpent} + ${amount} <= k."monthlyUsd")
       RETURNING k."id"
@@ -36,11 +40,12 @@ export function reserveBudgetCte(apiKeyId: string, reservation: string, createdA
  * the whole statement, row and images included. The reason names the bound that failed,
  * read from the snapshot (the message only; the UPDATE above decided).
  */
-export function budgetGuardSql(apiKeyId: string, reservation: string, createdAt: Date): Prisma.Sql {
+export function budgetGuardSql(apiKeyId: string, reservation: string | null, createdAt: Date): Prisma.Sql {
   const at = sql`${createdAt}::timestamptz`;
-  const amount = sql`${reservation}::numeric`;
+  const amount = sql`COALESCE(${reservation}::numeric, 0)`;
   return sql`CASE WHEN NOT EXISTS (SELECT 1 FROM budget) THEN "bvg_refuse"((
       SELECT CASE WHEN k."revokedAt" IS NOT NULL THEN 'revoked'
+        WHEN ${reservation}::numeric IS NULL THEN 'unpriced'
         WHEN k."dailyUsd" IS NOT NULL AND CASE WHEN k."dayStart" = ${day(at)} THEN k."daySpentUsd" ELSE 0 END
           + ${amount} > k."dailyUsd" THEN 'daily'
         ELSE 'monthly' END

@@ -23,11 +23,11 @@ export const RETRYABLE_FAILURE_CODES: readonly string[] = Object.freeze([
  */
 export function reopenSql(failed: FailedDescription, ownerInstanceId: string | null): Prisma.Sql {
   const budgeted = failed.apiKeyId !== OPEN_MODE_KEY_ID;
-  const reservation = failed.estimatedCostUsd ?? '0';
+  const reservation = failed.estimatedCostUsd;
   return sql`WITH req AS (
       UPDATE "description_request" SET "status" = 'PENDING', "errorCode" = NULL, "errorMessage" = NULL,
         "text" = NULL, "latencyMs" = NULL, "bedrockRequestId" = NULL, "completedAt" = NULL,
-        "ownerInstanceId" = ${ownerInstanceId}::uuid, "reservedUsd" = ${budgeted ? reservation : null}::numeric + COALESCE("costUsd", 0),
+        "ownerInstanceId" = ${ownerInstanceId}::uuid, "reservedUsd" = ${budgeted ? (reservation ?? '0') : null}::numeric + COALESCE("costUsd", 0),
         "run" = "run" + 1
       WHERE "id" = ${failed.id}::uuid AND "run" = ${failed.run}::int AND "status" = 'FAILED'
         AND "errorCode" = ANY(${[...RETRYABLE_FAILURE_CODES]}::text[])

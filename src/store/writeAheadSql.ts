@@ -20,12 +20,12 @@ export function writeAheadSql(input: NewDescription, createdAt: Date, ownerInsta
   const { images } = input;
   // Open mode has no key and no budget; every key's requests are counted against its budgets.
   const budgeted = input.apiKeyId !== OPEN_MODE_KEY_ID;
-  // A model without prices reserves nothing (its cost is unknown, and so is recorded as null).
-  const reservation = input.estimatedCostUsd ?? '0';
+  // A model without prices cannot reserve (its cost is unknown, and so is recorded as null): see reserveBudgetCte.
+  const reservation = input.estimatedCostUsd;
   const column = <T>(pick: (image: NewDescription['images'][number]) => T) => images.map(pick);
   return sql`WITH req AS (
       INSERT INTO "description_request" ("status", ${NEW_REQUEST_COLUMNS}, "reservedUsd", "ownerInstanceId")
-      VALUES ('PENDING', ${newRequestValuesSql(input, createdAt)}, ${budgeted ? reservation : null}::numeric,
+      VALUES ('PENDING', ${newRequestValuesSql(input, createdAt)}, ${budgeted ? (reservation ?? '0') : null}::numeric,
         ${ownerInstanceId}::uuid)
       ON CONFLICT ("apiKeyId", "clientRequestId") DO NOTHING
       RETURNING "id", trim_scale("estimatedCostUsd")::text AS "estimatedCostUsd"

@@ -196,6 +196,19 @@ describe.each(DATABASES)('two API keys side by side on %s', (kind) => {
         {},
       ).done;
       expect(other).toEqual([{ description: null }]);
+      // The other doors, as over HTTP: Alice's image, the summary of Bob's rows only, and no deletion of hers.
+      expect(await subscribe(client, `{ image(sha256: "${aliceRow.sha256}") { sha256 } }`, {}).done).toEqual([
+        { image: null },
+      ]);
+      expect(await subscribe(client, '{ usageSummary(groupBy: []) { requests } }', {}).done).toEqual([
+        { usageSummary: [{ requests: 1 }] },
+      ]);
+      expect(await subscribe(client, `mutation { deleteDescription(id: "${aliceRow.id}") }`, {}).done).toEqual([
+        { deleteDescription: false },
+      ]);
+      expect(expectData(await as(alice, `{ description(id: "${aliceRow.id}") { id } }`)).description).toEqual({
+        id: aliceRow.id,
+      });
       const events = await subscribe<{ describeImageStream: { description: { apiKeyId: string } | null } }>(
         client,
         /* GraphQL */ `

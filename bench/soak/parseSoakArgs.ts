@@ -13,7 +13,8 @@ export const USAGE = `npm run soak -- --minutes N --rps R [--latency-ms 200] [--
 
 Drives the API (dist/src/main.js, a fresh PostgreSQL database bvg_soak) against the emulator
 (dist/src/emulator/main.js) at a fixed arrival rate for N minutes, then checks the ledger's invariants.
-Exit code 1 if an invariant fails.`;
+Exit code 1 if an invariant fails. SOAK_API_NODE_OPTIONS, if set, is the API's NODE_OPTIONS (for example
+--max-old-space-size=256), leaving the generator's alone.`;
 
 function positive(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;

@@ -104,6 +104,10 @@ export async function startSoakApi(databaseUrl: string, emulatorUrl: string): Pr
     // The generator is one client address with hundreds of connections, as a reverse proxy would be.
     MAX_CONNECTIONS_PER_CLIENT: '0',
     COMPLETION_JOURNAL_DIR: await mkdtemp(join(tmpdir(), 'bvg-soak-journal-')),
+    // Node flags for the API alone (a heap limit, say), not for the generator that holds every answer.
+    ...(process.env['SOAK_API_NODE_OPTIONS'] === undefined
+      ? {}
+      : { NODE_OPTIONS: process.env['SOAK_API_NODE_OPTIONS'] }),
   };
   delete env['AWS_SESSION_TOKEN'];
   delete env['AWS_PROFILE'];

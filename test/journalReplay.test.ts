@@ -195,3 +195,40 @@ describe('an overtaken run without usage added to a completed row', () => {
     expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(completed.cost!));
   });
 });
+
+/**
+ * Both runs lose their lease: run 1's row is swept, the retry (run 2) reopens it and is swept
+ * too, then run 1's answer is added to the INTERRUPTED row (its cost into the spend) and run 2's
+ * late answer completes it, counting run 1 in. Run 2's settle must not count run 1's cost again:
+ * the addition raised what the spend holds for the row.
+ */
+describe('an overtaken run added to a row swept a second time, then completed by the later run', () => {
+  let runs: RunsApp;
+  beforeAll(async () => {
+    runs = await startRunsApp();
+  });
+  afterAll(() => runs?.stop());
+
+  it("moves the key's spend by the row's cost once", { timeout: 60_000 }, async () => {
+    const { t, direct, key } = runs;
+    const spentBefore = await spentOf(direct, key);
+    const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'swept-twice' };
+    const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
+    t.emulator.injectFault({ kind: 'slow', delayMs: 2_000 });
+    t.emulator.injectFault({ kind: 'slow', delayMs: 4_000 });
+    const first = send();
+    await waitForRow(direct, 'swept-twice');
+    await lapseAndSweep(direct, t);
+    const second = send();
+    await waitForRow(direct, 'swept-twice', `run = 2 AND status = 'PENDING'`);
+    await lapseAndSweep(direct, t);
+
+    expectErrorCode(await first, 'REQUEST_IN_PROGRESS');
+    expect((await second).errors).toBeUndefined();
+    const row = await ledgerRow(direct, 'swept-twice');
+    expect(row).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: true });
+    expect(row.attempts).toHaveLength(2);
+    expect(toAtto(row.cost!)).toBe(billedCost(row));
+    expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(row.cost!));
+  });
+});

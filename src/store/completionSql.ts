@@ -90,8 +90,10 @@ export function addAttemptsSql(state: RunState, totals: AttemptTotals, added: re
   }
   const addedCost = sql`(SELECT COALESCE(sum((a->>'costUsd')::numeric), 0)
     FROM jsonb_array_elements(${JSON.stringify(added)}::jsonb) a)`;
+  // reservedUsd grows by the same amount: on a row a sweep closed it is what the spend holds for the row,
+  // which the run holding it settles against when it completes (otherwise the added cost would count twice).
   return sql`WITH done AS (UPDATE "description_request" SET ${attemptColumnsSql(totals.usage, totals)},
-        "costUsd" = ${totals.costUsd}::numeric
+        "costUsd" = ${totals.costUsd}::numeric, "reservedUsd" = "reservedUsd" + ${addedCost}
       WHERE ${unchanged}
       RETURNING ${addedCost} AS "costUsd", CASE WHEN "reservedUsd" IS NULL THEN NULL ELSE 0 END AS "reservedUsd",
         "apiKeyId", "createdAt")

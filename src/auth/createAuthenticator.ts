@@ -11,8 +11,6 @@ export interface Authenticator {
    * unknown, revoked or malformed one.
    */
   authenticate(authorization: string | undefined): Promise<Caller>;
-  /** Whether any key is active (cached like the keys): decides open mode. */
-  keysExist(): Promise<boolean>;
   /**
    * How metrics name the key a ledger row belongs to: its public prefix, once this process has
    * seen the key; undefined for open mode's implicit owner (its series carry no key label).
@@ -49,6 +47,7 @@ export function createAuthenticator(keys: ApiKeyRepository, options: Authenticat
   // Bounded by the keys an operator made, and kept whatever the cache's TTL: a prefix never changes.
   const prefixById = new Map<string, string>();
 
+  // Whether any key is active (cached like the keys): decides open mode where it is allowed.
   const keysExist = async () => {
     if (!caching || active === undefined || active.until <= Date.now()) {
       active = { value: await keys.anyActive(), until: Date.now() + options.cacheTtlMs };
@@ -66,7 +65,6 @@ export function createAuthenticator(keys: ApiKeyRepository, options: Authenticat
   };
 
   return {
-    keysExist,
     keyLabel(apiKeyId) {
       if (apiKeyId === OPEN_MODE_KEY_ID) return undefined;
       // A row is completed by the process that authenticated its key, so this is a fallback only.

@@ -69,7 +69,6 @@ export interface DescriptionRepository {
   deleteDescription(id: string, scope: LedgerScope): Promise<Deletion>;
   /** Deletes finished requests created before `before`, in batches, and the images left unused. */
   purgeBefore(before: Date, batchSize?: number): Promise<Deletion>;
-  /** Closes PENDING rows older than `olderThan` as FAILED with `code`; returns how many. */
   /**
    * Closes as FAILED with `code` the PENDING rows whose process is gone (its lease ran out), and
    * rows from before leases once older than `legacyCutoff`; returns how many.

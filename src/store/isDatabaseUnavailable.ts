@@ -25,6 +25,8 @@ const UNAVAILABLE_MESSAGES = [
   'Connection closed',
   'Client has encountered a connection error',
   'Cannot use a pool after calling end',
+  // query_timeout: a frozen server (SIGSTOP, a hung host) that enforces no statement_timeout of its own.
+  'Query read timeout',
 ];
 
 function looksUnavailable(error: Record<string, unknown>): boolean {

@@ -12,14 +12,23 @@ export interface TcpProxy {
   refuse(): Promise<void>;
   /** Accepts new connections but forwards nothing: the peer waits until its own timeout. */
   blackHole(): void;
-  /** Forwards again. */
+  /**
+   * A frozen server (SIGSTOP, a hung host): open connections stay open but carry nothing either
+   * way, and new ones are accepted and never answered. Nothing is reset, so only the client's own
+   * timeouts can end a query in flight.
+   */
+  freeze(): void;
+  /** Forwards again (what a frozen connection still holds flows on). */
   restore(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   let mode: 'forward' | 'black-hole' = 'forward';
+  let frozen = false;
   const sockets = new Set<Socket>();
+  const pairs = new Set<readonly [Socket, Socket]>();
+  const pipePair = ([client, upstream]: readonly [Socket, Socket]) => client.pipe(upstream).pipe(client);
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('error', () => {});
@@ -30,7 +39,10 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     if (mode === 'black-hole') return;
     const upstream = connect(targetPort, targetHost);
     track(upstream);
-    client.pipe(upstream).pipe(client);
+    const pair = [client, upstream] as const;
+    pairs.add(pair);
+    pipePair(pair);
+    upstream.once('close', () => pairs.delete(pair));
     client.once('close', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
   };
@@ -53,7 +65,19 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     blackHole() {
       mode = 'black-hole';
     },
+    freeze() {
+      mode = 'black-hole';
+      frozen = true;
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
     async restore() {
+      if (frozen) for (const pair of pairs) pipePair(pair);
+      frozen = false;
       mode = 'forward';
       if (!server.listening) {
         server = createServer(onConnection);

@@ -16,6 +16,8 @@ describe('isDatabaseUnavailable', () => {
       }),
     ).toBe(true);
     expect(isDatabaseUnavailable(new Error('outer', { cause: { code: 'ECONNRESET' } }))).toBe(true);
+    // node-postgres's query_timeout, when a frozen server answers nothing (test/completionOutage.test.ts).
+    expect(isDatabaseUnavailable(new Error('Query read timeout'))).toBe(true);
   });
 
   it('leaves errors of the query itself alone, so they are not retried as if the server were away', () => {

@@ -13,6 +13,7 @@ import {
   type RunsApp,
 } from './helpers/ledgerRows.js';
 import { toAtto } from './helpers/money.js';
+import type { JournalEntry } from '../src/store/completionJournal.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcpProxy.js';
 
 const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: $input) { id status text costUsd } }';
@@ -132,6 +133,86 @@ describe('replaying a journaled completion onto a row a retry changed', () => {
       await expectBothRunsCounted('journaled-recount', spentBefore);
     },
   );
+
+  /**
+   * A run's own INTERRUPTED answer (the server stopped while it ran) leaves its row completable,
+   * since a sweep's INTERRUPTED must be (a run cut off from the database answers later). So a
+   * repeat of that answer (a journal file applied again after a crash cut the replay short, or a
+   * write whose acknowledgement was lost, retried) finds the row still open to it. It must add
+   * the run's attempts once and settle the reservation once. It used to append them again and
+   * settle again: two attempts, and the spend moved twice.
+   */
+  describe("a run's own INTERRUPTED answer, journaled, applied twice", () => {
+    /** Runs `clientRequestId` into the journal (the database cut), then rewrites its entry as the run's INTERRUPTED failure. */
+    async function journalInterrupted(clientRequestId: string, withAttempts: boolean) {
+      const send = await sendAs(clientRequestId);
+      runs.t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
+      const answer = send();
+      await waitForRow(runs.direct, clientRequestId);
+      await proxy.refuse();
+      expect((await answer).errors).toBeUndefined();
+      const entry = JSON.parse((await readFile(journalFile(), 'utf8')).trim()) as JournalEntry;
+      await proxy.restore();
+      if (entry.kind !== 'succeed') throw new Error('expected a journaled success');
+      const { outcome } = entry;
+      const accounting = withAttempts
+        ? { attempts: outcome.attempts, usage: outcome.usage, usageKnown: outcome.usageKnown, costUsd: outcome.costUsd }
+        : { attempts: [], usage: {}, usageKnown: true, costUsd: null };
+      const interrupted: JournalEntry = {
+        id: entry.id,
+        run: entry.run,
+        attemptsBefore: entry.attemptsBefore,
+        unitPrices: entry.unitPrices,
+        completedAt: entry.completedAt,
+        kind: 'fail',
+        failure: {
+          code: 'INTERRUPTED',
+          message: 'The server stopped while this request was running',
+          latencyMs: outcome.latencyMs,
+          bedrockRequestId: outcome.bedrockRequestId,
+          ...accounting,
+        },
+      };
+      const line = `${JSON.stringify(interrupted)}\n`;
+      await writeFile(journalFile(), line);
+      return line;
+    }
+
+    it(
+      'with a billed attempt: the row holds it once and the spend counts its cost once',
+      { timeout: 60_000 },
+      async () => {
+        const { t, direct, key } = runs;
+        const spentBefore = await spentOf(direct, key);
+        const line = await journalInterrupted('own-interrupted-billed', true);
+        expect(await t.app.store.replayCompletions()).toBe(1);
+        const row = await ledgerRow(direct, 'own-interrupted-billed');
+        expect(row).toMatchObject({ status: 'FAILED', errorCode: 'INTERRUPTED', run: 1 });
+        expect(row.attempts.map((a) => [a.run, a.billed])).toEqual([[1, true]]);
+        expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(row.cost!));
+
+        await writeFile(journalFile(), line);
+        expect(await t.app.store.replayCompletions()).toBe(1);
+        expect(await ledgerRow(direct, 'own-interrupted-billed')).toEqual(row);
+        expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(toAtto(row.cost!));
+      },
+    );
+
+    it('before any attempt: the reservation is released once', { timeout: 60_000 }, async () => {
+      const { t, direct, key } = runs;
+      const spentBefore = await spentOf(direct, key);
+      const line = await journalInterrupted('own-interrupted-unbilled', false);
+      expect(await t.app.store.replayCompletions()).toBe(1);
+      const row = await ledgerRow(direct, 'own-interrupted-unbilled');
+      expect(row).toMatchObject({ status: 'FAILED', errorCode: 'INTERRUPTED', attempts: [], cost: null });
+      expect(await spentOf(direct, key)).toBe(spentBefore);
+
+      await writeFile(journalFile(), line);
+      expect(await t.app.store.replayCompletions()).toBe(1);
+      expect(await ledgerRow(direct, 'own-interrupted-unbilled')).toEqual(row);
+      expect(await spentOf(direct, key)).toBe(spentBefore);
+    });
+  });
 
   it(
     'a journal entry written before runs and attempt counts existed still completes its row',

@@ -132,8 +132,12 @@ export async function completeRun<C extends Completion>(
     if (state === null) throw new RowGoneError(run.id);
     if (changes >= MAX_CHANGES) throw new Error(`Ledger row ${run.id} kept changing while run ${run.run} completed`);
     if (state.run === run.run) {
-      // Only this run closes its row, and a sweep's INTERRUPTED stays completable: closed means written.
-      if (!state.completable) return { completion: current, costUsd: accountingOf(current).costUsd ?? null };
+      // Only this run closes its row, and a sweep's INTERRUPTED stays completable: closed means
+      // written. So does a row holding attempts of this run: only this run's own completion puts
+      // them there while the row is at this run (its own INTERRUPTED, at shutdown, stays completable).
+      if (!state.completable || state.attempts.some((attempt) => attempt.run === run.run)) {
+        return { completion: current, costUsd: accountingOf(current).costUsd ?? null };
+      }
       if (all === undefined) throw new Error(`Ledger row ${run.id} took attempts while run ${run.run} answered`);
       current = recount(completion, state.attempts, ours, run.unitPrices);
       attemptsBefore = state.attempts.length;

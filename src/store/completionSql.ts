@@ -41,28 +41,38 @@ function targetSql({ id, run, attemptsBefore }: CompletionTarget): Prisma.Sql {
  * values (the cost at the column's scale), which is what history will show. The same statement
  * settles the row's budget reservation, so spend and ledger never disagree.
  */
-export function succeedSql(target: CompletionTarget, outcome: DescriptionSuccess, completedAt: Date): Prisma.Sql {
-  return sql`WITH done AS (UPDATE "description_request" SET "status" = 'SUCCEEDED', "text" = ${storableText(outcome.text)},
-      "stopReason" = ${storableText(outcome.stopReason) ?? null}, ${attemptColumnsSql(outcome.usage, outcome)},
-      "costUsd" = ${outcome.costUsd}::numeric, "latencyMs" = ${outcome.latencyMs}::int,
-      "modelLatencyMs" = ${outcome.modelLatencyMs ?? null}::int, "bedrockRequestId" = ${storableText(outcome.bedrockRequestId) ?? null},
-      "completedAt" = ${completedAt}::timestamptz
-    WHERE ${targetSql(target)}
-    RETURNING "costUsd", "reservedUsd", "apiKeyId", "createdAt")
+/**
+ * The completion's UPDATE of `target`'s row with `columns`, then the settle. The row is locked
+ * first (`target`) to read the reservation it holds at that moment: the settle moves the spend
+ * from it to the cost, and the row's reservedUsd becomes the cost, which is what the spend now
+ * holds for the row. A repeat of the same completion (a row a run closed INTERRUPTED stays
+ * completable) then settles nothing more. FOR UPDATE, not the statement's snapshot: a sweep that
+ * released the reservation just before must be seen.
+ */
+function completeSql(target: CompletionTarget, columns: Prisma.Sql, costUsd: string | null): Prisma.Sql {
+  return sql`WITH target AS (SELECT "id", "reservedUsd" FROM "description_request" WHERE ${targetSql(target)} FOR UPDATE),
+    done AS (UPDATE "description_request" d SET ${columns}, "costUsd" = ${costUsd}::numeric,
+        "reservedUsd" = CASE WHEN t."reservedUsd" IS NULL THEN NULL ELSE COALESCE(${costUsd}::numeric, 0) END
+      FROM target t WHERE d."id" = t."id"
+      RETURNING d."costUsd", t."reservedUsd", d."apiKeyId", d."createdAt")
     ${SETTLE_BUDGET_CTE}
     SELECT trim_scale("costUsd")::text AS "costUsd" FROM done`;
 }
 
+export function succeedSql(target: CompletionTarget, outcome: DescriptionSuccess, completedAt: Date): Prisma.Sql {
+  const columns = sql`"status" = 'SUCCEEDED', "text" = ${storableText(outcome.text)},
+      "stopReason" = ${storableText(outcome.stopReason) ?? null}, ${attemptColumnsSql(outcome.usage, outcome)},
+      "latencyMs" = ${outcome.latencyMs}::int, "modelLatencyMs" = ${outcome.modelLatencyMs ?? null}::int,
+      "bedrockRequestId" = ${storableText(outcome.bedrockRequestId) ?? null}, "completedAt" = ${completedAt}::timestamptz`;
+  return completeSql(target, columns, outcome.costUsd);
+}
+
 export function failSql(target: CompletionTarget, failure: DescriptionFailure, completedAt: Date): Prisma.Sql {
-  return sql`WITH done AS (UPDATE "description_request" SET "status" = 'FAILED', "errorCode" = ${failure.code},
+  const columns = sql`"status" = 'FAILED', "errorCode" = ${failure.code},
       "errorMessage" = ${storableText(failure.message)}, "text" = ${storableText(failure.partialText) ?? null},
       "latencyMs" = ${failure.latencyMs ?? null}::int, "bedrockRequestId" = ${storableText(failure.bedrockRequestId) ?? null},
-      ${attemptColumnsSql(failure.usage ?? {}, failure)}, "costUsd" = ${failure.costUsd ?? null}::numeric,
-      "completedAt" = ${completedAt}::timestamptz
-    WHERE ${targetSql(target)}
-    RETURNING "id", "costUsd", "reservedUsd", "apiKeyId", "createdAt")
-    ${SETTLE_BUDGET_CTE}
-    SELECT trim_scale("costUsd")::text AS "costUsd" FROM done`;
+      ${attemptColumnsSql(failure.usage ?? {}, failure)}, "completedAt" = ${completedAt}::timestamptz`;
+  return completeSql(target, columns, failure.costUsd ?? null);
 }
 
 /** The row's RunState, for a completion that wrote nothing (a later run holds the row, or attempts were added). */

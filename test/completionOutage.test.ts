@@ -4,11 +4,10 @@ import { createFreshPostgresDatabase } from './helpers/databases.js';
 import { expectErrorCode, gql } from './helpers/graphqlClient.js';
 import {
   billedCost,
-  lapseAndSweep,
   ledgerRow,
   spentOf,
   startRunsApp,
-  waitForRow,
+  sendRunOneThenSweep,
   type RunsApp,
 } from './helpers/ledgerRows.js';
 import { toAtto } from './helpers/money.js';
@@ -211,17 +210,7 @@ describe('a retry that overtakes a run whose lease lapsed', () => {
   });
   afterAll(() => runs?.stop());
 
-  /** Starts run 1 (its answer delayed), waits for its PENDING row, lets the lease lapse and sweeps the row. */
-  async function runOneThenSweep(clientRequestId: string) {
-    const { t, direct, key } = runs;
-    const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId };
-    const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
-    const first = send();
-    await waitForRow(direct, clientRequestId);
-    await lapseAndSweep(direct, t);
-    return { first, send };
-  }
-
+  const runOneThenSweep = (clientRequestId: string) => sendRunOneThenSweep(runs, clientRequestId);
   const ledger = (clientRequestId: string) => ledgerRow(runs.direct, clientRequestId);
   const spent = () => spentOf(runs.direct, runs.key);
 

@@ -2,11 +2,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectErrorCode, gql } from './helpers/graphqlClient.js';
-import { solidImage, toBase64 } from './helpers/images.js';
 import {
   billedCost,
   lapseAndSweep,
   ledgerRow,
+  requestSender,
+  sendRunOneThenSweep,
   spentOf,
   startRunsApp,
   waitForRow,
@@ -15,8 +16,6 @@ import {
 import { toAtto } from './helpers/money.js';
 import type { JournalEntry } from '../src/store/completionJournal.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcpProxy.js';
-
-const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: $input) { id status text costUsd } }';
 
 /**
  * A run's completion kept in the completion journal (the database was away past
@@ -46,11 +45,6 @@ describe('replaying a journaled completion onto a row a retry changed', () => {
     runs.t.emulator.clearFaults();
   });
 
-  const sendAs = async (clientRequestId: string) => {
-    const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId };
-    return () => gql(runs.t.url, DESCRIBE, { input }, runs.key.auth);
-  };
-
   /** Run 2 holds the row, SUCCEEDED; both runs' billed attempts are on it and in the key's spend, once. */
   async function expectBothRunsCounted(clientRequestId: string, spentBefore: string) {
     const row = await ledgerRow(runs.direct, clientRequestId);
@@ -70,11 +64,8 @@ describe('replaying a journaled completion onto a row a retry changed', () => {
     async () => {
       const { t, direct, key } = runs;
       const spentBefore = await spentOf(direct, key);
-      const send = await sendAs('journaled-overtaken');
       t.emulator.injectFault({ kind: 'slow', delayMs: 2_500 });
-      const first = send();
-      await waitForRow(direct, 'journaled-overtaken');
-      await lapseAndSweep(direct, t);
+      const { first, send } = await sendRunOneThenSweep(runs, 'journaled-overtaken');
       const retried = await send();
       expect(retried.errors, JSON.stringify(retried.errors)).toBeUndefined();
       // Run 1's answer arrives while this process has lost the database: it goes to the journal.
@@ -115,12 +106,9 @@ describe('replaying a journaled completion onto a row a retry changed', () => {
     async () => {
       const { t, direct, key } = runs;
       const spentBefore = await spentOf(direct, key);
-      const send = await sendAs('journaled-recount');
       t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
       t.emulator.injectFault({ kind: 'slow', delayMs: 4_000 });
-      const first = send();
-      await waitForRow(direct, 'journaled-recount');
-      await lapseAndSweep(direct, t);
+      const { first, send } = await sendRunOneThenSweep(runs, 'journaled-recount');
       const retried = send();
       expectErrorCode(await first, 'REQUEST_IN_PROGRESS');
       expect((await ledgerRow(direct, 'journaled-recount')).attempts).toHaveLength(1);
@@ -145,7 +133,7 @@ describe('replaying a journaled completion onto a row a retry changed', () => {
   describe("a run's own INTERRUPTED answer, journaled, applied twice", () => {
     /** Runs `clientRequestId` into the journal (the database cut), then rewrites its entry as the run's INTERRUPTED failure. */
     async function journalInterrupted(clientRequestId: string, withAttempts: boolean) {
-      const send = await sendAs(clientRequestId);
+      const send = await requestSender(runs, clientRequestId);
       runs.t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
       const answer = send();
       await waitForRow(runs.direct, clientRequestId);
@@ -219,7 +207,7 @@ describe('replaying a journaled completion onto a row a retry changed', () => {
     { timeout: 60_000 },
     async () => {
       const { t, direct } = runs;
-      const send = await sendAs('journaled-legacy');
+      const send = await requestSender(runs, 'journaled-legacy');
       t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
       const answer = send();
       await waitForRow(direct, 'journaled-legacy');
@@ -258,12 +246,8 @@ describe('an overtaken run without usage added to a completed row', () => {
   it('makes the row cost unknown and keeps the spend it had counted', { timeout: 60_000 }, async () => {
     const { t, direct, key } = runs;
     const spentBefore = await spentOf(direct, key);
-    const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'late-no-usage' };
-    const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
     t.emulator.injectFault({ kind: 'no-usage', delayMs: 2_500 });
-    const first = send();
-    await waitForRow(direct, 'late-no-usage');
-    await lapseAndSweep(direct, t);
+    const { first, send } = await sendRunOneThenSweep(runs, 'late-no-usage');
     const retried = await send();
     expect(retried.errors, JSON.stringify(retried.errors)).toBeUndefined();
     const completed = await ledgerRow(direct, 'late-no-usage');
@@ -293,13 +277,9 @@ describe('an overtaken run added to a row swept a second time, then completed by
   it("moves the key's spend by the row's cost once", { timeout: 60_000 }, async () => {
     const { t, direct, key } = runs;
     const spentBefore = await spentOf(direct, key);
-    const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'swept-twice' };
-    const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
     t.emulator.injectFault({ kind: 'slow', delayMs: 2_000 });
     t.emulator.injectFault({ kind: 'slow', delayMs: 4_000 });
-    const first = send();
-    await waitForRow(direct, 'swept-twice');
-    await lapseAndSweep(direct, t);
+    const { first, send } = await sendRunOneThenSweep(runs, 'swept-twice');
     const second = send();
     await waitForRow(direct, 'swept-twice', `run = 2 AND status = 'PENDING'`);
     await lapseAndSweep(direct, t);

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { expectErrorCode, gql } from './helpers/graphqlClient.js';
+import { expectErrorCode } from './helpers/graphqlClient.js';
 import {
   billedCost,
-  lapseAndSweep,
   ledgerRow,
+  sendRunOneThenSweep,
   spentOf,
   startRunsApp,
-  waitForRow,
   type RunsApp,
 } from './helpers/ledgerRows.js';
 import { toAtto } from './helpers/money.js';
-import { solidImage, toBase64 } from './helpers/images.js';
 
 /**
  * A request run three times (an overtaken run 1, a retried run 2, run 3): what Bedrock billed for
@@ -18,8 +16,6 @@ import { solidImage, toBase64 } from './helpers/images.js';
  * to reserve again without counting the cost already settled for the row, so run 1's cost entered
  * the spend twice.
  */
-
-const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: $input) { id status text costUsd } }';
 /**
  * One instance. Run 1 is overtaken after the retry (run 2) ended FAILED with a retryable code
  * (throttled): run 1's cost is added to the FAILED row and settled into the spend. The client
@@ -41,14 +37,10 @@ describe('spend when an overtaken run was added to a row that failed retryably, 
   it("the key's spend moves by the row's cost (run 1's cost is not counted twice)", { timeout: 60_000 }, async () => {
     const { t, direct, key } = runs;
     const spentBefore = await spentOf(direct, key);
-    const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'thrice' };
-    const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
     // Run 1: a billed answer, late. Run 2: throttled on every attempt (not billed).
     t.emulator.injectFault({ kind: 'slow', delayMs: 3_000 });
     t.emulator.injectFault({ kind: 'throttle', times: 20 });
-    const first = send();
-    await waitForRow(direct, 'thrice');
-    await lapseAndSweep(direct, t);
+    const { first, send } = await sendRunOneThenSweep(runs, 'thrice');
 
     const second = await send();
     expectErrorCode(second, 'UPSTREAM_THROTTLED');
@@ -76,14 +68,10 @@ describe('spend when an overtaken run was added to a row that failed retryably, 
     async () => {
       const { t, direct, key } = runs;
       const spentBefore = await spentOf(direct, key);
-      const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'thrice-during' };
-      const send = () => gql(t.url, DESCRIBE, { input }, key.auth);
       // Run 1 answers (billed) while run 2 is still being throttled.
       t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
       t.emulator.injectFault({ kind: 'throttle', delayMs: 1_000, times: 20 });
-      const first = send();
-      await waitForRow(direct, 'thrice-during');
-      await lapseAndSweep(direct, t);
+      const { first, send } = await sendRunOneThenSweep(runs, 'thrice-during');
 
       const second = send();
       expectErrorCode(await first, 'REQUEST_IN_PROGRESS');

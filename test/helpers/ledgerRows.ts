@@ -3,6 +3,8 @@ import { expect } from 'vitest';
 import type { AppConfig } from '../../src/config.js';
 import { createTestKey, type TestKey } from './apiKeys.js';
 import { createFreshPostgresDatabase } from './databases.js';
+import { gql, type GraphQLResponse } from './graphqlClient.js';
+import { solidImage, toBase64 } from './images.js';
 import { toAtto } from './money.js';
 import { startTestApp, type TestApp } from './startTestApp.js';
 
@@ -108,4 +110,25 @@ export async function startRunsApp(
       await t.stop();
     },
   };
+}
+
+const DESCRIBE = 'mutation ($input: DescribeImageInput!) { describeImage(input: $input) { id status text costUsd } }';
+
+/** Sends the request `clientRequestId` names (a small image, under the runs app's key) each time it is called. */
+export async function requestSender(runs: RunsApp, clientRequestId: string): Promise<() => Promise<GraphQLResponse>> {
+  const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId };
+  return () => gql(runs.t.url, DESCRIBE, { input }, runs.key.auth);
+}
+
+/**
+ * Sends run 1 of `clientRequestId` (the test has delayed its answer), waits for its PENDING row,
+ * lets the lease lapse and sweeps the row: a run a retry can now overtake. Returns run 1's
+ * answer to come and the sender, to send the request again.
+ */
+export async function sendRunOneThenSweep(runs: RunsApp, clientRequestId: string) {
+  const send = await requestSender(runs, clientRequestId);
+  const first = send();
+  await waitForRow(runs.direct, clientRequestId);
+  await lapseAndSweep(runs.direct, runs.t);
+  return { first, send };
 }

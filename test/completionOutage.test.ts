@@ -7,6 +7,7 @@ import {
   ledgerRow,
   spentOf,
   startRunsApp,
+  requestSender,
   sendRunOneThenSweep,
   type RunsApp,
 } from './helpers/ledgerRows.js';
@@ -265,4 +266,35 @@ describe('a retry that overtakes a run whose lease lapsed', () => {
       expect(toAtto(await spent()) - toAtto(spentBefore)).toBe(toAtto(done.cost!));
     },
   );
+});
+
+/**
+ * The answer's write fails for a reason of its own (not an outage): here a column only that
+ * statement writes is renamed under the running server. The row's owner is alive, so no sweep
+ * would ever close it: the request must close it FAILED itself, keeping the billed attempt,
+ * instead of leaving it PENDING. The streaming path already did; the plain mutation did not.
+ */
+describe('a completion write that fails for a reason of its own', () => {
+  let runs: RunsApp;
+  beforeAll(async () => {
+    runs = await startRunsApp();
+    await runs.direct.query('ALTER TABLE "description_request" RENAME COLUMN "stopReason" TO "stopReason_renamed"');
+  });
+  afterAll(async () => {
+    await runs?.direct.query('ALTER TABLE "description_request" RENAME COLUMN "stopReason_renamed" TO "stopReason"');
+    await runs?.stop();
+  });
+
+  it('closes the row FAILED with the billed attempt and tells the client its id', { timeout: 60_000 }, async () => {
+    const spentBefore = await spentOf(runs.direct, runs.key);
+    const send = await requestSender(runs, 'own-write-fails');
+    const res = await send();
+    const error = expectErrorCode(res, 'INTERNAL_SERVER_ERROR');
+    const row = await ledgerRow(runs.direct, 'own-write-fails');
+    expect(error.descriptionId).toBe(row.id);
+    expect(row).toMatchObject({ status: 'FAILED', errorCode: 'INTERNAL_SERVER_ERROR', usageKnown: true });
+    expect(row.attempts.map((a) => a.billed)).toEqual([true]);
+    expect(toAtto(row.cost!)).toBe(billedCost(row));
+    expect(toAtto(await spentOf(runs.direct, runs.key)) - toAtto(spentBefore)).toBe(toAtto(row.cost!));
+  });
 });

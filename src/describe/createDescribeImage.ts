@@ -257,7 +257,16 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageServi
       } catch (error) {
         throw await fail(started.pending, error, Math.round(performance.now() - clock), undefined, started.attempts);
       }
-      return succeed(started, result, Math.round(performance.now() - clock));
+      const latencyMs = Math.round(performance.now() - clock);
+      try {
+        return await succeed(started, result, latencyMs);
+      } catch (error) {
+        // An AppError has said all there is: overtaken (the row is the retry's), or the database away
+        // and the journal failed (nothing can be written). Anything else must not leave the row
+        // PENDING under a live owner, which no sweep closes: it ends FAILED, with its billed attempts.
+        if (isAppError(error)) throw error;
+        throw await fail(started.pending, error, latencyMs, result.text, started.attempts);
+      }
     },
 
     async *describeImageStream(command, signal) {

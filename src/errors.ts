@@ -28,11 +28,11 @@ export const ERROR_CODES = {
   },
   BAD_REQUEST: {
     status: 400,
-    doc: 'The HTTP request is malformed: not JSON, a malformed multipart request, a compressed body that is not JSON or uses an encoding other than gzip/deflate/br, or a GET/form POST without `Apollo-Require-Preflight` (CSRF protection).',
+    doc: 'The HTTP request is malformed: not JSON, a malformed multipart request, a compressed body that is not JSON or uses an encoding other than gzip/deflate/br, a GET/form POST without `Apollo-Require-Preflight` (CSRF protection), or malformed HTTP; also a request not whole within HTTP_REQUEST_TIMEOUT_MS (HTTP 408).',
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,
-    doc: "The request body is larger than 20 images at Bedrock's size limit can be, a compressed body inflates more than 20 times its size or beyond that limit, or a multipart field is over its limit (HTTP 413).",
+    doc: "The request body is larger than 20 images at Bedrock's size limit can be, a compressed body inflates more than 20 times its size or beyond that limit, or a multipart field is over its limit (HTTP 413); also a request line and headers over 16 KiB, such as a GET carrying a large document (HTTP 431).",
   },
   BAD_USER_INPUT: {
     status: 400,

@@ -20,6 +20,7 @@ import { IMAGE_LIMITS, intakeImages, type ImageStore, type UrlFetchPolicy } from
 import type { Store } from './store/index.js';
 import { createWebRouter } from './web/index.js';
 import type { AdmissionConfig, HttpConfig, PlaygroundMode } from './config.js';
+import { answerClientErrors } from './http/answerClientErrors.js';
 import { applyConnectionLimits } from './http/applyConnectionLimits.js';
 import { createCors } from './http/createCors.js';
 import { createAdmission } from './http/createAdmission.js';
@@ -101,6 +102,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   // Timeouts are checked every second, not Node's 30 s, so a silent connection cannot outlive them by much.
   const httpServer = createHttpServer({ connectionsCheckingInterval: 1_000 }, app);
   applyConnectionLimits(httpServer, deps.http);
+  answerClientErrors(httpServer, deps.http.requestTimeoutMs);
   const allowedOrigins = new Set(deps.http.corsOrigins);
 
   const shutdown = new AbortController();

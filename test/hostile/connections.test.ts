@@ -4,6 +4,10 @@ import { loadConfig } from '../../src/config.js';
 import { startTestApp, type TestApp } from '../helpers/startTestApp.js';
 
 const PER_CLIENT = 4;
+const REQUEST_TIMEOUT_MS = 2_000;
+const MAX_CONNECTIONS = 3;
+const KEEP_ALIVE_MS = 500;
+const NODE_KEEP_ALIVE_BUFFER_MS = 1_000;
 
 /** Opens a TCP connection and resolves once it is established. */
 function open(url: string): Promise<Socket> {
@@ -35,7 +39,7 @@ describe('connections from a hostile client', () => {
           ...loadConfig({}).http,
           maxConnectionsPerClient: PER_CLIENT,
           headersTimeoutMs: 1_000,
-          requestTimeoutMs: 2_000,
+          requestTimeoutMs: REQUEST_TIMEOUT_MS,
         },
       },
     });
@@ -73,20 +77,83 @@ describe('connections from a hostile client', () => {
     expect(ended).toMatch(/^HTTP\/1\.1 408/);
   }, 30_000);
 
-  it('closes a connection whose body does not arrive in time', async () => {
+  it('answers 408 and closes a connection that trickles its body past the request timeout', async () => {
     const slow = await open(t.url);
     slow.on('error', () => {});
     const { host } = new URL(t.url);
+    const started = Date.now();
     slow.write(
       `POST /graphql HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"qu`,
     );
+    // A byte every 200 ms: never idle, never done.
+    const trickle = setInterval(() => slow.write(' '), 200);
     const ended = await new Promise<string>((resolve) => {
       let received = '';
       slow.on('data', (data) => (received += data.toString()));
       slow.once('close', () => resolve(received));
+    }).finally(() => clearInterval(trickle));
+    // Node's requestTimeout, not the body parser, ends it: the headers were complete, so the
+    // request had its whole requestTimeoutMs, and the client is told why before the socket closes.
+    expect(ended).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    // With the same JSON error body as every other refusal (src/http/answerClientErrors.ts).
+    expect(JSON.parse(ended.slice(ended.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      errors: [{ extensions: { code: 'BAD_REQUEST' } }],
     });
-    // Closed by Node's requestTimeout (408), or by the body parser seeing the request aborted.
-    expect(ended === '' || /^HTTP\/1\.1 408/.test(ended)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
+  }, 30_000);
+});
+
+describe('connections to a server at its global cap', () => {
+  let t: TestApp;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp('pglite', {
+      config: {
+        http: {
+          ...loadConfig({}).http,
+          maxConnections: MAX_CONNECTIONS,
+          // As behind a proxy: only the global cap applies.
+          maxConnectionsPerClient: 0,
+          keepAliveTimeoutMs: KEEP_ALIVE_MS,
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await t?.stop();
+  });
+
+  it('refuses a connection past MAX_CONNECTIONS while the earlier ones are served, and takes one once another closes', async () => {
+    const { host } = new URL(t.url);
+    // The server accepts connections in the order they were made, so the last one is the one past the cap.
+    for (let i = 0; i < MAX_CONNECTIONS; i += 1) sockets.push(await open(t.url));
+    const extra = await open(t.url);
+    expect(await fate(extra, host)).toBe('closed');
+    for (const socket of sockets) expect(await fate(socket, host)).toBe('answered');
+    sockets.pop()!.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await open(t.url);
+    sockets.push(again);
+    expect(await fate(again, host)).toBe('answered');
+  });
+
+  it('closes an idle keep-alive connection after HTTP_KEEP_ALIVE_TIMEOUT_MS', async () => {
+    for (const socket of sockets.splice(0)) socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { host } = new URL(t.url);
+    const idle = await open(t.url);
+    idle.on('error', () => {});
+    const closed = new Promise<number>((resolve) => idle.once('close', () => resolve(Date.now())));
+    expect(await fate(idle, host)).toBe('answered');
+    const answered = Date.now();
+    const idleFor = (await closed) - answered;
+    // Node destroys the socket keepAliveTimeoutBuffer (1 s by default, in the Node versions that have it) after
+    // keepAliveTimeout, so that a client trusting the Keep-Alive header closes first. Node's own default
+    // keepAliveTimeout (5 s) would keep it open for 6 s.
+    expect(idleFor).toBeGreaterThanOrEqual(KEEP_ALIVE_MS - 50);
+    expect(idleFor).toBeLessThan(KEEP_ALIVE_MS + NODE_KEEP_ALIVE_BUFFER_MS + 2_000);
   }, 30_000);
 });
 

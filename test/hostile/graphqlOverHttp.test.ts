@@ -1,5 +1,8 @@
+import { connect } from 'node:net';
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATION_LIMITS } from '../../src/graphql/index.js';
+import { expectErrorCode, type GraphQLResponse } from '../helpers/graphqlClient.js';
 import { startTestApp, type TestApp } from '../helpers/startTestApp.js';
 
 /**
@@ -51,5 +54,36 @@ describe('GraphQL over HTTP (graphql-http server audits)', () => {
     const modern = await post('application/graphql-response+json, application/json;q=0.9');
     expect(modern.status).toBe(400);
     expect(modern.headers.get('content-type')).toContain('application/graphql-response+json');
+  });
+
+  it('refuses a GET whose document makes the URL longer than 16 KiB with PAYLOAD_TOO_LARGE, HTTP 431, as JSON', async () => {
+    // A comment keeps the URL about as long as the document: letters need no percent-encoding.
+    const url = new URL(t.url);
+    url.searchParams.set('query', `{ __typename } #${'a'.repeat(OPERATION_LIMITS.maxDocumentBytes)}`);
+    // The header a GET needs past Apollo's CSRF prevention, so that only the size can refuse it.
+    const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const body = (await res.json()) as Omit<GraphQLResponse, 'status'>;
+    expectErrorCode({ status: res.status, ...body }, 'PAYLOAD_TOO_LARGE');
+    expect(body.errors![0]!.message).toContain('send a large GraphQL document with POST');
+  });
+
+  it('answers malformed HTTP with BAD_REQUEST as JSON, not a bare status line', async () => {
+    const { port } = new URL(t.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write('GET /graphql HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as {
+      errors: { extensions: { code: string } }[];
+    };
+    expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
   });
 });

@@ -31,14 +31,22 @@ async function startWithKey(production: boolean): Promise<{ t: TestApp; key: Tes
   return { t: await startTestApp('pglite', { database, config: { production } }), key, database };
 }
 
-async function overSocket(client: Client, query: string): Promise<string[]> {
+interface SocketResult {
+  readonly data?: Record<string, unknown> | null;
+  readonly errors: { code: unknown; message: string }[];
+}
+
+/** Runs one operation over the socket: its data, and its errors' codes and messages (none when it succeeded). */
+async function overSocket(client: Client, query: string, variables?: Record<string, unknown>): Promise<SocketResult> {
+  const errorsOf = (errors: readonly any[]) =>
+    errors.map((e) => ({ code: e.extensions?.code, message: String(e.message) }));
   return new Promise((resolve) => {
     client.subscribe(
-      { query },
+      { query, variables },
       {
-        next: (result) => resolve((result.errors ?? []).map((e) => e.message)),
-        error: (error) => resolve((Array.isArray(error) ? error : [error]).map((e: any) => String(e.message))),
-        complete: () => resolve([]),
+        next: (result) => resolve({ data: result.data, errors: errorsOf(result.errors ?? []) }),
+        error: (error) => resolve({ errors: errorsOf(Array.isArray(error) ? error : [error]) }),
+        complete: () => resolve({ errors: [] }),
       },
     );
   });
@@ -62,6 +70,14 @@ describe.each([true, false])('a server with production %s', (production) => {
   beforeEach(() => {
     t.emulator.resetCalls();
   });
+  const socketClient = (): Client =>
+    createClient({
+      url: t.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+      connectionParams: key.auth,
+    });
 
   it(production ? 'gives no field or enum suggestions' : 'suggests fields and enum values', async () => {
     expectErrorCode(await ask(TYPO), 'GRAPHQL_VALIDATION_FAILED');
@@ -96,23 +112,40 @@ describe.each([true, false])('a server with production %s', (production) => {
       ? 'refuses introspection and hides suggestions over WebSocket too'
       : 'answers introspection over WebSocket',
     async () => {
-      const client = createClient({
-        url: t.url.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
-        retryAttempts: 0,
-        lazy: true,
-        connectionParams: key.auth,
-      });
+      const client = socketClient();
       try {
-        const introspection = await overSocket(client, '{ __schema { queryType { name } } }');
-        const typo = await overSocket(client, TYPO);
+        const introspection = (await overSocket(client, '{ __schema { queryType { name } } }')).errors;
+        const typo = (await overSocket(client, TYPO)).errors;
         if (production) {
           expect(introspection.length).toBeGreaterThan(0);
-          expect(introspection[0]).toMatch(/introspection/);
-          expect(typo[0]).not.toMatch(/Did you mean/);
+          expect(introspection[0]!.message).toMatch(/introspection/);
+          expect(typo[0]!.message).not.toMatch(/Did you mean/);
         } else {
           expect(introspection).toEqual([]);
-          expect(typo[0]).toMatch(/Did you mean/);
+          expect(typo[0]!.message).toMatch(/Did you mean/);
+        }
+      } finally {
+        await client.dispose();
+      }
+    },
+  );
+
+  it(
+    production
+      ? 'refuses two billable calls in one operation over WebSocket too, before any reaches the model'
+      : 'runs aliased billable calls over WebSocket',
+    async () => {
+      const client = socketClient();
+      try {
+        const result = await overSocket(client, TWO_DESCRIBES, { input });
+        if (production) {
+          expect(result.errors.map((e) => e.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+          expect(result.errors[0]!.message).toMatch(/At most 1 describeImage/);
+          expect(t.emulator.calls).toHaveLength(0);
+        } else {
+          expect(result.errors).toEqual([]);
+          expect(Object.keys(result.data ?? {})).toEqual(['a', 'b']);
+          expect(t.emulator.calls).toHaveLength(2);
         }
       } finally {
         await client.dispose();

@@ -31,15 +31,23 @@ export interface CompletionJournal {
 }
 
 const SUFFIX = '.jsonl';
-/** `<owner>~<claimer>~<unique>.claimed`: a file taken by `claimer` to replay. */
 const CLAIMED = '.claimed';
 
-/** Who may replay a file of the folder, read from its name; undefined for a name the journal did not write. */
-function holderOf(name: string): string | undefined {
-  if (name.endsWith(SUFFIX)) return name.slice(0, -SUFFIX.length);
-  if (name.endsWith(CLAIMED)) return name.split('~')[1];
-  return undefined;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** `<instance>.jsonl`, and `<owner>~<claimer>~<unique>.claimed`: the only names the journal touches in its folder. */
+const JOURNAL_NAME = new RegExp(`^(${UUID})\\${SUFFIX}$`);
+const CLAIMED_NAME = new RegExp(`^(${UUID})~(${UUID})~${UUID}\\${CLAIMED}$`);
+
+/** A journal file of the folder: whose entries it holds, and who may replay it. */
+function parseName(name: string): { owner: string; holder: string } | undefined {
+  const journal = JOURNAL_NAME.exec(name);
+  if (journal !== null) return { owner: journal[1]!, holder: journal[1]! };
+  const claimed = CLAIMED_NAME.exec(name);
+  return claimed === null ? undefined : { owner: claimed[1]!, holder: claimed[2]! };
 }
+
+/** An append that keeps finding its file renamed under it is a fault, not a race. */
+const MAX_APPEND_TRIES = 5;
 
 /**
  * One append-only JSON-lines file per instance in `dir` (instances on one machine may share
@@ -51,7 +59,8 @@ function holderOf(name: string): string | undefined {
  * it may still be alive and appending (cut off from the database, which is when it journals):
  * what it appends after the rename goes to a new file, never into one about to be removed. A
  * claimed file left by a replay that failed part-way (or a crash) is applied again by its
- * claimer, or by anyone once the claimer's lease is gone.
+ * claimer, or by anyone once the claimer's lease is gone. Files of other names in the folder
+ * are never touched.
  */
 export function createCompletionJournal(dir: string, instanceId: string): CompletionJournal {
   const own = join(dir, `${instanceId}${SUFFIX}`);
@@ -64,8 +73,7 @@ export function createCompletionJournal(dir: string, instanceId: string): Comple
   };
 
   /** Renames `name` to a claim of this instance; undefined when another replay took it first. */
-  const claim = async (name: string): Promise<string | undefined> => {
-    const owner = name.endsWith(SUFFIX) ? name.slice(0, -SUFFIX.length) : name.split('~')[0];
+  const claim = async (name: string, owner: string): Promise<string | undefined> => {
     const claimed = join(dir, `${owner}~${instanceId}~${randomUUID()}${CLAIMED}`);
     try {
       await rename(join(dir, name), claimed);
@@ -76,10 +84,20 @@ export function createCompletionJournal(dir: string, instanceId: string): Comple
     }
   };
 
-  const applyFile = async (name: string, apply: (entry: JournalEntry) => Promise<void>) => {
-    const file = await claim(name);
-    if (file === undefined) return 0;
-    const text = await readFile(file, 'utf8');
+  const readClaimed = async (file: string): Promise<string | undefined> => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (error) {
+      // Claimed from under us: its claimer's lease lapsed mid-replay and another instance took it over.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  };
+
+  const applyFile = async (name: string, owner: string, apply: (entry: JournalEntry) => Promise<void>) => {
+    const file = await claim(name, owner);
+    const text = file === undefined ? undefined : await readClaimed(file);
+    if (file === undefined || text === undefined) return 0;
     // A line cut by a crash mid-append is the only line that can be incomplete: the last.
     const entries = text
       .split('\n')
@@ -102,7 +120,8 @@ export function createCompletionJournal(dir: string, instanceId: string): Comple
         await mkdir(dir, { recursive: true });
         // A sibling may claim (rename) the file between our open and our write, and read it before the
         // write lands: the entry is then written again to a new file. Applying it twice is harmless.
-        for (let written = false; !written;) {
+        for (let tries = 1, written = false; !written; tries++) {
+          if (tries > MAX_APPEND_TRIES) throw new Error(`the completion journal ${own} kept moving under its appends`);
           const handle = await open(own, 'a');
           try {
             await handle.appendFile(`${JSON.stringify(entry)}\n`);
@@ -122,13 +141,24 @@ export function createCompletionJournal(dir: string, instanceId: string): Comple
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         }
+        // This instance's own entries first, so a file that cannot be applied elsewhere in the folder
+        // never holds them back; and one failing file does not stop the others (the first error is
+        // thrown once all were tried; the file stays, and the next sweep tries it again).
+        const files = names
+          .map((name) => ({ name, ...parseName(name) }))
+          .filter((file): file is { name: string; owner: string; holder: string } => file.holder !== undefined)
+          .filter((file) => file.holder === instanceId || !liveInstanceIds.has(file.holder))
+          .sort((a, b) => Number(b.owner === instanceId) - Number(a.owner === instanceId));
         let applied = 0;
-        for (const name of names) {
-          const holder = holderOf(name);
-          if (holder !== undefined && (holder === instanceId || !liveInstanceIds.has(holder))) {
-            applied += await applyFile(name, apply);
+        const errors: unknown[] = [];
+        for (const file of files) {
+          try {
+            applied += await applyFile(file.name, file.owner, apply);
+          } catch (error) {
+            errors.push(error);
           }
         }
+        if (errors.length > 0) throw errors[0];
         return applied;
       });
     },

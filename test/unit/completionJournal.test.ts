@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +20,12 @@ const entry = (id: string): JournalEntry => ({
  * its siblings while it may still be alive (cut off from the database, which is when it
  * journals) and appending. Real files in a temporary folder.
  */
+/** Instance ids are lease ids: UUIDs, the only names the journal touches in its folder. */
+const OWNER = randomUUID();
+const SIBLING = randomUUID();
+const FIRST = randomUUID();
+const OTHER = randomUUID();
+
 describe('the completion journal shared by instances', () => {
   let dir: string;
   beforeEach(async () => {
@@ -27,8 +34,8 @@ describe('the completion journal shared by instances', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it("keeps an entry its owner appends while a sibling replays the owner's file", async () => {
-    const owner = createCompletionJournal(dir, 'owner');
-    const sibling = createCompletionJournal(dir, 'sibling');
+    const owner = createCompletionJournal(dir, OWNER);
+    const sibling = createCompletionJournal(dir, SIBLING);
     await owner.append(entry('a'));
     const applied: string[] = [];
     // The owner, still running, journals another answer while the sibling is applying the first.
@@ -40,16 +47,16 @@ describe('the completion journal shared by instances', () => {
     expect(applied).toEqual(['a']);
 
     const ownerApplied: string[] = [];
-    expect(await owner.replay(async (e) => void ownerApplied.push(e.id), new Set(['sibling']))).toBe(1);
+    expect(await owner.replay(async (e) => void ownerApplied.push(e.id), new Set([SIBLING]))).toBe(1);
     expect(ownerApplied).toEqual(['b']);
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('applies again a file whose replay failed part-way, whoever replays next', async () => {
-    const owner = createCompletionJournal(dir, 'owner');
+    const owner = createCompletionJournal(dir, OWNER);
     await owner.append(entry('a'));
     await owner.append(entry('b'));
-    const first = createCompletionJournal(dir, 'first');
+    const first = createCompletionJournal(dir, FIRST);
     await expect(
       first.replay(async (e) => {
         if (e.id === 'b') throw new Error('database gone');
@@ -57,8 +64,8 @@ describe('the completion journal shared by instances', () => {
     ).rejects.toThrow('database gone');
 
     // The sibling that claimed the file is alive: nobody else takes it from it.
-    const other = createCompletionJournal(dir, 'other');
-    expect(await other.replay(async () => undefined, new Set(['first']))).toBe(0);
+    const other = createCompletionJournal(dir, OTHER);
+    expect(await other.replay(async () => undefined, new Set([FIRST]))).toBe(0);
     // Once it is gone, another instance does; the file it claimed is applied whole.
     const applied: string[] = [];
     expect(await other.replay(async (e) => void applied.push(e.id), new Set())).toBe(2);
@@ -67,10 +74,38 @@ describe('the completion journal shared by instances', () => {
   });
 
   it("leaves a live sibling's file alone", async () => {
-    const owner = createCompletionJournal(dir, 'owner');
+    const owner = createCompletionJournal(dir, OWNER);
     await owner.append(entry('a'));
-    const sibling = createCompletionJournal(dir, 'sibling');
-    expect(await sibling.replay(async () => undefined, new Set(['owner']))).toBe(0);
-    expect(await owner.replay(async () => undefined, new Set(['sibling']))).toBe(1);
+    const sibling = createCompletionJournal(dir, SIBLING);
+    expect(await sibling.replay(async () => undefined, new Set([OWNER]))).toBe(0);
+    expect(await owner.replay(async () => undefined, new Set([SIBLING]))).toBe(1);
+  });
+
+  it("applies this instance's entries and every other file even when one file cannot be applied", async () => {
+    const self = createCompletionJournal(dir, OWNER);
+    await self.append(entry('mine'));
+    // Instances that are gone: one whose entry fails every time, and many that are fine (in
+    // whatever order the folder lists them, the bad one must not hold the others back).
+    await createCompletionJournal(dir, randomUUID()).append(entry('poison'));
+    for (let i = 0; i < 10; i++) await createCompletionJournal(dir, randomUUID()).append(entry(`gone-${i}`));
+    const applied: string[] = [];
+    await expect(
+      self.replay(async (e) => {
+        if (e.id === 'poison') throw new Error('this entry cannot be written');
+        applied.push(e.id);
+      }, new Set()),
+    ).rejects.toThrow('this entry cannot be written');
+    expect(applied[0]).toBe('mine');
+    expect(applied.sort()).toEqual(['mine', ...Array.from({ length: 10 }, (_, i) => `gone-${i}`)].sort());
+    // Only the failing file is left, claimed by this instance, to be tried again.
+    expect(await readdir(dir)).toEqual([expect.stringMatching(new RegExp(`~${OWNER}~.*\\.claimed$`))]);
+  });
+
+  it('leaves files it did not write alone', async () => {
+    await writeFile(`${dir}/notes.jsonl`, '{"not":"an entry"}\n');
+    await writeFile(`${dir}/backup~x~y.claimed`, '');
+    const self = createCompletionJournal(dir, OWNER);
+    expect(await self.replay(async () => undefined, new Set())).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['backup~x~y.claimed', 'notes.jsonl']);
   });
 });

@@ -40,12 +40,10 @@ function targetSql({ id, run, attemptsBefore }: CompletionTarget): Prisma.Sql {
  * an outcome can never overwrite another; RETURNING gives back what the database made of the
  * values (the cost at the column's scale), which is what history will show. The same statement
  * settles the row's budget reservation, so spend and ledger never disagree.
- */
-/**
- * The completion's UPDATE of `target`'s row with `columns`, then the settle. The row is locked
- * first (`target`) to read the reservation it holds at that moment: the settle moves the spend
- * from it to the cost, and the row's reservedUsd becomes the cost, which is what the spend now
- * holds for the row. A repeat of the same completion (a row a run closed INTERRUPTED stays
+ *
+ * The row is locked first (`target`) to read the reservation it holds at that moment: the settle
+ * moves the spend from it to the cost, and the row's reservedUsd becomes the cost, which is what
+ * the spend now holds for the row. A repeat of the same completion (a row a run closed INTERRUPTED stays
  * completable) then settles nothing more. FOR UPDATE, not the statement's snapshot: a sweep that
  * released the reservation just before must be seen.
  */

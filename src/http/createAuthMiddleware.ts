@@ -1,11 +1,18 @@
 import type { RequestHandler, Response } from 'express';
-import { OPEN_CALLER, type Authenticator, type Caller, type RateLimiter } from '../auth/index.js';
+import type { Authenticator, Caller, RateLimiter } from '../auth/index.js';
 import { isAppError } from '../errors.js';
 import { sendAppError } from './sendAppError.js';
 
-/** The caller an authenticated request carries from the middleware to its handler. */
+/**
+ * The caller an authenticated request carries from the middleware to its handler. A handler
+ * mounted without the middleware has none: that is a wiring fault, and it fails closed (an
+ * error, not the open-mode caller that may see every row).
+ */
 export function callerOf(res: Response): Caller {
-  return (res.locals.caller as Caller | undefined) ?? OPEN_CALLER;
+  const caller = res.locals.caller as Caller | undefined;
+  if (caller === undefined)
+    throw new Error('No authenticated caller: this route is mounted without the auth middleware');
+  return caller;
 }
 
 /**

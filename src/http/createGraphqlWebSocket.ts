@@ -3,7 +3,7 @@ import { execute, GraphQLError, subscribe, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { createFormatError, createOperationCache, GraphQLContext } from '../graphql/index.js';
-import { OPEN_CALLER, type Authenticator, type Caller, type RateLimiter } from '../auth/index.js';
+import type { Authenticator, Caller, RateLimiter } from '../auth/index.js';
 import { isAppError } from '../errors.js';
 import type { SocketTracking } from '../telemetry/index.js';
 import type { Admission } from './createAdmission.js';
@@ -57,6 +57,12 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
   // The caller each socket authenticated as, and the key it sent in its connection_init.
   const callers = new WeakMap<object, Caller>();
   const keysSent = new WeakMap<object, string | undefined>();
+  // graphql-ws runs onConnect, which sets it, before any operation; a socket without one fails closed.
+  const callerOfSocket = (ctx: object): Caller => {
+    const caller = callers.get(ctx);
+    if (caller === undefined) throw new Error('No authenticated caller on this WebSocket');
+    return caller;
+  };
   const cleanup = useServer(
     {
       schema,
@@ -75,8 +81,7 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
           throw error;
         }
       },
-      context: (ctx, id, _payload, args) =>
-        deps.observation.context(deps.context(callers.get(ctx) ?? OPEN_CALLER), ctx, id, args),
+      context: (ctx, id, _payload, args) => deps.observation.context(deps.context(callerOfSocket(ctx)), ctx, id, args),
       // Undefined (graphql-js's own) unless tracing is on: then they run inside the operation's span.
       execute: deps.observation.execute(execute),
       subscribe: deps.observation.execute(subscribe),

@@ -21,11 +21,14 @@ const month = (createdAt: Prisma.Sql) => sql`date_trunc('month', ${createdAt} AT
 export function reserveBudgetCte(apiKeyId: string, reservation: string | null, createdAt: Date): Prisma.Sql {
   const at = sql`${createdAt}::timestamptz`;
   const amount = sql`COALESCE(${reservation}::numeric, 0)`;
-  const daySpent = sql`CASE WHEN k."dayStart" = ${day(at)} THEN k."daySpentUsd" ELSE 0 END`;
-  const monthSpent = sql`CASE WHEN k."monthStart" = ${month(at)} THEN k."monthSpentUsd" ELSE 0 END`;
+  // A counter only moves forward: one already on a later day than `at` (a statement that began
+  // before midnight committing after one that began after it, or clocks of two instances that
+  // disagree) keeps its day and spend, and the reservation counts there.
+  const daySpent = sql`CASE WHEN k."dayStart" >= ${day(at)} THEN k."daySpentUsd" ELSE 0 END`;
+  const monthSpent = sql`CASE WHEN k."monthStart" >= ${month(at)} THEN k."monthSpentUsd" ELSE 0 END`;
   return sql`, budget AS (
-      UPDATE "api_key" k SET "dayStart" = ${day(at)}, "daySpentUsd" = ${daySpent} + ${amount},
-        "monthStart" = ${month(at)}, "monthSpentUsd" = ${monthSpent} + ${amount}
+      UPDATE "api_key" k SET "dayStart" = GREATEST(k."dayStart", ${day(at)}), "daySpentUsd" = ${daySpent} + ${amount},
+        "monthStart" = GREATEST(k."monthStart", ${month(at)}), "monthSpentUsd" = ${monthSpent} + ${amount}
       WHERE k."id" = ${apiKeyId}::uuid AND k."revokedAt" IS NULL AND EXISTS (SELECT 1 FROM req)
         AND (${reservation}::numeric IS NOT NULL OR (k."dailyUsd" IS NULL AND k."monthlyUsd" IS NULL))
         AND (k."dailyUsd" IS NULL OR ${daySpent} + ${amount} <= k."dailyUsd")
@@ -46,7 +49,7 @@ export function budgetGuardSql(apiKeyId: string, reservation: string | null, cre
   return sql`CASE WHEN NOT EXISTS (SELECT 1 FROM budget) THEN "bvg_refuse"((
       SELECT CASE WHEN k."revokedAt" IS NOT NULL THEN 'revoked'
         WHEN ${reservation}::numeric IS NULL THEN 'unpriced'
-        WHEN k."dailyUsd" IS NOT NULL AND CASE WHEN k."dayStart" = ${day(at)} THEN k."daySpentUsd" ELSE 0 END
+        WHEN k."dailyUsd" IS NOT NULL AND CASE WHEN k."dayStart" >= ${day(at)} THEN k."daySpentUsd" ELSE 0 END
           + ${amount} > k."dailyUsd" THEN 'daily'
         ELSE 'monthly' END
       FROM "api_key" k WHERE k."id" = ${apiKeyId}::uuid)) END`;
@@ -54,18 +57,20 @@ export function budgetGuardSql(apiKeyId: string, reservation: string | null, cre
 
 /**
  * Settles a completed row's reservation (a CTE after `done`, the completion's UPDATE
- * RETURNING "apiKeyId", "reservedUsd", "costUsd", "createdAt"): the key's day and month
- * spend move from the reservation to the real cost, null counting as nothing spent. A row
+ * RETURNING "apiKeyId", "reservedUsd", "costUsd", "createdAt", "reservedAt"): the key's day and
+ * month spend move from the reservation to the real cost, null counting as nothing spent. A row
  * reserved on a day or month that has since been reset changes only the counters still
- * counting it. Rows without a reservation (open mode) settle nothing and read no key: the
+ * counting it. The reservation's day is its run's (reservedAt, set when a retry reopened the
+ * row), else the row's creation. Rows without a reservation (open mode) settle nothing and read no key: the
  * planner filters `done` before it looks up api_key, in the custom and the generic plan alike,
  * so a condition on apiKeyId would save nothing (test/auth/budgetSettle.test.ts counts the scans).
  */
+const reservedOn = sql`COALESCE(done."reservedAt", done."createdAt")`;
 export const SETTLE_BUDGET_CTE = sql`, settle AS (
     UPDATE "api_key" k SET
-      "daySpentUsd" = k."daySpentUsd" + CASE WHEN k."dayStart" = ${day(sql`done."createdAt"`)}
+      "daySpentUsd" = k."daySpentUsd" + CASE WHEN k."dayStart" = ${day(reservedOn)}
         THEN COALESCE(done."costUsd", 0) - done."reservedUsd" ELSE 0 END,
-      "monthSpentUsd" = k."monthSpentUsd" + CASE WHEN k."monthStart" = ${month(sql`done."createdAt"`)}
+      "monthSpentUsd" = k."monthSpentUsd" + CASE WHEN k."monthStart" = ${month(reservedOn)}
         THEN COALESCE(done."costUsd", 0) - done."reservedUsd" ELSE 0 END
     FROM done WHERE k."id" = done."apiKeyId" AND done."reservedUsd" IS NOT NULL
   )`;

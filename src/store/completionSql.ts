@@ -52,7 +52,7 @@ function completeSql(target: CompletionTarget, columns: Prisma.Sql, costUsd: str
     done AS (UPDATE "description_request" d SET ${columns}, "costUsd" = ${costUsd}::numeric,
         "reservedUsd" = CASE WHEN t."reservedUsd" IS NULL THEN NULL ELSE COALESCE(${costUsd}::numeric, 0) END
       FROM target t WHERE d."id" = t."id"
-      RETURNING d."costUsd", t."reservedUsd", d."apiKeyId", d."createdAt")
+      RETURNING d."costUsd", t."reservedUsd", d."apiKeyId", d."createdAt", d."reservedAt")
     ${SETTLE_BUDGET_CTE}
     SELECT trim_scale("costUsd")::text AS "costUsd" FROM done`;
 }
@@ -104,7 +104,7 @@ export function addAttemptsSql(state: RunState, totals: AttemptTotals, added: re
         "costUsd" = ${totals.costUsd}::numeric, "reservedUsd" = "reservedUsd" + ${addedCost}
       WHERE ${unchanged}
       RETURNING ${addedCost} AS "costUsd", CASE WHEN "reservedUsd" IS NULL THEN NULL ELSE 0 END AS "reservedUsd",
-        "apiKeyId", "createdAt")
+        "apiKeyId", "createdAt", "reservedAt")
     ${SETTLE_BUDGET_CTE}
     SELECT 1 AS "added" FROM done`;
 }

@@ -138,7 +138,7 @@ export function createDescriptionRepository(
     async reopen(failed) {
       let written: unknown;
       try {
-        [written] = await driver(reopenSql(failed, instanceId));
+        [written] = await driver(reopenSql(failed, instanceId, new Date()));
       } catch (error) {
         throw budgetRefusal(error, new Date()) ?? error;
       }

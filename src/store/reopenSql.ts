@@ -16,24 +16,25 @@ export const RETRYABLE_FAILURE_CODES: readonly string[] = Object.freeze([
 /**
  * A new attempt of a request whose first attempt failed with a retryable code: its row goes
  * back to PENDING as the next run, owned by this instance, in one statement that also takes
- * the budget reservation again (the failure released it). What earlier runs cost is in the
+ * the budget reservation again (the failure released it), against the day it runs, `at`
+ * (reservedAt; the settle follows it), not the day the row was first written. What earlier runs cost is in the
  * key's spend already, so the row's reservedUsd counts it too: the next settle moves spend by
  * the new run's cost against its reservation only, never by the earlier runs' cost again. It returns nothing if the row is no
  * longer that run's failure (a concurrent retry reopened it first), so only one retry runs.
  */
-export function reopenSql(failed: FailedDescription, ownerInstanceId: string | null): Prisma.Sql {
+export function reopenSql(failed: FailedDescription, ownerInstanceId: string | null, at: Date): Prisma.Sql {
   const budgeted = failed.apiKeyId !== OPEN_MODE_KEY_ID;
   const reservation = failed.estimatedCostUsd;
   return sql`WITH req AS (
       UPDATE "description_request" SET "status" = 'PENDING', "errorCode" = NULL, "errorMessage" = NULL,
         "text" = NULL, "latencyMs" = NULL, "bedrockRequestId" = NULL, "completedAt" = NULL,
         "ownerInstanceId" = ${ownerInstanceId}::uuid, "reservedUsd" = ${budgeted ? (reservation ?? '0') : null}::numeric + COALESCE("costUsd", 0),
-        "run" = "run" + 1
+        "run" = "run" + 1, "reservedAt" = ${budgeted ? at : null}::timestamptz
       WHERE "id" = ${failed.id}::uuid AND "run" = ${failed.run}::int AND "status" = 'FAILED'
         AND "errorCode" = ANY(${[...RETRYABLE_FAILURE_CODES]}::text[])
       RETURNING "id", trim_scale("estimatedCostUsd")::text AS "estimatedCostUsd"
     )
-    ${budgeted ? reserveBudgetCte(failed.apiKeyId, reservation, failed.createdAt) : sql``}
-    SELECT "estimatedCostUsd"${budgeted ? sql`, ${budgetGuardSql(failed.apiKeyId, reservation, failed.createdAt)} AS "refused"` : sql``}
+    ${budgeted ? reserveBudgetCte(failed.apiKeyId, reservation, at) : sql``}
+    SELECT "estimatedCostUsd"${budgeted ? sql`, ${budgetGuardSql(failed.apiKeyId, reservation, at)} AS "refused"` : sql``}
     FROM req`;
 }

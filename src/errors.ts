@@ -63,7 +63,7 @@ export const ERROR_CODES = {
   SERVICE_UNAVAILABLE: {
     status: 503,
     retryable: true,
-    doc: 'The server is at capacity (requests in flight or request bytes buffered) or its database cannot be reached in time; nothing was spent and no row was written. Retry after `Retry-After` seconds (also `extensions.retryAfterSeconds`).',
+    doc: 'The server is at capacity (requests in flight or request bytes buffered) or its database cannot be reached in time; nothing was spent (a row the database wrote after it stopped answering is closed FAILED with this code). Retry after `Retry-After` seconds (also `extensions.retryAfterSeconds`).',
   },
   UPSTREAM_THROTTLED: {
     status: 503,

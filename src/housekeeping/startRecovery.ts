@@ -42,6 +42,15 @@ export function startRecovery(options: RecoveryOptions): Recovery {
       return 0;
     });
     if (replayed > 0) logger.warn({ replayed }, 'wrote completions kept in the journal while the database was away');
+    // Rows this live instance wrote while the database was frozen, whose client was told
+    // SERVICE_UNAVAILABLE: closeOrphaned never takes a live instance's rows. Logged, never fatal to the sweep.
+    const unanswered = await descriptions.closeUnanswered().catch((error: unknown) => {
+      logger.warn({ err: error }, 'requests the database committed without answering could not be closed');
+      return 0;
+    });
+    if (unanswered > 0) {
+      logger.warn({ unanswered }, 'closed requests the database committed after it had stopped answering');
+    }
     const closed = await descriptions.closeOrphaned(
       'INTERRUPTED',
       INTERRUPTED_MESSAGE,

@@ -16,6 +16,8 @@ import { pendingRecord } from './pendingRecord.js';
 import { writeAheadSql } from './writeAheadSql.js';
 import { budgetRefusal } from './budgetRefusal.js';
 import { closeOrphanedSql } from './closeOrphanedSql.js';
+import { closeUnansweredSql, type UnansweredWrite } from './closeUnansweredSql.js';
+import { isDatabaseUnavailable } from './isDatabaseUnavailable.js';
 import { reopenSql } from './reopenSql.js';
 import { cachedCopySql, type CachedCopyRow } from './cacheSql.js';
 import { cachedRecord } from './cachedRecord.js';
@@ -38,6 +40,7 @@ export interface DescriptionRepository {
    * Write-ahead: commits the PENDING row (and its images) before the model is called, in one
    * round trip, and returns the record as history will show it. Throws
    * DuplicateClientRequestIdError, having written nothing, when the clientRequestId is taken.
+   * When the database does not answer, the row may still be committed later: see closeUnanswered.
    */
   createPending(input: NewDescription): Promise<PendingDescription>;
   /**
@@ -59,6 +62,7 @@ export interface DescriptionRepository {
   /**
    * A new attempt of a request that failed with a retryable code (RETRYABLE_FAILURE_CODES): the row
    * is PENDING again, this instance's, its budget reserved again. Null when another retry won the row.
+   * When the database does not answer, the row may still be reopened later: see closeUnanswered.
    */
   reopen(failed: FailedDescription): Promise<PendingDescription | null>;
   /** Idempotency keys are per API key. */
@@ -74,7 +78,26 @@ export interface DescriptionRepository {
    * rows from before leases once older than `legacyCutoff`; returns how many.
    */
   closeOrphaned(code: string, message: string, legacyCutoff: Date): Promise<number>;
+  /**
+   * Closes as FAILED SERVICE_UNAVAILABLE the rows this instance's createPending or reopen was told
+   * had failed (the database did not answer: a frozen server, a lost connection) but that the
+   * database committed afterwards, when it thawed: PENDING under a live lease, no sweep of
+   * closeOrphaned would ever close them, and their reservation would count for the life of the
+   * process. Releases their reservation; returns how many it closed. Such writes are remembered in
+   * memory for UNANSWERED_TTL_MS (a late commit lands within seconds of the thaw), at most
+   * MAX_UNANSWERED of them. The recovery sweep calls it.
+   */
+  closeUnanswered(): Promise<number>;
 }
+
+/** How long a write the database did not answer is watched for a late commit: one lands within seconds of the thaw. */
+const UNANSWERED_TTL_MS = 10 * 60_000;
+/**
+ * Every request of an outage leaves one: past this many the oldest are forgotten, and a row of
+ * theirs that landed stays PENDING until this process stops (its lease then lapses and a sweep
+ * closes it INTERRUPTED).
+ */
+const MAX_UNANSWERED = 10_000;
 
 /**
  * The ledger's writes and point reads. The request path (write-ahead, completion) runs on
@@ -86,7 +109,28 @@ export function createDescriptionRepository(
   driver: DriverQuery,
   /** The lease this process holds: every row it writes names it as the owner. */
   instanceId: string | null,
+  warn: (message: string) => void = () => {},
 ): DescriptionRepository {
+  // Writes the database may have committed without answering, by row id, in the order they failed.
+  const unanswered = new Map<string, UnansweredWrite & { readonly at: number }>();
+  let overflowing = false;
+  const rememberUnanswered = (error: unknown, id: string, run: number) => {
+    // Without a lease the row names no owner, and closeOrphaned's legacy rule closes it in time.
+    if (instanceId === null || !isDatabaseUnavailable(error)) return;
+    unanswered.delete(id);
+    unanswered.set(id, { id, run, at: Date.now() });
+    if (unanswered.size <= MAX_UNANSWERED) return;
+    unanswered.delete(unanswered.keys().next().value!);
+    // Once per overflow: an outage fails every request, and one line per request would drown the log.
+    if (!overflowing) {
+      warn(
+        `more than ${MAX_UNANSWERED} ledger writes went unanswered: the oldest are forgotten, and a row of theirs ` +
+          'the database committed late stays PENDING until this process stops',
+      );
+    }
+    overflowing = true;
+  };
+
   /**
    * Images no request links to any more; returns their sha256 so stored bytes can be removed.
    * A request that reuses such an image in the same instant can lose the race and fail with a
@@ -121,6 +165,7 @@ export function createDescriptionRepository(
           prepareAs: budgeted ? 'bvg_write_ahead_budgeted' : 'bvg_write_ahead',
         });
       } catch (error) {
+        rememberUnanswered(error, input.id, 1);
         throw budgetRefusal(error, createdAt) ?? error;
       }
       if (written === undefined) {
@@ -136,10 +181,14 @@ export function createDescriptionRepository(
     },
 
     async reopen(failed) {
+      // An earlier reopen of this run that went unanswered did not land (the row is still that run's
+      // failure): the run this one starts is a live call, which closeUnanswered must not close.
+      unanswered.delete(failed.id);
       let written: unknown;
       try {
         [written] = await driver(reopenSql(failed, instanceId, new Date()));
       } catch (error) {
+        rememberUnanswered(error, failed.id, failed.run + 1);
         throw budgetRefusal(error, new Date()) ?? error;
       }
       if (written === undefined) return null;
@@ -199,6 +248,24 @@ export function createDescriptionRepository(
 
     async closeOrphaned(code, message, legacyCutoff) {
       return (await driver<{ id: string }>(closeOrphanedSql(code, message, legacyCutoff))).length;
+    },
+
+    async closeUnanswered() {
+      if (instanceId === null || unanswered.size === 0) return 0;
+      const watched = [...unanswered.values()];
+      const closed = await driver<{ id: string }>(closeUnansweredSql(watched, instanceId));
+      // Forgotten only once the statement ran: a sweep that fails while the database is still frozen
+      // must not age out a write that will land when it thaws. An entry replaced meanwhile (the same
+      // row's next run, unanswered too) is kept.
+      const closedIds = new Set(closed.map((row) => row.id));
+      const oldest = Date.now() - UNANSWERED_TTL_MS;
+      for (const entry of watched) {
+        if ((closedIds.has(entry.id) || entry.at < oldest) && unanswered.get(entry.id) === entry) {
+          unanswered.delete(entry.id);
+        }
+      }
+      if (unanswered.size < MAX_UNANSWERED) overflowing = false;
+      return closed.length;
     },
   };
 }

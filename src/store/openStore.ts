@@ -189,7 +189,9 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
   }
   const prisma = new PrismaClient({ adapter });
   const lease = options.leaseTtlMs === undefined ? undefined : await createInstanceLease(driver, options.leaseTtlMs);
-  const descriptions = refuseWhenUnavailable(createDescriptionRepository(prisma, driver, lease?.id ?? null));
+  const descriptions = refuseWhenUnavailable(
+    createDescriptionRepository(prisma, driver, lease?.id ?? null, (message) => options.log.warn(message)),
+  );
   const journal =
     lease === undefined || options.completion === undefined
       ? undefined

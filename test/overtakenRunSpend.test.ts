@@ -91,3 +91,37 @@ describe('spend when an overtaken run was added to a row that failed retryably, 
     },
   );
 });
+
+/**
+ * A run whose answer carried no usage (billed, how much unknown) completes a row that an
+ * overtaken run added a known cost to. The row's cost is unknown, but the key's spend must
+ * keep what is known: the overtaken run's cost. The settle used to count an unknown cost as 0
+ * for the whole row, so the known cost left the spend with it.
+ */
+describe('spend when the run completing a row has no usage and an overtaken run added a known cost', () => {
+  let runs: RunsApp;
+  beforeAll(async () => {
+    runs = await startRunsApp();
+  });
+  afterAll(() => runs?.stop());
+
+  it("keeps the overtaken run's known cost in the key's spend", { timeout: 60_000 }, async () => {
+    const { t, direct, key } = runs;
+    const spentBefore = await spentOf(direct, key);
+    t.emulator.injectFault({ kind: 'slow', delayMs: 2_000 });
+    t.emulator.injectFault({ kind: 'no-usage', delayMs: 4_000 });
+    const { first, send } = await sendRunOneThenSweep(runs, 'known-then-unknown');
+    const retried = send();
+    expectErrorCode(await first, 'REQUEST_IN_PROGRESS');
+    expect((await retried).errors).toBeUndefined();
+
+    const row = await ledgerRow(direct, 'known-then-unknown');
+    expect(row).toMatchObject({ status: 'SUCCEEDED', run: 2, usageKnown: false, cost: null });
+    expect(row.attempts.map((a) => [a.run, a.billed, a.costUsd !== null])).toEqual([
+      [1, true, true],
+      [2, true, false],
+    ]);
+    expect(billedCost(row)).toBeGreaterThan(0n);
+    expect(toAtto(await spentOf(direct, key)) - toAtto(spentBefore)).toBe(billedCost(row));
+  });
+});

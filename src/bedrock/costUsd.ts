@@ -17,6 +17,14 @@ export function formatDecimal(units: bigint, scale: number): string {
   return fraction === '' ? whole : `${whole}.${fraction}`;
 }
 
+/** The exact sum of non-negative decimal strings ('0' for none). */
+export function sumUsd(values: readonly string[]): string {
+  const parsed = values.map(parseDecimal);
+  const scale = Math.max(0, ...parsed.map((p) => p.scale));
+  const total = parsed.reduce((sum, p) => sum + p.units * 10n ** BigInt(scale - p.scale), 0n);
+  return formatDecimal(total, scale);
+}
+
 function tokenCount(value: number, what: string): bigint {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what} must be a non-negative integer`);
   return BigInt(value);

@@ -42,7 +42,7 @@ export {
   modelUnavailableMessage,
 } from './modelAvailability.js';
 export { unsupportedSamplingMessage } from './unsupportedSamplingMessage.js';
-export { costUsd, estimatedCostUsd } from './costUsd.js';
+export { costUsd, estimatedCostUsd, sumUsd } from './costUsd.js';
 export { unitPricesFor, type UnitPrices } from './unitPrices.js';
 export { SERVICE_TIERS, type OptionalServiceTier, type ServiceTier } from './ServiceTier.js';
 export { tagsAsMetadata } from './converseInput.js';

@@ -56,9 +56,22 @@ export function budgetGuardSql(apiKeyId: string, reservation: string | null, cre
 }
 
 /**
+ * What a key's spend counts for a row: its cost, or when that is unknown (something billed did
+ * not report its usage) what its attempts are known to have cost, never less. `row` is the table
+ * or alias whose columns to read. Equal to the sum of the attempts' costs whenever the cost is
+ * known, so it never depends on how the row got there.
+ */
+export function spentForRowSql(row: string): Prisma.Sql {
+  const r = Prisma.raw(row);
+  return sql`COALESCE(${r}."costUsd", (SELECT COALESCE(sum((a->>'costUsd')::numeric), 0)
+    FROM jsonb_array_elements(${r}."attempts") a))`;
+}
+
+/**
  * Settles a completed row's reservation (a CTE after `done`, the completion's UPDATE
- * RETURNING "apiKeyId", "reservedUsd", "costUsd", "createdAt", "reservedAt"): the key's day and
- * month spend move from the reservation to the real cost, null counting as nothing spent. A row
+ * RETURNING "apiKeyId", "reservedUsd" (as it was), "spentUsd" (what the spend now counts for the
+ * row, see spentForRowSql), "createdAt", "reservedAt"): the key's day and month spend move from
+ * the reservation to what is now counted. A row
  * reserved on a day or month that has since been reset changes only the counters still
  * counting it. The reservation's day is its run's (reservedAt, set when a retry reopened the
  * row), else the row's creation. Rows without a reservation (open mode) settle nothing and read no key: the
@@ -69,8 +82,8 @@ const reservedOn = sql`COALESCE(done."reservedAt", done."createdAt")`;
 export const SETTLE_BUDGET_CTE = sql`, settle AS (
     UPDATE "api_key" k SET
       "daySpentUsd" = k."daySpentUsd" + CASE WHEN k."dayStart" = ${day(reservedOn)}
-        THEN COALESCE(done."costUsd", 0) - done."reservedUsd" ELSE 0 END,
+        THEN done."spentUsd" - done."reservedUsd" ELSE 0 END,
       "monthSpentUsd" = k."monthSpentUsd" + CASE WHEN k."monthStart" = ${month(reservedOn)}
-        THEN COALESCE(done."costUsd", 0) - done."reservedUsd" ELSE 0 END
+        THEN done."spentUsd" - done."reservedUsd" ELSE 0 END
     FROM done WHERE k."id" = done."apiKeyId" AND done."reservedUsd" IS NOT NULL
   )`;

@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.js';
-import { SETTLE_BUDGET_CTE } from './budgetSql.js';
+import { SETTLE_BUDGET_CTE, spentForRowSql } from './budgetSql.js';
 
 const { sql } = Prisma;
 
@@ -23,9 +23,9 @@ export function closeOrphanedSql(code: string, message: string, legacyCutoff: Da
     ), done AS (
       UPDATE "description_request" d SET "status" = 'FAILED', "errorCode" = ${code}, "errorMessage" = ${message},
         "completedAt" = now(), "usageKnown" = false,
-        "reservedUsd" = CASE WHEN o."reservedUsd" IS NULL THEN NULL ELSE COALESCE(d."costUsd", 0) END
+        "reservedUsd" = CASE WHEN o."reservedUsd" IS NULL THEN NULL ELSE ${spentForRowSql('d')} END
       FROM old o WHERE d."id" = o."id" AND d."status" = 'PENDING'
-      RETURNING d."id", d."costUsd", o."reservedUsd", d."apiKeyId", d."createdAt", d."reservedAt"
+      RETURNING d."id", ${spentForRowSql('d')} AS "spentUsd", o."reservedUsd", d."apiKeyId", d."createdAt", d."reservedAt"
     )
     ${SETTLE_BUDGET_CTE}
     SELECT "id" FROM done`;

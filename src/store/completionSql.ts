@@ -5,6 +5,10 @@ import type { DescriptionFailure, DescriptionSuccess, LedgerAttempt } from './De
 import { storableText } from './storableText.js';
 import { SETTLE_BUDGET_CTE } from './budgetSql.js';
 import { attemptColumnsSql } from './attemptColumnsSql.js';
+import { sumUsd } from '../bedrock/index.js';
+
+/** The accounting a completion settles by: its cost, and its attempts' costs for when that is unknown. */
+type Accounting = Pick<DescriptionSuccess, 'attempts'> & { readonly costUsd: string | null };
 
 const { sql } = Prisma;
 
@@ -47,12 +51,15 @@ function targetSql({ id, run, attemptsBefore }: CompletionTarget): Prisma.Sql {
  * completable) then settles nothing more. FOR UPDATE, not the statement's snapshot: a sweep that
  * released the reservation just before must be seen.
  */
-function completeSql(target: CompletionTarget, columns: Prisma.Sql, costUsd: string | null): Prisma.Sql {
+function completeSql(target: CompletionTarget, columns: Prisma.Sql, accounting: Accounting): Prisma.Sql {
+  const { costUsd } = accounting;
+  // What the spend counts for the row (spentForRowSql, of the values written here).
+  const spent = costUsd ?? sumUsd((accounting.attempts ?? []).flatMap((a) => (a.costUsd === null ? [] : [a.costUsd])));
   return sql`WITH target AS (SELECT "id", "reservedUsd" FROM "description_request" WHERE ${targetSql(target)} FOR UPDATE),
     done AS (UPDATE "description_request" d SET ${columns}, "costUsd" = ${costUsd}::numeric,
-        "reservedUsd" = CASE WHEN t."reservedUsd" IS NULL THEN NULL ELSE COALESCE(${costUsd}::numeric, 0) END
+        "reservedUsd" = CASE WHEN t."reservedUsd" IS NULL THEN NULL ELSE ${spent}::numeric END
       FROM target t WHERE d."id" = t."id"
-      RETURNING d."costUsd", t."reservedUsd", d."apiKeyId", d."createdAt", d."reservedAt")
+      RETURNING d."costUsd", ${spent}::numeric AS "spentUsd", t."reservedUsd", d."apiKeyId", d."createdAt", d."reservedAt")
     ${SETTLE_BUDGET_CTE}
     SELECT trim_scale("costUsd")::text AS "costUsd" FROM done`;
 }
@@ -62,7 +69,7 @@ export function succeedSql(target: CompletionTarget, outcome: DescriptionSuccess
       "stopReason" = ${storableText(outcome.stopReason) ?? null}, ${attemptColumnsSql(outcome.usage, outcome)},
       "latencyMs" = ${outcome.latencyMs}::int, "modelLatencyMs" = ${outcome.modelLatencyMs ?? null}::int,
       "bedrockRequestId" = ${storableText(outcome.bedrockRequestId) ?? null}, "completedAt" = ${completedAt}::timestamptz`;
-  return completeSql(target, columns, outcome.costUsd);
+  return completeSql(target, columns, outcome);
 }
 
 export function failSql(target: CompletionTarget, failure: DescriptionFailure, completedAt: Date): Prisma.Sql {
@@ -70,7 +77,7 @@ export function failSql(target: CompletionTarget, failure: DescriptionFailure, c
       "errorMessage" = ${storableText(failure.message)}, "text" = ${storableText(failure.partialText) ?? null},
       "latencyMs" = ${failure.latencyMs ?? null}::int, "bedrockRequestId" = ${storableText(failure.bedrockRequestId) ?? null},
       ${attemptColumnsSql(failure.usage ?? {}, failure)}, "completedAt" = ${completedAt}::timestamptz`;
-  return completeSql(target, columns, failure.costUsd ?? null);
+  return completeSql(target, columns, { attempts: failure.attempts, costUsd: failure.costUsd ?? null });
 }
 
 /** The row's RunState, for a completion that wrote nothing (a later run holds the row, or attempts were added). */
@@ -103,7 +110,7 @@ export function addAttemptsSql(state: RunState, totals: AttemptTotals, added: re
   return sql`WITH done AS (UPDATE "description_request" SET ${attemptColumnsSql(totals.usage, totals)},
         "costUsd" = ${totals.costUsd}::numeric, "reservedUsd" = "reservedUsd" + ${addedCost}
       WHERE ${unchanged}
-      RETURNING ${addedCost} AS "costUsd", CASE WHEN "reservedUsd" IS NULL THEN NULL ELSE 0 END AS "reservedUsd",
+      RETURNING ${addedCost} AS "spentUsd", CASE WHEN "reservedUsd" IS NULL THEN NULL ELSE 0 END AS "reservedUsd",
         "apiKeyId", "createdAt", "reservedAt")
     ${SETTLE_BUDGET_CTE}
     SELECT 1 AS "added" FROM done`;

@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.js';
-import { budgetGuardSql, reserveBudgetCte } from './budgetSql.js';
+import { budgetGuardSql, reserveBudgetCte, spentForRowSql } from './budgetSql.js';
 import type { FailedDescription } from './DescriptionRecord.js';
 import { OPEN_MODE_KEY_ID } from './ledgerScope.js';
 
@@ -28,7 +28,7 @@ export function reopenSql(failed: FailedDescription, ownerInstanceId: string | n
   return sql`WITH req AS (
       UPDATE "description_request" SET "status" = 'PENDING', "errorCode" = NULL, "errorMessage" = NULL,
         "text" = NULL, "latencyMs" = NULL, "bedrockRequestId" = NULL, "completedAt" = NULL,
-        "ownerInstanceId" = ${ownerInstanceId}::uuid, "reservedUsd" = ${budgeted ? (reservation ?? '0') : null}::numeric + COALESCE("costUsd", 0),
+        "ownerInstanceId" = ${ownerInstanceId}::uuid, "reservedUsd" = ${budgeted ? (reservation ?? '0') : null}::numeric + ${spentForRowSql('"description_request"')},
         "run" = "run" + 1, "reservedAt" = ${budgeted ? at : null}::timestamptz
       WHERE "id" = ${failed.id}::uuid AND "run" = ${failed.run}::int AND "status" = 'FAILED'
         AND "errorCode" = ANY(${[...RETRYABLE_FAILURE_CODES]}::text[])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_CATALOG, costUsd, estimatedCostUsd, type CatalogModel } from '../../src/bedrock/index.js';
+import { DEFAULT_MODEL_CATALOG, costUsd, estimatedCostUsd, sumUsd, type CatalogModel } from '../../src/bedrock/index.js';
 
 const model = (id: string): CatalogModel => {
   const found = DEFAULT_MODEL_CATALOG.find(id);
@@ -79,5 +79,13 @@ describe('estimatedCostUsd', () => {
 
   it('is zero for nothing in and nothing out', () => {
     expect(estimatedCostUsd(0, 0, SONNET_45)).toBe('0');
+  });
+});
+
+describe('sumUsd', () => {
+  it('adds decimals of any scale exactly (floating point would give 0.30000000000000004)', () => {
+    expect(sumUsd(['0.1', '0.2'])).toBe('0.3');
+    expect(sumUsd(['0.000441', '1', '0.00000000000001'])).toBe('1.00044100000001');
+    expect(sumUsd([])).toBe('0');
   });
 });

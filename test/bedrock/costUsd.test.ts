@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_CATALOG, costUsd, estimatedCostUsd, sumUsd, type CatalogModel } from '../../src/bedrock/index.js';
+import {
+  DEFAULT_MODEL_CATALOG,
+  costUsd,
+  estimatedCostUsd,
+  sumUsd,
+  type CatalogModel,
+} from '../../src/bedrock/index.js';
 
 const model = (id: string): CatalogModel => {
   const found = DEFAULT_MODEL_CATALOG.find(id);

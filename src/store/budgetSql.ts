@@ -1,3 +1,4 @@
+import { sumUsd } from '../bedrock/index.js';
 import { Prisma } from '../generated/prisma/client.js';
 
 const { sql } = Prisma;
@@ -56,34 +57,48 @@ export function budgetGuardSql(apiKeyId: string, reservation: string | null, cre
 }
 
 /**
- * What a key's spend counts for a row: its cost, or when that is unknown (something billed did
- * not report its usage) what its attempts are known to have cost, never less. `row` is the table
- * or alias whose columns to read. Equal to the sum of the attempts' costs whenever the cost is
- * known, so it never depends on how the row got there.
+ * What a key's spend counts for a row: what its attempts are known to have cost (the row's cost
+ * whenever that is known; never less when something billed did not report its usage). Read from
+ * the attempts themselves, since a PENDING row's cost column does not follow attempts an
+ * overtaken run adds to it; a row from before attempts were recorded (none) counts its cost.
+ * `row` is the table or alias whose columns to read. See spentUsd for the same in TypeScript.
  */
 export function spentForRowSql(row: string): Prisma.Sql {
   const r = Prisma.raw(row);
-  return sql`COALESCE(${r}."costUsd", (SELECT COALESCE(sum((a->>'costUsd')::numeric), 0)
-    FROM jsonb_array_elements(${r}."attempts") a))`;
+  return sql`CASE WHEN jsonb_array_length(${r}."attempts") = 0 THEN COALESCE(${r}."costUsd", 0)
+    ELSE (SELECT COALESCE(sum((a->>'costUsd')::numeric), 0) FROM jsonb_array_elements(${r}."attempts") a) END`;
+}
+
+/** spentForRowSql of a completion about to be written: its attempts' known costs, else its cost. */
+export function spentUsd(accounting: {
+  readonly attempts?: readonly { readonly costUsd: string | null }[] | undefined;
+  readonly costUsd: string | null;
+}): string {
+  const attempts = accounting.attempts ?? [];
+  if (attempts.length === 0) return accounting.costUsd ?? '0';
+  return sumUsd(attempts.flatMap((attempt) => (attempt.costUsd === null ? [] : [attempt.costUsd])));
 }
 
 /**
  * Settles a completed row's reservation (a CTE after `done`, the completion's UPDATE
  * RETURNING "apiKeyId", "reservedUsd" (as it was), "spentUsd" (what the spend now counts for the
- * row, see spentForRowSql), "createdAt", "reservedAt"): the key's day and month spend move from
- * the reservation to what is now counted. A row
- * reserved on a day or month that has since been reset changes only the counters still
- * counting it. The reservation's day is its run's (reservedAt, set when a retry reopened the
- * row), else the row's creation. Rows without a reservation (open mode) settle nothing and read no key: the
+ * row, see spentForRowSql), "createdAt", "runStartedAt"): the key's day and month spend move from
+ * the reservation to what is now counted. The reservation's day is its run's (runStartedAt, set
+ * when a retry reopened the row), else the row's creation. Settled after its day or month has
+ * ended (a late answer, a journal replayed after midnight), what it adds beyond the reservation
+ * still counts, in the current counter; what it gives back does not, since that counter never
+ * held the reservation. Rows without a reservation (open mode) settle nothing and read no key: the
  * planner filters `done` before it looks up api_key, in the custom and the generic plan alike,
  * so a condition on apiKeyId would save nothing (test/auth/budgetSettle.test.ts counts the scans).
  */
-const reservedOn = sql`COALESCE(done."reservedAt", done."createdAt")`;
+const reservedOn = sql`COALESCE(done."runStartedAt", done."createdAt")`;
 export const SETTLE_BUDGET_CTE = sql`, settle AS (
     UPDATE "api_key" k SET
       "daySpentUsd" = k."daySpentUsd" + CASE WHEN k."dayStart" = ${day(reservedOn)}
-        THEN done."spentUsd" - done."reservedUsd" ELSE 0 END,
+        THEN done."spentUsd" - done."reservedUsd"
+        WHEN k."dayStart" > ${day(reservedOn)} THEN GREATEST(done."spentUsd" - done."reservedUsd", 0) ELSE 0 END,
       "monthSpentUsd" = k."monthSpentUsd" + CASE WHEN k."monthStart" = ${month(reservedOn)}
-        THEN done."spentUsd" - done."reservedUsd" ELSE 0 END
+        THEN done."spentUsd" - done."reservedUsd"
+        WHEN k."monthStart" > ${month(reservedOn)} THEN GREATEST(done."spentUsd" - done."reservedUsd", 0) ELSE 0 END
     FROM done WHERE k."id" = done."apiKeyId" AND done."reservedUsd" IS NOT NULL
   )`;

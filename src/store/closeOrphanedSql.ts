@@ -25,7 +25,7 @@ export function closeOrphanedSql(code: string, message: string, legacyCutoff: Da
         "completedAt" = now(), "usageKnown" = false,
         "reservedUsd" = CASE WHEN o."reservedUsd" IS NULL THEN NULL ELSE ${spentForRowSql('d')} END
       FROM old o WHERE d."id" = o."id" AND d."status" = 'PENDING'
-      RETURNING d."id", ${spentForRowSql('d')} AS "spentUsd", o."reservedUsd", d."apiKeyId", d."createdAt", d."reservedAt"
+      RETURNING d."id", ${spentForRowSql('d')} AS "spentUsd", o."reservedUsd", d."apiKeyId", d."createdAt", d."runStartedAt"
     )
     ${SETTLE_BUDGET_CTE}
     SELECT "id" FROM done`;

@@ -7,6 +7,12 @@ const { sql } = Prisma;
 export interface UnansweredWrite {
   readonly id: string;
   readonly run: number;
+  /**
+   * The instant the statement wrote as the run's start (createdAt for run 1, runStartedAt for a
+   * reopen): what tells the unanswered statement's run from a retry that reopened the row to the
+   * same run number meanwhile, which is a live call that must not be closed.
+   */
+  readonly startedAt: Date;
 }
 
 /** What a row closed by closeUnansweredSql says: the client was told SERVICE_UNAVAILABLE, and nothing ran. */
@@ -26,8 +32,9 @@ export const UNANSWERED_MESSAGE =
 export function closeUnansweredSql(writes: readonly UnansweredWrite[], ownerInstanceId: string): Prisma.Sql {
   return sql`WITH old AS (
       SELECT d."id", d."reservedUsd" FROM "description_request" d
-      JOIN unnest(${writes.map((w) => w.id)}::uuid[], ${writes.map((w) => w.run)}::int[]) AS u("id", "run")
-        ON d."id" = u."id" AND d."run" = u."run"
+      JOIN unnest(${writes.map((w) => w.id)}::uuid[], ${writes.map((w) => w.run)}::int[],
+          ${writes.map((w) => w.startedAt.toISOString())}::timestamptz[]) AS u("id", "run", "startedAt")
+        ON d."id" = u."id" AND d."run" = u."run" AND COALESCE(d."runStartedAt", d."createdAt") = u."startedAt"
       WHERE d."status" = 'PENDING' AND d."ownerInstanceId" = ${ownerInstanceId}::uuid
       FOR UPDATE OF d SKIP LOCKED
     ), done AS (
@@ -35,7 +42,7 @@ export function closeUnansweredSql(writes: readonly UnansweredWrite[], ownerInst
         "errorMessage" = ${UNANSWERED_MESSAGE}, "completedAt" = now(),
         "reservedUsd" = CASE WHEN o."reservedUsd" IS NULL THEN NULL ELSE ${spentForRowSql('d')} END
       FROM old o WHERE d."id" = o."id" AND d."status" = 'PENDING'
-      RETURNING d."id", ${spentForRowSql('d')} AS "spentUsd", o."reservedUsd", d."apiKeyId", d."createdAt", d."reservedAt"
+      RETURNING d."id", ${spentForRowSql('d')} AS "spentUsd", o."reservedUsd", d."apiKeyId", d."createdAt", d."runStartedAt"
     )
     ${SETTLE_BUDGET_CTE}
     SELECT "id" FROM done`;

@@ -3,9 +3,8 @@ import type { AttemptTotals } from './accountAttempts.js';
 import type { RunState } from './completeRun.js';
 import type { DescriptionFailure, DescriptionSuccess, LedgerAttempt } from './DescriptionRecord.js';
 import { storableText } from './storableText.js';
-import { SETTLE_BUDGET_CTE } from './budgetSql.js';
+import { SETTLE_BUDGET_CTE, spentUsd } from './budgetSql.js';
 import { attemptColumnsSql } from './attemptColumnsSql.js';
-import { sumUsd } from '../bedrock/index.js';
 
 /** The accounting a completion settles by: its cost, and its attempts' costs for when that is unknown. */
 type Accounting = Pick<DescriptionSuccess, 'attempts'> & { readonly costUsd: string | null };
@@ -53,13 +52,12 @@ function targetSql({ id, run, attemptsBefore }: CompletionTarget): Prisma.Sql {
  */
 function completeSql(target: CompletionTarget, columns: Prisma.Sql, accounting: Accounting): Prisma.Sql {
   const { costUsd } = accounting;
-  // What the spend counts for the row (spentForRowSql, of the values written here).
-  const spent = costUsd ?? sumUsd((accounting.attempts ?? []).flatMap((a) => (a.costUsd === null ? [] : [a.costUsd])));
+  const spent = spentUsd(accounting);
   return sql`WITH target AS (SELECT "id", "reservedUsd" FROM "description_request" WHERE ${targetSql(target)} FOR UPDATE),
     done AS (UPDATE "description_request" d SET ${columns}, "costUsd" = ${costUsd}::numeric,
         "reservedUsd" = CASE WHEN t."reservedUsd" IS NULL THEN NULL ELSE ${spent}::numeric END
       FROM target t WHERE d."id" = t."id"
-      RETURNING d."costUsd", ${spent}::numeric AS "spentUsd", t."reservedUsd", d."apiKeyId", d."createdAt", d."reservedAt")
+      RETURNING d."costUsd", ${spent}::numeric AS "spentUsd", t."reservedUsd", d."apiKeyId", d."createdAt", d."runStartedAt")
     ${SETTLE_BUDGET_CTE}
     SELECT trim_scale("costUsd")::text AS "costUsd" FROM done`;
 }
@@ -111,7 +109,7 @@ export function addAttemptsSql(state: RunState, totals: AttemptTotals, added: re
         "costUsd" = ${totals.costUsd}::numeric, "reservedUsd" = "reservedUsd" + ${addedCost}
       WHERE ${unchanged}
       RETURNING ${addedCost} AS "spentUsd", CASE WHEN "reservedUsd" IS NULL THEN NULL ELSE 0 END AS "reservedUsd",
-        "apiKeyId", "createdAt", "reservedAt")
+        "apiKeyId", "createdAt", "runStartedAt")
     ${SETTLE_BUDGET_CTE}
     SELECT 1 AS "added" FROM done`;
 }

@@ -112,13 +112,14 @@ export function createDescriptionRepository(
   warn: (message: string) => void = () => {},
 ): DescriptionRepository {
   // Writes the database may have committed without answering, by row id, in the order they failed.
+  // Keyed by row and start: two unanswered reopens of one row are two statements, either may land.
   const unanswered = new Map<string, UnansweredWrite & { readonly at: number }>();
+  const keyOf = (write: UnansweredWrite) => `${write.id}@${write.startedAt.toISOString()}`;
   let overflowing = false;
-  const rememberUnanswered = (error: unknown, id: string, run: number) => {
+  const rememberUnanswered = (error: unknown, write: UnansweredWrite) => {
     // Without a lease the row names no owner, and closeOrphaned's legacy rule closes it in time.
     if (instanceId === null || !isDatabaseUnavailable(error)) return;
-    unanswered.delete(id);
-    unanswered.set(id, { id, run, at: Date.now() });
+    unanswered.set(keyOf(write), { ...write, at: Date.now() });
     if (unanswered.size <= MAX_UNANSWERED) return;
     unanswered.delete(unanswered.keys().next().value!);
     // Once per overflow: an outage fails every request, and one line per request would drown the log.
@@ -165,7 +166,7 @@ export function createDescriptionRepository(
           prepareAs: budgeted ? 'bvg_write_ahead_budgeted' : 'bvg_write_ahead',
         });
       } catch (error) {
-        rememberUnanswered(error, input.id, 1);
+        rememberUnanswered(error, { id: input.id, run: 1, startedAt: createdAt });
         throw budgetRefusal(error, createdAt) ?? error;
       }
       if (written === undefined) {
@@ -181,15 +182,14 @@ export function createDescriptionRepository(
     },
 
     async reopen(failed) {
-      // An earlier reopen of this run that went unanswered did not land (the row is still that run's
-      // failure): the run this one starts is a live call, which closeUnanswered must not close.
-      unanswered.delete(failed.id);
+      // Also what tells this statement's run from a retry's (see closeUnansweredSql).
+      const startedAt = new Date();
       let written: unknown;
       try {
-        [written] = await driver(reopenSql(failed, instanceId, new Date()));
+        [written] = await driver(reopenSql(failed, instanceId, startedAt));
       } catch (error) {
-        rememberUnanswered(error, failed.id, failed.run + 1);
-        throw budgetRefusal(error, new Date()) ?? error;
+        rememberUnanswered(error, { id: failed.id, run: failed.run + 1, startedAt });
+        throw budgetRefusal(error, startedAt) ?? error;
       }
       if (written === undefined) return null;
       return pendingAgain(failed);
@@ -255,14 +255,11 @@ export function createDescriptionRepository(
       const watched = [...unanswered.values()];
       const closed = await driver<{ id: string }>(closeUnansweredSql(watched, instanceId));
       // Forgotten only once the statement ran: a sweep that fails while the database is still frozen
-      // must not age out a write that will land when it thaws. An entry replaced meanwhile (the same
-      // row's next run, unanswered too) is kept.
+      // must not age out a write that will land when it thaws.
       const closedIds = new Set(closed.map((row) => row.id));
       const oldest = Date.now() - UNANSWERED_TTL_MS;
       for (const entry of watched) {
-        if ((closedIds.has(entry.id) || entry.at < oldest) && unanswered.get(entry.id) === entry) {
-          unanswered.delete(entry.id);
-        }
+        if (closedIds.has(entry.id) || entry.at < oldest) unanswered.delete(keyOf(entry));
       }
       if (unanswered.size < MAX_UNANSWERED) overflowing = false;
       return closed.length;

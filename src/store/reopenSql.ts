@@ -17,7 +17,7 @@ export const RETRYABLE_FAILURE_CODES: readonly string[] = Object.freeze([
  * A new attempt of a request whose first attempt failed with a retryable code: its row goes
  * back to PENDING as the next run, owned by this instance, in one statement that also takes
  * the budget reservation again (the failure released it), against the day it runs, `at`
- * (reservedAt; the settle follows it), not the day the row was first written. What earlier runs cost is in the
+ * (runStartedAt; the settle follows it), not the day the row was first written. What earlier runs cost is in the
  * key's spend already, so the row's reservedUsd counts it too: the next settle moves spend by
  * the new run's cost against its reservation only, never by the earlier runs' cost again. It returns nothing if the row is no
  * longer that run's failure (a concurrent retry reopened it first), so only one retry runs.
@@ -29,7 +29,7 @@ export function reopenSql(failed: FailedDescription, ownerInstanceId: string | n
       UPDATE "description_request" SET "status" = 'PENDING', "errorCode" = NULL, "errorMessage" = NULL,
         "text" = NULL, "latencyMs" = NULL, "bedrockRequestId" = NULL, "completedAt" = NULL,
         "ownerInstanceId" = ${ownerInstanceId}::uuid, "reservedUsd" = ${budgeted ? (reservation ?? '0') : null}::numeric + ${spentForRowSql('"description_request"')},
-        "run" = "run" + 1, "reservedAt" = ${budgeted ? at : null}::timestamptz
+        "run" = "run" + 1, "runStartedAt" = ${at}::timestamptz
       WHERE "id" = ${failed.id}::uuid AND "run" = ${failed.run}::int AND "status" = 'FAILED'
         AND "errorCode" = ANY(${[...RETRYABLE_FAILURE_CODES]}::text[])
       RETURNING "id", trim_scale("estimatedCostUsd")::text AS "estimatedCostUsd"

@@ -5,6 +5,7 @@ import { DEFAULT_POSTGRES_POOL } from '../../src/config.js';
 import type { Prisma } from '../../src/generated/prisma/client.js';
 import { OPEN_MODE_KEY_ID, openStore, type NewDescription } from '../../src/store/index.js';
 import { failSql, succeedSql } from '../../src/store/completionSql.js';
+import { closeOrphanedSql } from '../../src/store/closeOrphanedSql.js';
 import { writeAheadSql } from '../../src/store/writeAheadSql.js';
 import { createFreshPostgresDatabase } from '../helpers/databases.js';
 import { toAtto } from '../helpers/money.js';
@@ -161,4 +162,57 @@ describe('Settling budgets in the completion statement on PostgreSQL', () => {
       expect((await keyRows()).filter((row) => row.id !== keyId)).toEqual(others);
     },
   );
+
+  it("a sweep counts what the row's attempts cost, including those an overtaken run added while it was PENDING", async () => {
+    const spent = async () =>
+      toAtto(
+        (
+          await client.query<{ day: string }>(`SELECT "daySpentUsd"::text AS day FROM "api_key" WHERE "id" = $1`, [
+            keyId,
+          ])
+        ).rows[0]!.day,
+      );
+    const id = await pending(keyId);
+    // As a row reopened after run 1 cost 0.004 (its cost column says so, and the spend holds it on
+    // top of run 3's reservation), to which run 2's late answer, 0.003, was added while run 3 ran.
+    // The spend holds 0.004 + 0.01 now; after the sweep it must hold 0.004 + 0.003.
+    const attempt = (run: number, costUsd: string) => ({ run, billed: true, outcome: 'ANSWERED', costUsd });
+    await client.query(
+      `UPDATE "description_request" SET "run" = 3, "costUsd" = 0.004, "reservedUsd" = 0.014, "attempts" = $2::jsonb
+       WHERE "id" = $1`,
+      [id, JSON.stringify([attempt(1, '0.004'), attempt(2, '0.003')])],
+    );
+    await client.query(`UPDATE "api_key" SET "daySpentUsd" = "daySpentUsd" + 0.004 WHERE "id" = $1`, [keyId]);
+    const before = await spent();
+    expect(await run(closeOrphanedSql('INTERRUPTED', 'swept', new Date(Date.now() + 60_000)))).toEqual([{ id }]);
+    expect((await spent()) - before).toBe(toAtto('0.003') - toAtto('0.01'));
+  });
+
+  it('a completion settled after its day ended adds what it costs beyond its reservation to the current day, and gives nothing back', async () => {
+    const spentToday = async () =>
+      toAtto(
+        (
+          await client.query<{ day: string }>(`SELECT "daySpentUsd"::text AS day FROM "api_key" WHERE "id" = $1`, [
+            keyId,
+          ])
+        ).rows[0]!.day,
+      );
+    // Yesterday's rows, as a late answer (or a journal replayed after midnight) finds them: one a sweep
+    // closed INTERRUPTED, its reservation released; one still holding its reservation of 0.01.
+    const released = await pending(keyId);
+    const held = await pending(keyId);
+    await client.query(
+      `UPDATE "description_request" SET "createdAt" = "createdAt" - interval '1 day',
+         "status" = CASE WHEN "id" = $1 THEN 'FAILED'::"DescriptionStatus" ELSE "status" END,
+         "errorCode" = CASE WHEN "id" = $1 THEN 'INTERRUPTED' END,
+         "reservedUsd" = CASE WHEN "id" = $1 THEN 0 ELSE "reservedUsd" END
+       WHERE "id" IN ($1, $2)`,
+      [released, held],
+    );
+    const before = await spentToday();
+    await succeed(released);
+    expect((await spentToday()) - before).toBe(toAtto('0.0035'));
+    await succeed(held);
+    expect((await spentToday()) - before).toBe(toAtto('0.0035'));
+  });
 });

@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "description_request" ADD COLUMN     "reservedAt" TIMESTAMPTZ(3);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "description_request" ADD COLUMN     "runStartedAt" TIMESTAMPTZ(3);

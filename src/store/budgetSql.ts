@@ -42,7 +42,10 @@ export function reserveBudgetCte(apiKeyId: string, reservation: string | null, c
  * The final SELECT's guard when a budget was reserved: a written row without its
  * reservation raises BVG01 (bvg_refuse, see the api_keys migration), which rolls back
  * the whole statement, row and images included. The reason names the bound that failed,
- * read from the snapshot (the message only; the UPDATE above decided).
+ * read from the snapshot (the message only; the UPDATE above decided). A request that lost a
+ * race for the last of a budget may find neither bound exceeded in its snapshot (the UPDATE saw
+ * the winners' spend, the snapshot does not): then it is the daily bound if the key has one, the
+ * sooner of the two to reset, never the monthly one of a key that has none.
  */
 export function budgetGuardSql(apiKeyId: string, reservation: string | null, createdAt: Date): Prisma.Sql {
   const at = sql`${createdAt}::timestamptz`;
@@ -52,6 +55,9 @@ export function budgetGuardSql(apiKeyId: string, reservation: string | null, cre
         WHEN ${reservation}::numeric IS NULL THEN 'unpriced'
         WHEN k."dailyUsd" IS NOT NULL AND CASE WHEN k."dayStart" >= ${day(at)} THEN k."daySpentUsd" ELSE 0 END
           + ${amount} > k."dailyUsd" THEN 'daily'
+        WHEN k."monthlyUsd" IS NOT NULL AND CASE WHEN k."monthStart" >= ${month(at)} THEN k."monthSpentUsd" ELSE 0 END
+          + ${amount} > k."monthlyUsd" THEN 'monthly'
+        WHEN k."dailyUsd" IS NOT NULL THEN 'daily'
         ELSE 'monthly' END
       FROM "api_key" k WHERE k."id" = ${apiKeyId}::uuid)) END`;
 }

@@ -80,10 +80,21 @@ describe.each(DATABASES)('budgets on %s, one API process', (kind) => {
     t.emulator.resetCalls();
     t.emulator.injectFault({ kind: 'slow', delayMs: 6_000, times: RACERS });
 
+    // Seconds until the next UTC day, as the racers will see it (they are refused at once).
+    const tomorrow = Math.ceil(
+      (Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1) - Date.now()) /
+        1000,
+    );
     const { succeeded, refused } = outcomes(await race([t.url], key, image));
     t.emulator.clearFaults();
     expect(succeeded).toBe(FITS);
     expect(refused).toHaveLength(RACERS - FITS);
+    // A key with only a daily budget is told so, and to come back tomorrow, not next month: racers that
+    // read the spend before the winners committed must not fall through to the monthly reason.
+    for (const r of refused) {
+      expect(r.errors![0]!.message).toContain('daily budget');
+      expect(r.errors![0]!.extensions!.retryAfterSeconds).toBeLessThanOrEqual(tomorrow + 5);
+    }
     // Refusals wrote no row and made no model call.
     expect(t.emulator.calls).toHaveLength(FITS);
     const [usage] = await t.app.store.history.usageSummary({ apiKeyId: [key.record.id] }, [], 'UTC');

@@ -64,13 +64,19 @@ const MAX_APPEND_TRIES = 5;
  */
 export function createCompletionJournal(dir: string, instanceId: string): CompletionJournal {
   const own = join(dir, `${instanceId}${SUFFIX}`);
-  // Appends and replays of this instance's file take turns.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
+  // Appends take turns with appends, replays with replays; the two need not wait for each other,
+  // since a replay works on files it claimed by renaming (and an append that raced the rename
+  // writes again): an answer must be journaled at once while a replay waits on a slow database.
+  const queueOf = () => {
+    let queue: Promise<unknown> = Promise.resolve();
+    return <T>(task: () => Promise<T>): Promise<T> => {
+      const run = queue.then(task, task);
+      queue = run.catch(() => undefined);
+      return run;
+    };
   };
+  const appends = queueOf();
+  const replays = queueOf();
 
   /** Renames `name` to a claim of this instance; undefined when another replay took it first. */
   const claim = async (name: string, owner: string): Promise<string | undefined> => {
@@ -116,7 +122,7 @@ export function createCompletionJournal(dir: string, instanceId: string): Comple
 
   return {
     append(entry) {
-      return serial(async () => {
+      return appends(async () => {
         await mkdir(dir, { recursive: true });
         // A sibling may claim (rename) the file between our open and our write, and read it before the
         // write lands: the entry is then written again to a new file. Applying it twice is harmless.
@@ -134,7 +140,7 @@ export function createCompletionJournal(dir: string, instanceId: string): Comple
       });
     },
     replay(apply, liveInstanceIds) {
-      return serial(async () => {
+      return replays(async () => {
         let names: string[] = [];
         try {
           names = await readdir(dir);

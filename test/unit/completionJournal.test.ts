@@ -108,4 +108,24 @@ describe('the completion journal shared by instances', () => {
     expect(await self.replay(async () => undefined, new Set())).toBe(0);
     expect((await readdir(dir)).sort()).toEqual(['backup~x~y.claimed', 'notes.jsonl']);
   });
+
+  it('takes an append at once while a replay waits on the database', async () => {
+    const self = createCompletionJournal(dir, OWNER);
+    await self.append(entry('a'));
+    let release!: () => void;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    // The replay's database write hangs, as on a frozen server, until the test lets it go.
+    const replaying = self.replay(() => stuck, new Set());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const appended = await Promise.race([
+      self.append(entry('b')).then(() => 'appended'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1_000)),
+    ]);
+    expect(appended).toBe('appended');
+    release();
+    expect(await replaying).toBe(1);
+    const later: string[] = [];
+    expect(await self.replay(async (e) => void later.push(e.id), new Set())).toBe(1);
+    expect(later).toEqual(['b']);
+  });
 });

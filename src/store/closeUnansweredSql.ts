@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.js';
-import { SETTLE_BUDGET_CTE, spentForRowSql } from './budgetSql.js';
+import { closePendingSql } from './closePendingSql.js';
 
 const { sql } = Prisma;
 
@@ -26,24 +26,15 @@ export const UNANSWERED_MESSAGE =
  * lease is live. The client was answered SERVICE_UNAVAILABLE and no model was called, so the
  * code is the one it was told, and retryable: the same clientRequestId reopens the row. The run
  * added no attempt, so the row keeps the cost and usageKnown its earlier runs recorded (for run 1:
- * null and true). The reservation is released as closeOrphanedSql releases it: `reservedUsd`
- * is left at what the spend still holds for the row.
+ * null and true). The reservation is released as closePendingSql says.
  */
 export function closeUnansweredSql(writes: readonly UnansweredWrite[], ownerInstanceId: string): Prisma.Sql {
-  return sql`WITH old AS (
-      SELECT d."id", d."reservedUsd" FROM "description_request" d
+  return closePendingSql(
+    sql`FROM "description_request" d
       JOIN unnest(${writes.map((w) => w.id)}::uuid[], ${writes.map((w) => w.run)}::int[],
           ${writes.map((w) => w.startedAt.toISOString())}::timestamptz[]) AS u("id", "run", "startedAt")
         ON d."id" = u."id" AND d."run" = u."run" AND COALESCE(d."runStartedAt", d."createdAt") = u."startedAt"
-      WHERE d."status" = 'PENDING' AND d."ownerInstanceId" = ${ownerInstanceId}::uuid
-      FOR UPDATE OF d SKIP LOCKED
-    ), done AS (
-      UPDATE "description_request" d SET "status" = 'FAILED', "errorCode" = 'SERVICE_UNAVAILABLE',
-        "errorMessage" = ${UNANSWERED_MESSAGE}, "completedAt" = now(),
-        "reservedUsd" = CASE WHEN o."reservedUsd" IS NULL THEN NULL ELSE ${spentForRowSql('d')} END
-      FROM old o WHERE d."id" = o."id" AND d."status" = 'PENDING'
-      RETURNING d."id", ${spentForRowSql('d')} AS "spentUsd", o."reservedUsd", d."apiKeyId", d."createdAt", d."runStartedAt"
-    )
-    ${SETTLE_BUDGET_CTE}
-    SELECT "id" FROM done`;
+      WHERE d."ownerInstanceId" = ${ownerInstanceId}::uuid`,
+    { code: 'SERVICE_UNAVAILABLE', message: UNANSWERED_MESSAGE, usageUnknown: false },
+  );
 }

@@ -45,8 +45,8 @@ function targetSql({ id, run, attemptsBefore }: CompletionTarget): Prisma.Sql {
  * settles the row's budget reservation, so spend and ledger never disagree.
  *
  * The row is locked first (`target`) to read the reservation it holds at that moment: the settle
- * moves the spend from it to the cost, and the row's reservedUsd becomes the cost, which is what
- * the spend now holds for the row. A repeat of the same completion (a row a run closed INTERRUPTED stays
+ * moves the spend from it to what the spend counts for the row (spentUsd), and the row's
+ * reservedUsd becomes that. A repeat of the same completion (a row a run closed INTERRUPTED stays
  * completable) then settles nothing more. FOR UPDATE, not the statement's snapshot: a sweep that
  * released the reservation just before must be seen.
  */
@@ -101,8 +101,7 @@ export function addAttemptsSql(state: RunState, totals: AttemptTotals, added: re
     return sql`UPDATE "description_request" SET "attempts" = ${JSON.stringify(totals.attempts)}::jsonb
       WHERE ${unchanged} RETURNING "id"`;
   }
-  const addedCost = sql`(SELECT COALESCE(sum((a->>'costUsd')::numeric), 0)
-    FROM jsonb_array_elements(${JSON.stringify(added)}::jsonb) a)`;
+  const addedCost = sql`${spentUsd({ attempts: added, costUsd: null })}::numeric`;
   // reservedUsd grows by the same amount: on a row a sweep closed it is what the spend holds for the row,
   // which the run holding it settles against when it completes (otherwise the added cost would count twice).
   return sql`WITH done AS (UPDATE "description_request" SET ${attemptColumnsSql(totals.usage, totals)},

@@ -54,6 +54,12 @@ const MAX_APPEND_TRIES = 5;
  * the folder). Entries are idempotent to apply (a completion only writes a row still open),
  * so a replay cut short is simply replayed again.
  *
+ * Each entry is written as `\n<json>\n`: an append that failed part-way (disk full, EIO) or a
+ * crash leaves a line without its newline, and the next entry's leading newline ends it there
+ * instead of the entry being glued onto it and lost with it at replay. Truncating the file back
+ * after a failed append would not do: a crash never runs it, and it can fail as the write did.
+ * Such a line was never acknowledged (its append threw), so replay skips it, with a warning.
+ *
  * A replay first claims a file by renaming it (atomic within the folder), then reads, applies
  * and removes what it claimed. An instance whose lease lapsed is replayed by its siblings while
  * it may still be alive and appending (cut off from the database, which is when it journals):
@@ -62,7 +68,11 @@ const MAX_APPEND_TRIES = 5;
  * claimer, or by anyone once the claimer's lease is gone. Files of other names in the folder
  * are never touched.
  */
-export function createCompletionJournal(dir: string, instanceId: string): CompletionJournal {
+export function createCompletionJournal(
+  dir: string,
+  instanceId: string,
+  warn: (message: string) => void = () => {},
+): CompletionJournal {
   const own = join(dir, `${instanceId}${SUFFIX}`);
   // Appends take turns with appends, replays with replays; the two need not wait for each other,
   // since a replay works on files it claimed by renaming (and an append that raced the rename
@@ -104,17 +114,19 @@ export function createCompletionJournal(dir: string, instanceId: string): Comple
     const file = await claim(name, owner);
     const text = file === undefined ? undefined : await readClaimed(file);
     if (file === undefined || text === undefined) return 0;
-    // A line cut by a crash mid-append is the only line that can be incomplete: the last.
-    const entries = text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as JournalEntry];
-        } catch {
-          return [];
-        }
-      });
+    // Only an append that failed part-way or a crash leaves a line that is not a whole entry.
+    const entries = text.split('\n').flatMap((line, index) => {
+      if (line.trim() === '') return [];
+      try {
+        return [JSON.parse(line) as JournalEntry];
+      } catch {
+        warn(
+          `Skipped line ${index + 1} of the completion journal ${join(dir, name)} (claimed as ${file}): ` +
+            'not a whole entry, left by an append that failed or a crash, so never acknowledged',
+        );
+        return [];
+      }
+    });
     for (const entry of entries) await apply(entry);
     await rm(file, { force: true });
     return entries.length;
@@ -130,7 +142,7 @@ export function createCompletionJournal(dir: string, instanceId: string): Comple
           if (tries > MAX_APPEND_TRIES) throw new Error(`the completion journal ${own} kept moving under its appends`);
           const handle = await open(own, 'a');
           try {
-            await handle.appendFile(`${JSON.stringify(entry)}\n`);
+            await handle.appendFile(`\n${JSON.stringify(entry)}\n`);
             await handle.sync();
             written = (await handle.stat()).ino === (await stat(own).catch(() => undefined))?.ino;
           } finally {

@@ -195,7 +195,7 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
   const journal =
     lease === undefined || options.completion === undefined
       ? undefined
-      : createCompletionJournal(options.completion.journalDir, lease.id);
+      : createCompletionJournal(options.completion.journalDir, lease.id, (message) => options.log.warn(message));
   return {
     kind: config.kind,
     descriptions:

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -107,6 +107,28 @@ describe('the completion journal shared by instances', () => {
     const self = createCompletionJournal(dir, OWNER);
     expect(await self.replay(async () => undefined, new Set())).toBe(0);
     expect((await readdir(dir)).sort()).toEqual(['backup~x~y.claimed', 'notes.jsonl']);
+  });
+
+  it('keeps an entry appended after an append that failed part-way', async () => {
+    const self = createCompletionJournal(dir, OWNER);
+    await self.append(entry('before'));
+    // What a write cut by a full disk or EIO leaves behind: the start of an entry, no newline.
+    const cut = JSON.stringify(entry('cut'));
+    await appendFile(join(dir, `${OWNER}.jsonl`), cut.slice(0, cut.length / 2));
+    await self.append(entry('after'));
+    const applied: string[] = [];
+    expect(await self.replay(async (e) => void applied.push(e.id), new Set())).toBe(2);
+    expect(applied).toEqual(['before', 'after']);
+  });
+
+  it('warns, naming the file, of a line it cannot read', async () => {
+    const warnings: string[] = [];
+    const self = createCompletionJournal(dir, OWNER, (message) => warnings.push(message));
+    await writeFile(join(dir, `${OWNER}.jsonl`), `${JSON.stringify(entry('a'))}\n{"id":"cu\n`);
+    const applied: string[] = [];
+    expect(await self.replay(async (e) => void applied.push(e.id), new Set())).toBe(1);
+    expect(applied).toEqual(['a']);
+    expect(warnings).toEqual([expect.stringContaining(`${OWNER}.jsonl`)]);
   });
 
   it('takes an append at once while a replay waits on the database', async () => {

@@ -1,13 +1,26 @@
 /** SQLSTATE classes and codes that mean "the server cannot serve this now", not "this query is wrong". */
+const UNAVAILABLE_SQLSTATE_CLASSES = [
+  '08', // connection_exception
+  '53', // insufficient_resources: disk full, out of memory, too many connections; freed in time
+];
 const UNAVAILABLE_SQLSTATES = new Set([
-  '53300', // too_many_connections
+  '25006', // read_only_sql_transaction: a write reached a primary a failover demoted; the new one takes it
   '57014', // query_canceled: statement_timeout
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now (starting up, shutting down)
 ]);
-/** Socket-level failures, as Node names them. */
-const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+/** Socket-level failures, as Node names them; EAI_AGAIN is a DNS lookup of the host failing for now. */
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /** Prisma's codes for the same conditions, when a Prisma call carried them. */
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 /** Prisma's driver adapters classify connection failures by `kind`. */
@@ -33,7 +46,7 @@ function looksUnavailable(error: Record<string, unknown>): boolean {
   if (typeof error.kind === 'string' && UNAVAILABLE_ADAPTER_KINDS.has(error.kind)) return true;
   const code = typeof error.code === 'string' ? error.code : undefined;
   if (code !== undefined) {
-    if (code.startsWith('08') && code.length === 5) return true; // connection_exception class
+    if (code.length === 5 && UNAVAILABLE_SQLSTATE_CLASSES.some((sqlClass) => code.startsWith(sqlClass))) return true;
     if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code) || UNAVAILABLE_PRISMA_CODES.has(code)) {
       return true;
     }

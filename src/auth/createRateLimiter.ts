@@ -19,6 +19,18 @@ export interface RateLimiterOptions {
 const WINDOW_SECONDS = 60;
 
 /**
+ * Longest wait for Redis to answer one rate-limit command; past it the command fails and the
+ * insurance limiter counts the request. A Redis that stops answering without closing the
+ * connection (SIGSTOP, a partition) raises no error of its own, and rate-limiter-flexible has no
+ * timeout, so without this every limited request would wait forever holding its admission slot.
+ * The command is one small Lua script that a healthy Redis answers in well under a millisecond;
+ * 500 ms is far past that, and short enough that a frozen Redis costs each request half a second
+ * rather than its slot. A command that times out was already sent: if Redis wakes, it runs it, so
+ * that request is counted in Redis too (an error toward refusing, not toward letting through).
+ */
+const REDIS_COMMAND_TIMEOUT_MS = 500;
+
+/**
  * Requests per minute per API key (rate-limiter-flexible), over a fixed 60 s window. With
  * REDIS_URL every instance counts in the same Redis keys, so a key's limit holds across a
  * deployment; if Redis cannot be reached, each instance falls back to counting on its own
@@ -34,6 +46,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           enableOfflineQueue: false,
           maxRetriesPerRequest: 1,
           connectTimeout: 2000,
+          // Fail to the insurance limiter when a connected Redis stops answering, too.
+          commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
         });
   redis?.on('error', (error) => options.logger.warn({ err: error }, 'rate limiter: Redis unavailable'));
   // One limiter per distinct rpm (rate-limiter-flexible fixes points per limiter), keyed by key id.

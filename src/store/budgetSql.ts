@@ -86,25 +86,33 @@ export function spentUsd(accounting: {
 }
 
 /**
- * Settles a completed row's reservation (a CTE after `done`, the completion's UPDATE
- * RETURNING "apiKeyId", "reservedUsd" (as it was), "spentUsd" (what the spend now counts for the
- * row, see spentForRowSql), "createdAt", "runStartedAt"): the key's day and month spend move from
- * the reservation to what is now counted. The reservation's day is its run's (runStartedAt, set
- * when a retry reopened the row), else the row's creation. Settled after its day or month has
- * ended (a late answer, a journal replayed after midnight), what it adds beyond the reservation
- * still counts, in the current counter; what it gives back does not, since that counter never
- * held the reservation. Rows without a reservation (open mode) settle nothing and read no key: the
- * planner filters `done` before it looks up api_key, in the custom and the generic plan alike,
- * so a condition on apiKeyId would save nothing (test/auth/budgetSettle.test.ts counts the scans).
+ * Settles completed rows' reservations (a CTE after `done`, the completion's UPDATE RETURNING
+ * "apiKeyId", "reservedUsd" (as it was), "spentUsd" (what the spend now counts for the row, see
+ * spentForRowSql), "createdAt", "runStartedAt"): each key's day and month spend move from the
+ * reservations to what is now counted. The reservation's day is its run's (runStartedAt, set when
+ * a retry reopened the row), else the row's creation. Settled after its day or month has ended (a
+ * late answer, a journal replayed after midnight), what a row adds beyond its reservation still
+ * counts, in the current counter; what it gives back does not, since that counter never held the
+ * reservation.
+ *
+ * `done` may hold several rows of one key (a sweep closes all of a dead instance's rows at once),
+ * and an UPDATE joined to several source rows updates its target once, from any one of them: so
+ * each key's row is updated once, by the sum of its rows' changes. The sum is read in SET, against
+ * the key's row the UPDATE writes (under READ COMMITTED, the newest one, whose day a concurrent
+ * reservation may have moved), not against the statement's snapshot of it. Rows without a
+ * reservation (open mode) settle nothing and read no key: the planner filters `done` before it
+ * looks up api_key, in the custom and the generic plan alike, so a condition on apiKeyId would
+ * save nothing (test/auth/budgetSettle.test.ts counts the scans).
  */
-const reservedOn = sql`COALESCE(done."runStartedAt", done."createdAt")`;
+const reservedOn = sql`COALESCE(s."runStartedAt", s."createdAt")`;
+/** The sum of the rows' changes to a counter that starts on `start`, of rows reserved on `on`. */
+const change = (start: Prisma.Sql, on: Prisma.Sql) => sql`sum(CASE WHEN ${start} = ${on}
+    THEN s."spentUsd" - s."reservedUsd"
+    WHEN ${start} > ${on} THEN GREATEST(s."spentUsd" - s."reservedUsd", 0) ELSE 0 END)`;
 export const SETTLE_BUDGET_CTE = sql`, settle AS (
-    UPDATE "api_key" k SET
-      "daySpentUsd" = k."daySpentUsd" + CASE WHEN k."dayStart" = ${day(reservedOn)}
-        THEN done."spentUsd" - done."reservedUsd"
-        WHEN k."dayStart" > ${day(reservedOn)} THEN GREATEST(done."spentUsd" - done."reservedUsd", 0) ELSE 0 END,
-      "monthSpentUsd" = k."monthSpentUsd" + CASE WHEN k."monthStart" = ${month(reservedOn)}
-        THEN done."spentUsd" - done."reservedUsd"
-        WHEN k."monthStart" > ${month(reservedOn)} THEN GREATEST(done."spentUsd" - done."reservedUsd", 0) ELSE 0 END
-    FROM done WHERE k."id" = done."apiKeyId" AND done."reservedUsd" IS NOT NULL
+    UPDATE "api_key" k SET ("daySpentUsd", "monthSpentUsd") = (
+      SELECT k."daySpentUsd" + ${change(sql`k."dayStart"`, day(reservedOn))},
+        k."monthSpentUsd" + ${change(sql`k."monthStart"`, month(reservedOn))}
+      FROM done s WHERE s."apiKeyId" = k."id" AND s."reservedUsd" IS NOT NULL)
+    WHERE k."id" IN (SELECT "apiKeyId" FROM done WHERE "reservedUsd" IS NOT NULL)
   )`;

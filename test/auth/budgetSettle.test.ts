@@ -1,14 +1,35 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POSTGRES_POOL } from '../../src/config.js';
 import type { Prisma } from '../../src/generated/prisma/client.js';
-import { OPEN_MODE_KEY_ID, openStore, type NewDescription } from '../../src/store/index.js';
+import { packageRoot } from '../../src/packageRoot.js';
+import { applyMigrations, OPEN_MODE_KEY_ID, openStore, type NewDescription } from '../../src/store/index.js';
 import { failSql, succeedSql } from '../../src/store/completionSql.js';
 import { closeOrphanedSql } from '../../src/store/closeOrphanedSql.js';
 import { writeAheadSql } from '../../src/store/writeAheadSql.js';
-import { createFreshPostgresDatabase } from '../helpers/databases.js';
+import { createFreshPostgresDatabase, DATABASES, type DatabaseKind } from '../helpers/databases.js';
 import { toAtto } from '../helpers/money.js';
+
+/** A request of `apiKeyId` whose write-ahead reserves 0.01. */
+const newRequest = (apiKeyId: string): NewDescription => ({
+  id: randomUUID(),
+  modelId: 'amazon.nova-lite-v1:0',
+  baseModelId: 'amazon.nova-lite-v1:0',
+  api: 'CONVERSE',
+  provider: 'EMULATOR',
+  prompt: 'What is in this image?',
+  maxTokens: 100,
+  stopSequences: [],
+  estimatedCostUsd: '0.01',
+  apiKeyId,
+  clientRequestId: undefined,
+  requestHash: randomUUID(),
+  images: [],
+});
 
 /**
  * The completion settles the key's budget in the same statement (bvg_succeed, bvg_fail), on
@@ -45,22 +66,6 @@ describe('Settling budgets in the completion statement on PostgreSQL', () => {
   /** Runs a statement as the store does: the same text, values and prepared statement name. */
   const run = async <T extends pg.QueryResultRow>(query: Prisma.Sql, name?: string) =>
     (await client.query<T>({ name, text: query.text, values: query.values })).rows;
-
-  const newRequest = (apiKeyId: string): NewDescription => ({
-    id: randomUUID(),
-    modelId: 'amazon.nova-lite-v1:0',
-    baseModelId: 'amazon.nova-lite-v1:0',
-    api: 'CONVERSE',
-    provider: 'EMULATOR',
-    prompt: 'What is in this image?',
-    maxTokens: 100,
-    stopSequences: [],
-    estimatedCostUsd: '0.01',
-    apiKeyId,
-    clientRequestId: undefined,
-    requestHash: randomUUID(),
-    images: [],
-  });
 
   /** A written PENDING row, its reservation taken when it has a key. */
   const pending = async (apiKeyId: string) => {
@@ -214,5 +219,90 @@ describe('Settling budgets in the completion statement on PostgreSQL', () => {
     expect((await spentToday()) - before).toBe(toAtto('0.0035'));
     await succeed(held);
     expect((await spentToday()) - before).toBe(toAtto('0.0035'));
+  });
+});
+
+/** A connection of its own to a fresh, migrated database of `kind`: statements run as the store runs them. */
+async function openDatabase(kind: DatabaseKind) {
+  const log = { info: () => {}, warn: () => {} };
+  if (kind === 'pglite') {
+    const db = await PGlite.create({ extensions: { pg_trgm } });
+    await applyMigrations(
+      { query: (text, params) => db.query(text, params), exec: (text) => db.exec(text) },
+      join(packageRoot(), 'prisma', 'migrations'),
+      log,
+    );
+    const query = async <T>(text: string, values: unknown[] = []) => (await db.query<T>(text, values)).rows;
+    return {
+      query,
+      run: <T>(statement: Prisma.Sql) => query<T>(statement.text, statement.values),
+      close: () => db.close(),
+    };
+  }
+  const database = await createFreshPostgresDatabase();
+  await (await openStore({ kind: 'postgres', url: database.url, ...DEFAULT_POSTGRES_POOL }, { log })).close();
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const query = async <T>(text: string, values: unknown[] = []) => (await client.query(text, values)).rows as T[];
+  return {
+    query,
+    run: <T>(statement: Prisma.Sql) => query<T>(statement.text, statement.values),
+    close: async () => {
+      await client.end();
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * A sweep closes every orphaned row in one statement, so several rows of one key settle together:
+ * each gives back its own reservation. The settle used to join the key's row to each closed row,
+ * and an UPDATE joined to several source rows updates its target once, from one of them.
+ */
+describe.each(DATABASES)('Settling budgets when a sweep closes several rows of one key on %s', (kind) => {
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  const keys = [randomUUID(), randomUUID()];
+
+  beforeAll(async () => {
+    database = await openDatabase(kind);
+    await database.query(
+      `INSERT INTO "api_key" ("id", "name", "prefix", "secretHash", "dailyUsd", "monthlyUsd")
+       VALUES ($1, 'first', 'bvg_sweep1', repeat('a', 64), 1, 10), ($2, 'second', 'bvg_sweep2', repeat('b', 64), 1, 10)`,
+      keys,
+    );
+  }, 60_000);
+  afterAll(() => database?.close());
+
+  const spent = async (apiKeyId: string) => {
+    const [row] = await database.query<{ day: string; month: string }>(
+      `SELECT "daySpentUsd"::text AS day, "monthSpentUsd"::text AS month FROM "api_key" WHERE "id" = $1`,
+      [apiKeyId],
+    );
+    return { day: toAtto(row!.day), month: toAtto(row!.month) };
+  };
+
+  it("gives back every closed row's reservation, each key's own", async () => {
+    const [first, second] = keys as [string, string];
+    const start = { first: await spent(first), second: await spent(second) };
+    // Rows written without an owner (as before leases), which the sweep takes once older than its cutoff.
+    const ids: string[] = [];
+    for (const apiKeyId of [first, first, first, second, second]) {
+      const request = newRequest(apiKeyId);
+      expect(await database.run(writeAheadSql(request, new Date(), null))).toHaveLength(1);
+      ids.push(request.id);
+    }
+    expect(await spent(first)).toEqual({
+      day: start.first.day + toAtto('0.03'),
+      month: start.first.month + toAtto('0.03'),
+    });
+
+    const closed = await database.run<{ id: string }>(
+      closeOrphanedSql('INTERRUPTED', 'swept', new Date(Date.now() + 60_000)),
+    );
+    expect(closed.map((row) => row.id).sort()).toEqual([...ids].sort());
+
+    // No attempt was recorded, so none is known to have cost anything: the spend holds none of them.
+    expect(await spent(first)).toEqual(start.first);
+    expect(await spent(second)).toEqual(start.second);
   });
 });

@@ -26,6 +26,14 @@ export const ERROR_CODES = {
     status: 400,
     doc: 'The operation does not match the schema, or exceeds a limit: more than 15 aliases, selections nested deeper than 10, more than 20 directives; in production also introspection, or more than one describeImage/describeImageStream.',
   },
+  OPERATION_RESOLUTION_FAILURE: {
+    status: 400,
+    doc: 'The document holds several operations and the request names none (`operationName`), or names one the document does not hold; nothing ran.',
+  },
+  PERSISTED_QUERY_NOT_SUPPORTED: {
+    status: 400,
+    doc: 'The request sent a persisted-query hash (automatic persisted queries) instead of its document; this server keeps no documents by hash (it caches each parsed document itself): send the document.',
+  },
   BAD_REQUEST: {
     status: 400,
     doc: 'The HTTP request is malformed: not JSON, a malformed multipart request, a compressed body that is not JSON or uses an encoding other than gzip/deflate/br, a GET/form POST without `Apollo-Require-Preflight` (CSRF protection), or malformed HTTP; also a request not whole within HTTP_REQUEST_TIMEOUT_MS (HTTP 408).',

@@ -6,6 +6,8 @@ import { solidImage, toBase64 } from './helpers/images.js';
 import { DESCRIBE } from './helpers/operations.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 import { subscribe, wsClient } from './helpers/subscribe.js';
+import { parsePrometheus, sampleValue } from './metrics/prometheusText.js';
+import WebSocket from 'ws';
 
 const MAX_BUFFERED_BYTES = 200_000;
 
@@ -38,8 +40,31 @@ describe.each(DATABASES)('admission control on %s', (kind) => {
   const rows = (status?: 'PENDING') =>
     t.app.store.history.countHistory(toHistoryFilter(status === undefined ? undefined : { status: [status] }));
 
-  const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const post = (body: string, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+    fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, signal });
+
+  /** The admission's count of work in flight, as the metrics report it (GET /metrics is not admitted). */
+  const inFlight = async () =>
+    sampleValue(parsePrometheus(await (await fetch(new URL('/metrics', t.url))).text()), 'bvg_requests_in_flight');
+
+  /** A raw graphql-transport-ws socket, acknowledged, so a test can send what a client library never would. */
+  async function rawSocket(): Promise<WebSocket> {
+    const socket = new WebSocket(t.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise<void>((resolve) =>
+      socket.on('message', (data) => {
+        if ((JSON.parse(String(data)) as { type: string }).type === 'connection_ack') resolve();
+      }),
+    );
+    return socket;
+  }
+  const describeMessage = (id: string) =>
+    JSON.stringify({
+      id,
+      type: 'subscribe',
+      payload: { query: DESCRIBE, variables: { input: { image: { base64: image } } } },
+    });
 
   it('refuses a third request while two are in flight: 503, Retry-After, no model call, no row', async () => {
     const before = await rows();
@@ -82,6 +107,89 @@ describe.each(DATABASES)('admission control on %s', (kind) => {
     );
     expect(t.emulator.calls).toHaveLength(0);
     expect(await rows()).toBe(before);
+  });
+
+  it("keeps a request's slot until its work ends when the client goes away, so a disconnect frees no capacity", async () => {
+    const before = await rows();
+    t.emulator.injectFault({ kind: 'slow', delayMs: 1_500, times: 2 });
+    const gone = new AbortController();
+    const body = JSON.stringify({ query: DESCRIBE, variables: { input: { image: { base64: image } } } });
+    const sent = [post(body, {}, gone.signal), post(body, {}, gone.signal)].map((p) => p.catch(() => 'aborted'));
+    await until(async () => (await rows('PENDING')) === 2, 'two requests in flight');
+    gone.abort();
+    expect(await Promise.all(sent)).toEqual(['aborted', 'aborted']);
+    // The two model calls still run (their answers are recorded for a retry to replay): they still count.
+    expect(await inFlight()).toBe(2);
+    expect((await post(JSON.stringify({ query: '{ models { id } }' }))).status).toBe(503);
+
+    await until(async () => (await rows('PENDING')) === 0 && (await rows()) === before + 2, 'the calls to end');
+    await until(async () => (await inFlight()) === 0, 'the slots to be given back');
+    expect((await post(JSON.stringify({ query: '{ models { id } }' }))).status).toBe(200);
+  });
+
+  it("keeps a WebSocket operation's slot until it ends, even when its socket closes first", async () => {
+    const before = await rows();
+    t.emulator.injectFault({ kind: 'slow', delayMs: 1_500, times: 1 });
+    const socket = await rawSocket();
+    socket.send(describeMessage('1'));
+    await until(async () => (await rows('PENDING')) === 1, 'the request in flight');
+    socket.close();
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(await inFlight()).toBe(1);
+    await until(async () => (await rows('PENDING')) === 0 && (await rows()) === before + 1, 'the call to end');
+    await until(async () => (await inFlight()) === 0, 'the slot to be given back');
+  });
+
+  it('gives back every slot when a socket reuses an operation id it completed while the operation ran', async () => {
+    const before = await rows();
+    t.emulator.injectFault({ kind: 'slow', delayMs: 1_000, times: 2 });
+    const socket = await rawSocket();
+    try {
+      // graphql-ws forgets an id on `complete` while a mutation under it still runs; the id is free again.
+      socket.send(describeMessage('1'));
+      await until(async () => (await rows('PENDING')) === 1, 'the first request in flight');
+      socket.send(JSON.stringify({ id: '1', type: 'complete' }));
+      socket.send(describeMessage('1'));
+      await until(async () => (await rows('PENDING')) === 2, 'the second request in flight');
+      await until(async () => (await rows('PENDING')) === 0 && (await rows()) === before + 2, 'both calls to end');
+      await until(async () => (await inFlight()) === 0, 'both slots to be given back');
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('counts a WebSocket message against the buffered bytes, as a body, and refuses one past the bound', async () => {
+    const socket = await rawSocket();
+    try {
+      const padding = 'A'.repeat(MAX_BUFFERED_BYTES);
+      const answer = new Promise<{ type: string; payload: { extensions?: unknown }[] }>((resolve) =>
+        socket.on('message', (data) => {
+          const message = JSON.parse(String(data)) as { id?: string; type: string; payload: [] };
+          if (message.id === 'big') resolve(message);
+        }),
+      );
+      socket.send(
+        JSON.stringify({
+          id: 'big',
+          type: 'subscribe',
+          payload: { query: DESCRIBE, variables: { input: { image: { base64: image }, system: padding } } },
+        }),
+      );
+      const message = await answer;
+      expect(message.type).toBe('error');
+      expect(message.payload[0]!.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 });
+      expect(t.emulator.calls).toHaveLength(0);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('closes a socket whose connection_init is larger than a key needs (1009), before it is kept', async () => {
+    const socket = new WebSocket(t.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'x'.repeat(20_000) } }));
+    expect(await closed).toBe(1009);
   });
 
   it('counts a compressed body at the most it may inflate to', async () => {

@@ -1,17 +1,17 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { errorExtensions, isAppError } from '../errors.js';
+import { errorExtensions, isAppError, type ErrorCode } from '../errors.js';
 
 // Codes Apollo and graphql-js produce themselves for malformed operations; they describe
-// the client's own request and are safe to pass through.
-const CLIENT_CODES = new Set([
+// the client's own request and are safe to pass through. Each is in the registry (and so in
+// the README's table): the type says so.
+const CLIENT_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 

@@ -1,11 +1,16 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 
 /** Request errors: the operation never ran, so the response has `errors` and no `data`. */
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 
 /**
  * GraphQL over HTTP answers a request error (a document that does not parse or validate,
- * variables that do not coerce) with 200 when the response is `application/json`, the
+ * variables that do not coerce, an operation the request does not identify) with 200 when the response is `application/json`, the
  * legacy media type whose clients read errors from the body, and with 4xx only for
  * `application/graphql-response+json`. Apollo Server answers 400 for both; this plugin
  * restores the spec's status for `application/json` (an absent Accept header counts as it).

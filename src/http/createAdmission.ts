@@ -29,8 +29,8 @@ export interface Ticket {
 export interface Admission {
   /** Admits a request, or throws SERVICE_UNAVAILABLE without touching its body. */
   admit(req: IncomingMessage): Ticket;
-  /** Admits work that buffers nothing of its own (a subscription over a socket already open). */
-  admitStream(): Ticket;
+  /** Admits an operation over a socket already open, holding the bytes of the message that carried it. */
+  admitMessage(bytes: number): Ticket;
   readonly inFlight: number;
   readonly bufferedBytes: number;
   /** Stops the event-loop sampler. */
@@ -110,7 +110,7 @@ export function createAdmission(limits: AdmissionLimits, onRefusal: OnRefusal = 
 
   return {
     admit: (req) => take(bodyReservation(req, limits.maxBodyBytes)),
-    admitStream: () => take(0),
+    admitMessage: (bytes) => take(bytes),
     get inFlight() {
       return inFlight;
     },

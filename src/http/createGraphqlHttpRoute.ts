@@ -16,6 +16,7 @@ import {
 import type { Caller } from '../auth/index.js';
 import { IMAGE_LIMITS } from '../images/index.js';
 import type { HttpObservation } from '../telemetry/index.js';
+import { holdAdmissionWhile } from './createAdmitMiddleware.js';
 import { callerOf } from './createAuthMiddleware.js';
 import { inflateJsonBody } from './inflateJsonBody.js';
 import { refuseLargeDocument } from './refuseLargeDocument.js';
@@ -61,6 +62,9 @@ export async function createGraphqlHttpRoute(deps: GraphqlHttpRouteDeps): Promis
     formatError: deps.formatError,
     includeStacktraceInErrorResponses: false,
     parseOptions: OPERATION_PARSE_OPTIONS,
+    // Off: documents are cached by their text once parsed and validated (Apollo's own cache), and a
+    // store of documents by hash that any client can fill is memory this server need not offer.
+    persistedQueries: false,
     validationRules: [...deps.rules],
     // main.ts has the one stop path: Apollo's own SIGTERM/SIGINT handler ran stop() a second time,
     // and that call never settled, so nothing after it (model client, database) was ever closed.
@@ -95,9 +99,11 @@ export async function createGraphqlHttpRoute(deps: GraphqlHttpRouteDeps): Promis
       // With tracing on: the request's span becomes the active one, now that the body has been read.
       ...deps.observation.beforeApollo,
       // The caller was authenticated before the body was read (createAuthMiddleware).
-      expressMiddleware(apollo, {
-        context: async ({ res }) => deps.observation.contextOf(deps.context(callerOf(res)), res),
-      }),
+      holdAdmissionWhile(
+        expressMiddleware(apollo, {
+          context: async ({ res }) => deps.observation.contextOf(deps.context(callerOf(res)), res),
+        }),
+      ),
     ],
     stop: () => apollo.stop(),
   };

@@ -1,13 +1,21 @@
 import type { Server } from 'node:http';
-import { execute, GraphQLError, subscribe, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  subscribe,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { createFormatError, createOperationCache, GraphQLContext } from '../graphql/index.js';
 import type { Authenticator, Caller, RateLimiter } from '../auth/index.js';
-import { isAppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type { SocketTracking } from '../telemetry/index.js';
-import type { Admission } from './createAdmission.js';
-import { createSocketTickets } from './createSocketTickets.js';
+import type { Admission, Ticket } from './createAdmission.js';
+import { holdTicketWhileRunning } from './holdTicketWhileRunning.js';
 import { isAllowedOrigin } from './isAllowedOrigin.js';
 
 export interface GraphqlWebSocketDeps {
@@ -30,6 +38,15 @@ export interface GraphqlWebSocketDeps {
   readonly draining: () => boolean;
 }
 
+/**
+ * The most a `connection_init` may carry: its payload is kept for the socket's life, and all it
+ * needs to hold is a key.
+ */
+export const MAX_CONNECTION_INIT_BYTES = 16 * 1024;
+
+const byteLength = (data: RawData): number =>
+  Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
+
 export interface GraphqlWebSocket {
   /** Closes every socket (graphql-ws completes their operations) and stops accepting new ones. */
   dispose(): Promise<void>;
@@ -42,7 +59,6 @@ export interface GraphqlWebSocket {
  */
 export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSocket {
   const { schema, formatError, parseOperation } = deps;
-  const socketTickets = createSocketTickets(deps.admission);
   const wsServer = new WebSocketServer({
     server: deps.httpServer,
     path: deps.path,
@@ -54,26 +70,37 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
         ? done(false, 503, 'The server is stopping')
         : done(isAllowedOrigin(req, deps.allowedOrigins), 403, 'Origin not allowed'),
   });
-  // The caller each socket authenticated as, and the key it sent in its connection_init.
-  const callers = new WeakMap<object, Caller>();
+  // The size of the message each socket is handling: graphql-ws hands onSubscribe the parsed
+  // payload only, and the bytes an operation holds count against MAX_BUFFERED_BODY_BYTES as a
+  // body does. Registered before graphql-ws's own listener, so it runs first for each message.
+  const messageBytes = new WeakMap<WebSocket, number>();
+  wsServer.on('connection', (socket) => {
+    let first = true;
+    socket.on('message', (data) => {
+      const bytes = byteLength(data);
+      messageBytes.set(socket, bytes);
+      if (first && bytes > MAX_CONNECTION_INIT_BYTES) socket.close(1009, 'connection_init is too large');
+      first = false;
+    });
+  });
+  // The key each socket sent in its connection_init: every operation authenticates with it again.
   const keysSent = new WeakMap<object, string | undefined>();
-  // graphql-ws runs onConnect, which sets it, before any operation; a socket without one fails closed.
-  const callerOfSocket = (ctx: object): Caller => {
-    const caller = callers.get(ctx);
-    if (caller === undefined) throw new Error('No authenticated caller on this WebSocket');
-    return caller;
-  };
-  const cleanup = useServer(
+  // Each operation's admission ticket, by its context: held while graphql runs it (holdTicketWhileRunning).
+  const tickets = new WeakMap<object, Ticket>();
+  const holding = <T>(run: (args: ExecutionArgs) => T) =>
+    holdTicketWhileRunning(run, (args) => tickets.get(args.contextValue as object));
+  const refused = (error: AppError) => [new GraphQLError(error.message, { originalError: error })];
+  const cleanup = useServer<Record<string, unknown>, { socket: WebSocket }>(
     {
       schema,
       // connection_init carries the key as { authorization: "Bearer <key>" }, since browsers cannot set
       // headers on a WebSocket. A refused socket is closed with 4403 before any operation runs.
       onConnect: async (ctx) => {
         // Either spelling: a header name is case-insensitive, and clients send both.
-        const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const authorization = ctx.connectionParams?.['authorization'] ?? ctx.connectionParams?.['Authorization'];
         const sent = typeof authorization === 'string' ? authorization : undefined;
         try {
-          callers.set(ctx, await deps.authenticator.authenticate(sent));
+          await deps.authenticator.authenticate(sent);
           keysSent.set(ctx, sent);
           return true;
         } catch (error) {
@@ -81,37 +108,67 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
           throw error;
         }
       },
-      context: (ctx, id, _payload, args) => deps.observation.context(deps.context(callerOfSocket(ctx)), ctx, id, args),
       // Undefined (graphql-js's own) unless tracing is on: then they run inside the operation's span.
-      execute: deps.observation.execute(execute),
-      subscribe: deps.observation.execute(subscribe),
+      execute: holding(deps.observation.execute(execute) ?? execute),
+      subscribe: holding(deps.observation.execute(subscribe) ?? subscribe),
       onSubscribe: async (ctx, id, payload) => {
+        // Read now, before any await: the socket may be handling its next message by then.
+        const bytes = messageBytes.get(ctx.extra.socket) ?? 0;
         const { document, errors } = parseOperation(payload.query);
         if (errors !== undefined) return errors;
+        // Checked here, not left to graphql-ws and graphql-js: their refusals carry no code (the
+        // client would see INTERNAL_SERVER_ERROR), and an operation graphql-ws cannot identify is
+        // dropped without completing, which would keep its ticket.
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation === null || operation === undefined) {
+          return refused(
+            new AppError(
+              'OPERATION_RESOLUTION_FAILURE',
+              typeof payload.operationName === 'string'
+                ? `Unknown operation named "${payload.operationName}".`
+                : 'Must provide operation name if query contains multiple operations.',
+            ),
+          );
+        }
+        const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, {
+          maxErrors: 50,
+        });
+        if (variables.errors !== undefined) {
+          return variables.errors.map(
+            (error) =>
+              new GraphQLError(error.message, {
+                nodes: error.nodes,
+                originalError: error.originalError,
+                extensions: { code: 'BAD_USER_INPUT' },
+              }),
+          );
+        }
+        let caller: Caller;
         try {
           // Each operation checks the key again, as each HTTP request does: a socket opened before its
           // key was revoked must not keep reading and deleting (the check is the authenticator's cache).
-          const caller = await deps.authenticator.authenticate(keysSent.get(ctx));
-          callers.set(ctx, caller);
+          caller = await deps.authenticator.authenticate(keysSent.get(ctx));
           // Each operation counts against the key's requests per minute, as each HTTP request does.
           await deps.rateLimiter.consume(caller);
         } catch (error) {
           if (!isAppError(error)) throw error;
-          return [new GraphQLError(error.message, { originalError: error })];
+          return refused(error);
         }
-        // A subscription is work in flight like an HTTP request, and is refused the same way.
-        const refusal = socketTickets.admit(ctx, id);
-        if (refusal !== undefined) return [new GraphQLError(refusal.message, { originalError: refusal })];
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+        const args = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+        const contextValue = deps.observation.context(deps.context(caller), ctx, id, args);
+        // Work in flight like an HTTP request, refused the same way, and holding its message's bytes.
+        let ticket: Ticket;
+        try {
+          ticket = deps.admission.admitMessage(bytes);
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          return refused(error);
+        }
+        tickets.set(contextValue, ticket);
+        return { ...args, contextValue };
       },
-      onComplete: (ctx, id) => {
-        socketTickets.release(ctx, id);
-        deps.observation.completed(ctx, id);
-      },
-      onClose: (ctx) => {
-        socketTickets.releaseAll(ctx);
-        deps.observation.closed(ctx);
-      },
+      onComplete: (ctx, id) => deps.observation.completed(ctx, id),
+      onClose: (ctx) => deps.observation.closed(ctx),
       // Errors over the socket go through the same mapping as over HTTP.
       onNext: (ctx, id, _payload, _args, result) => {
         deps.observation.noteResult(ctx, id, result);
@@ -121,7 +178,6 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
       },
       // A stream that fails mid-way reaches the client as an `error` message.
       onError: (ctx, id, _payload, errors) => {
-        socketTickets.release(ctx, id);
         deps.observation.failed(ctx, id, errors);
         return errors.map((error) => formatError(error.toJSON(), error.originalError ?? error));
       },

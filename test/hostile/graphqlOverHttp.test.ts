@@ -56,6 +56,26 @@ describe('GraphQL over HTTP (graphql-http server audits)', () => {
     expect(modern.headers.get('content-type')).toContain('application/graphql-response+json');
   });
 
+  it('answers an operation the request does not identify, and a persisted-query hash, with codes of the registry', async () => {
+    const post = (body: unknown) =>
+      fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const codes = async (res: Response) =>
+      ((await res.json()) as GraphQLResponse).errors?.map((e) => e.extensions?.['code']);
+
+    const unnamed = await post({ query: 'query A { models { id } } query B { models { id } }' });
+    expect(unnamed.status).toBe(200);
+    expect(await codes(unnamed)).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+    const unknown = await post({ query: 'query A { models { id } }', operationName: 'B' });
+    expect(unknown.status).toBe(200);
+    expect(await codes(unknown)).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+
+    // Automatic persisted queries are off: a hash alone is refused, and a document with its hash runs as any other.
+    const hash = { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } };
+    expect(await codes(await post({ extensions: hash }))).toEqual(['PERSISTED_QUERY_NOT_SUPPORTED']);
+    const withDocument = await post({ query: '{ models { id } }', extensions: hash });
+    expect(await codes(withDocument)).toEqual(['PERSISTED_QUERY_NOT_SUPPORTED']);
+  });
+
   it('refuses a GET whose document makes the URL longer than 16 KiB with PAYLOAD_TOO_LARGE, HTTP 431, as JSON', async () => {
     // A comment keeps the URL about as long as the document: letters need no percent-encoding.
     const url = new URL(t.url);

@@ -36,10 +36,14 @@ function clientFrom(url: string, origin?: string): Client {
 }
 
 /** Runs one operation over the socket and returns its errors' codes and messages. */
-async function errorsOf(client: Client, query: string): Promise<{ code: unknown; message: string }[]> {
+async function errorsOf(
+  client: Client,
+  query: string,
+  request: { operationName?: string; variables?: Record<string, unknown> } = {},
+): Promise<{ code: unknown; message: string }[]> {
   return new Promise((resolve) => {
     client.subscribe(
-      { query },
+      { query, ...request },
       {
         next: (result) => resolve((result.errors ?? []).map((e) => ({ code: e.extensions?.code, message: e.message }))),
         error: (error) =>
@@ -77,6 +81,35 @@ describe('GraphQL over WebSocket against a hostile page', () => {
     expect(await upgrade(t.url, own)).toBe('open');
     expect(await upgrade(t.url, TRUSTED)).toBe('open');
     expect(await upgrade(t.url, undefined)).toBe('open');
+  });
+
+  it('refuses an operation it cannot identify or whose variables do not coerce with the code HTTP gives, not INTERNAL_SERVER_ERROR', async () => {
+    const stream = 'subscription S($input: DescribeImageInput!) { describeImageStream(input: $input) { delta } }';
+    const cases = [
+      { query: stream, variables: {} },
+      { query: stream, variables: { input: { image: { base64: 1 }, maxTokens: 'many' } } },
+      { query: stream, operationName: 'Other', variables: {} },
+      { query: 'query A { models { id } } query B { models { id } }' },
+    ];
+    const client = clientFrom(t.url);
+    try {
+      for (const request of cases) {
+        const res = await fetch(t.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(request),
+        });
+        const httpCodes = ((await res.json()) as { errors: { extensions: { code: unknown } }[] }).errors.map(
+          (e) => e.extensions.code,
+        );
+        const wsCodes = (await errorsOf(client, request.query, request)).map((e) => e.code);
+        expect(wsCodes.length).toBeGreaterThan(0);
+        expect(wsCodes).not.toContain('INTERNAL_SERVER_ERROR');
+        expect(new Set(wsCodes)).toEqual(new Set(httpCodes));
+      }
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('applies the document byte cap over WebSocket as over HTTP', async () => {

@@ -123,8 +123,11 @@ describe('completion during a database outage, when the journal cannot keep the 
         },
         cleanup: () => db.drop(),
       },
-      // A folder that can never be made: /dev/null is not a directory.
-      config: { completion: { retryMs: 500, journalDir: '/dev/null/journal' } },
+      // A folder that can never be made: /dev/null is not a directory. Sweeps often, to replay what is held.
+      config: {
+        completion: { retryMs: 500, journalDir: '/dev/null/journal' },
+        recovery: { leaseTtlMs: 30_000, sweepIntervalMs: 500 },
+      },
     });
   });
   afterAll(async () => {
@@ -133,16 +136,37 @@ describe('completion during a database outage, when the journal cannot keep the 
     await proxy?.close();
   });
 
-  it('answers SERVICE_UNAVAILABLE with the row id', { timeout: 60_000 }, async () => {
-    t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
-    const answer = gql(t.url, DESCRIBE, { input: { image: { base64: toBase64(await solidImage(16, 16)) } } });
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    await proxy.refuse();
-    const res = await answer;
-    await proxy.restore();
-    expect(res.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
-    expect(res.errors?.[0]?.extensions?.descriptionId).toEqual(expect.any(String));
-  });
+  it(
+    'answers SERVICE_UNAVAILABLE with the row id, and completes the row once the database is back, for a retry to replay',
+    { timeout: 60_000 },
+    async () => {
+      t.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
+      const input = { image: { base64: toBase64(await solidImage(16, 16)) }, clientRequestId: 'kept-in-memory' };
+      const answer = gql(t.url, DESCRIBE, { input });
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await proxy.refuse();
+      const res = await answer;
+      await proxy.restore();
+      expect(res.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      const id = res.errors?.[0]?.extensions?.descriptionId;
+      expect(id).toEqual(expect.any(String));
+
+      // The answer was held in memory; the next sweep writes it: the row does not stay PENDING.
+      const statusOf = async () =>
+        (await gql<{ description: { status: string } }>(t.url, `{ description(id: "${id}") { status } }`)).data
+          ?.description.status;
+      const deadline = Date.now() + 20_000;
+      while ((await statusOf()) !== 'SUCCEEDED' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(await statusOf()).toBe('SUCCEEDED');
+      // The client's retry gets the billed answer, without a second call.
+      const calls = t.emulator.calls.length;
+      const retry = await gql<{ describeImage: { id: string; status: string } }>(t.url, DESCRIBE, { input });
+      expect(retry.data?.describeImage).toMatchObject({ id, status: 'SUCCEEDED' });
+      expect(t.emulator.calls).toHaveLength(calls);
+    },
+  );
 });
 
 /**

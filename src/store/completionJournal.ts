@@ -20,12 +20,18 @@ export type JournalEntry = {
 } & Completion;
 
 export interface CompletionJournal {
-  /** Appends and fsyncs: once this resolves, the entry survives a crash of this process or machine. */
+  /**
+   * Appends and fsyncs: once this resolves, the entry survives a crash of this process or machine.
+   * When it rejects (the disk full or failing), the entry is not durable, but it is still held in
+   * this process's memory and applied by its next replay: a process that lives on completes the
+   * row once the database is back, so the client's retry finds the answer instead of a row left
+   * PENDING for the life of the process.
+   */
   append(entry: JournalEntry): Promise<void>;
   /**
-   * Applies this instance's entries, and those of other journals in the folder whose instance is not in
-   * `liveInstanceIds` (their process is gone), each file in order; each file applied whole is removed.
-   * Returns how many.
+   * Applies the entries this process holds in memory, then this instance's journal file, and those
+   * of other journals in the folder whose instance is not in `liveInstanceIds` (their process is
+   * gone), each file in order; each file applied whole is removed. Returns how many.
    */
   replay(apply: (entry: JournalEntry) => Promise<void>, liveInstanceIds: ReadonlySet<string>): Promise<number>;
 }
@@ -48,6 +54,13 @@ function parseName(name: string): { owner: string; holder: string } | undefined 
 
 /** An append that keeps finding its file renamed under it is a fault, not a race. */
 const MAX_APPEND_TRIES = 5;
+
+/**
+ * Entries whose append failed, held in memory for the next replay, at most: a disk that stays
+ * full while the database stays away must not grow the process without bound (past it, such
+ * rows are left to the recovery of a process that died, as before).
+ */
+export const MAX_HELD_ENTRIES = 10_000;
 
 /**
  * One append-only JSON-lines file per instance in `dir` (instances on one machine may share
@@ -87,6 +100,8 @@ export function createCompletionJournal(
   };
   const appends = queueOf();
   const replays = queueOf();
+  // Entries whose append failed: not durable, applied by this process's next replay (see append).
+  const held: JournalEntry[] = [];
 
   /** Renames `name` to a claim of this instance; undefined when another replay took it first. */
   const claim = async (name: string, owner: string): Promise<string | undefined> => {
@@ -132,32 +147,59 @@ export function createCompletionJournal(
     return entries.length;
   };
 
+  const appendDurably = async (entry: JournalEntry) => {
+    await mkdir(dir, { recursive: true });
+    // A sibling may claim (rename) the file between our open and our write, and read it before the
+    // write lands: the entry is then written again to a new file. Applying it twice is harmless.
+    for (let tries = 1, written = false; !written; tries++) {
+      if (tries > MAX_APPEND_TRIES) throw new Error(`the completion journal ${own} kept moving under its appends`);
+      const handle = await open(own, 'a');
+      try {
+        await handle.appendFile(`\n${JSON.stringify(entry)}\n`);
+        await handle.sync();
+        written = (await handle.stat()).ino === (await stat(own).catch(() => undefined))?.ino;
+      } finally {
+        await handle.close();
+      }
+    }
+  };
+
+  /** Applies the entries held in memory, in order; the first that fails stays, with those after it. */
+  const applyHeld = async (apply: (entry: JournalEntry) => Promise<void>) => {
+    let applied = 0;
+    while (held.length > 0) {
+      await apply(held[0]!);
+      held.shift();
+      applied += 1;
+    }
+    return applied;
+  };
+
   return {
     append(entry) {
       return appends(async () => {
-        await mkdir(dir, { recursive: true });
-        // A sibling may claim (rename) the file between our open and our write, and read it before the
-        // write lands: the entry is then written again to a new file. Applying it twice is harmless.
-        for (let tries = 1, written = false; !written; tries++) {
-          if (tries > MAX_APPEND_TRIES) throw new Error(`the completion journal ${own} kept moving under its appends`);
-          const handle = await open(own, 'a');
-          try {
-            await handle.appendFile(`\n${JSON.stringify(entry)}\n`);
-            await handle.sync();
-            written = (await handle.stat()).ino === (await stat(own).catch(() => undefined))?.ino;
-          } finally {
-            await handle.close();
-          }
+        try {
+          await appendDurably(entry);
+        } catch (error) {
+          if (held.length < MAX_HELD_ENTRIES) held.push(entry);
+          throw error;
         }
       });
     },
     replay(apply, liveInstanceIds) {
       return replays(async () => {
+        let applied = 0;
+        const errors: unknown[] = [];
+        try {
+          applied += await applyHeld(apply);
+        } catch (error) {
+          errors.push(error);
+        }
         let names: string[] = [];
         try {
           names = await readdir(dir);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') errors.push(error);
         }
         // This instance's own entries first, so a file that cannot be applied elsewhere in the folder
         // never holds them back; and one failing file does not stop the others (the first error is
@@ -167,8 +209,6 @@ export function createCompletionJournal(
           .filter((file): file is { name: string; owner: string; holder: string } => file.holder !== undefined)
           .filter((file) => file.holder === instanceId || !liveInstanceIds.has(file.holder))
           .sort((a, b) => Number(b.owner === instanceId) - Number(a.owner === instanceId));
-        let applied = 0;
-        const errors: unknown[] = [];
         for (const file of files) {
           try {
             applied += await applyFile(file.name, file.owner, apply);

@@ -150,4 +150,34 @@ describe('the completion journal shared by instances', () => {
     expect(await self.replay(async (e) => void later.push(e.id), new Set())).toBe(1);
     expect(later).toEqual(['b']);
   });
+
+  it('applies at its next replay an entry it could not write to disk, once, and says the append failed', async () => {
+    // The journal's folder cannot be made: a file stands where it should be.
+    const blocked = join(dir, 'not-a-folder');
+    await writeFile(blocked, '');
+    const journal = createCompletionJournal(blocked, OWNER);
+    await expect(journal.append(entry('a'))).rejects.toThrow();
+
+    const applied: string[] = [];
+    await expect(journal.replay(async (e) => void applied.push(e.id), new Set())).rejects.toThrow();
+    expect(applied).toEqual(['a']);
+    // Applied once: the next replay does not apply it again.
+    await journal.replay(async (e) => void applied.push(e.id), new Set()).catch(() => undefined);
+    expect(applied).toEqual(['a']);
+  });
+
+  it('keeps a held entry whose apply failed for the replay after', async () => {
+    const blocked = join(dir, 'not-a-folder');
+    await writeFile(blocked, '');
+    const journal = createCompletionJournal(blocked, OWNER);
+    await expect(journal.append(entry('a'))).rejects.toThrow();
+    await expect(
+      journal.replay(async () => {
+        throw new Error('database away');
+      }, new Set()),
+    ).rejects.toThrow('database away');
+    const applied: string[] = [];
+    await journal.replay(async (e) => void applied.push(e.id), new Set()).catch(() => undefined);
+    expect(applied).toEqual(['a']);
+  });
 });

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DATABASES } from './helpers/databases.js';
 import { expectErrorCode, gql } from './helpers/graphqlClient.js';
@@ -51,6 +52,48 @@ describe.each(DATABASES)('a duplicate clientRequestId while the first is still r
     expect(waiting.emulator.calls).toHaveLength(1);
     expect(await waiting.app.store.history.countHistory({ clientRequestId: input.clientRequestId })).toBe(1);
   });
+
+  // Deterministic on PostgreSQL: a row lock held from outside lets both retries read the FAILED row and
+  // both reach the reopen, which waits on the lock; once it is let go one reopens and runs, and the
+  // other must wait for that run, not replay the throttle it read before it. (PGlite runs one
+  // statement at a time on one connection, so the two cannot interleave there.)
+  it.runIf(kind === 'postgres')(
+    "answers a retry that lost the reopen to a concurrent retry with that retry's outcome, calling the model once",
+    async () => {
+      const input = { image: { base64: image }, clientRequestId: `throttled-racers-${kind}` };
+      waiting.emulator.injectFault({ kind: 'throttle', times: Infinity });
+      const failed = expectErrorCode(await gql(waiting.url, DESCRIBE, { input }), 'UPSTREAM_THROTTLED');
+      waiting.emulator.clearFaults();
+      waiting.emulator.resetCalls();
+      const config = waiting.database.config;
+      if (config.kind !== 'postgres') throw new Error('a PostgreSQL test');
+      const lock = new pg.Client({ connectionString: config.url });
+      await lock.connect();
+      try {
+        await lock.query('BEGIN');
+        await lock.query('SELECT 1 FROM description_request WHERE id = $1 FOR UPDATE', [failed.descriptionId]);
+        const retries = Promise.all([gql(waiting.url, DESCRIBE, { input }), gql(waiting.url, DESCRIBE, { input })]);
+        // Backends waiting on a lock (pg_locks is read live; pg_stat_activity is a snapshot per transaction).
+        const blocked = async () =>
+          (
+            await lock.query<{ n: number }>(
+              `SELECT count(DISTINCT pid)::int AS n FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()`,
+            )
+          ).rows[0]!.n;
+        const deadline = Date.now() + 10_000;
+        while ((await blocked()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        expect(await blocked()).toBe(2);
+        await lock.query('COMMIT');
+        for (const retry of await retries) {
+          expect(retry.errors, JSON.stringify(retry.errors)).toBeUndefined();
+          expect(retry.data!.describeImage).toEqual({ id: failed.descriptionId, status: 'SUCCEEDED' });
+        }
+        expect(waiting.emulator.calls).toHaveLength(1);
+      } finally {
+        await lock.end();
+      }
+    },
+  );
 
   it('replays any other failure without calling the model again', async () => {
     const input = { image: { base64: image }, clientRequestId: `invalid-${kind}` };

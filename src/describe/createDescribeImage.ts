@@ -187,7 +187,15 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageServi
             settled.status === 'FAILED' &&
             RETRYABLE_FAILURE_CODES.includes(settled.error.code);
           const reopened = retryable ? await descriptions.reopen(settled) : null;
-          if (reopened === null) return { kind: 'replayed', record: replay(settled, hash) };
+          if (reopened === null) {
+            // Not reopened although it was retryable: a concurrent retry reopened it first (its run is
+            // the answer: wait for it), or a late answer completed it. Either way the row as it is
+            // now, not as it was read, is what this retry replays.
+            const current = retryable ? await read() : settled;
+            const outcome =
+              current === null ? settled : await waitWhilePending(current, read, deps.idempotencyWaitMs ?? 0, signal);
+            return { kind: 'replayed', record: replay(outcome, hash) };
+          }
           pending = reopened;
         } else throw error;
       } else throw error;

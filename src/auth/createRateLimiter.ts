@@ -29,6 +29,15 @@ const WINDOW_SECONDS = 60;
  * that request is counted in Redis too (an error toward refusing, not toward letting through).
  */
 const REDIS_COMMAND_TIMEOUT_MS = 500;
+/**
+ * A timed-out command stays queued on its connection until Redis answers, so a connection that
+ * keeps silent is dropped after this long without data while commands wait: what was queued on
+ * it goes with it (a freeze would otherwise grow it by every limited request), and until the
+ * connection is ready again each command fails at once to the insurance limiter.
+ */
+const REDIS_SOCKET_TIMEOUT_MS = 2 * REDIS_COMMAND_TIMEOUT_MS;
+
+export const RATE_LIMITER_CONNECTION_NAME = 'bvg-rate-limiter';
 
 /**
  * Requests per minute per API key (rate-limiter-flexible), over a fixed 60 s window. With
@@ -48,6 +57,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           connectTimeout: 2000,
           // Fail to the insurance limiter when a connected Redis stops answering, too.
           commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+          socketTimeout: REDIS_SOCKET_TIMEOUT_MS,
+          // Named in Redis's CLIENT LIST, so an operator (and a test) can tell its connections apart.
+          connectionName: RATE_LIMITER_CONNECTION_NAME,
         });
   redis?.on('error', (error) => options.logger.warn({ err: error }, 'rate limiter: Redis unavailable'));
   // One limiter per distinct rpm (rate-limiter-flexible fixes points per limiter), keyed by key id.

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRateLimiter, type Caller, type RateLimiter } from '../../src/auth/index.js';
+import { RATE_LIMITER_CONNECTION_NAME } from '../../src/auth/createRateLimiter.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcpProxy.js';
 
 const REDIS_PORT = 6379;
@@ -56,14 +57,19 @@ describe('requests per minute while Redis is frozen (connection open, nothing an
       logger: pino({ level: 'silent' }),
     });
     direct = new Redis(`redis://127.0.0.1:${REDIS_PORT}`);
-    // Until the limiter's connection is ready its requests go to the insurance limiter: wait for Redis.
+  });
+
+  /** Until the limiter's connection is ready its requests go to the insurance limiter: waits for Redis. */
+  async function untilCountingInRedis(): Promise<void> {
     const warmUp = keyCaller(1_000);
     await vi.waitFor(async () => {
       await limiter.consume(warmUp.caller);
       expect(await direct.get(warmUp.counter)).not.toBeNull();
     });
-  });
+  }
   afterEach(() => proxy.restore());
+  // A freeze that outlasts the socket timeout drops the connection: each test starts on a ready one.
+  beforeEach(() => untilCountingInRedis());
   afterAll(async () => {
     await limiter?.close();
     direct?.disconnect();
@@ -104,5 +110,29 @@ describe('requests per minute while Redis is frozen (connection open, nothing an
       status: 'rejected',
       reason: { code: 'RATE_LIMITED' },
     });
+  });
+
+  it('drops a connection that stops answering, so requests sent meanwhile do not pile up on it', async () => {
+    // The ids of the limiter's connections in Redis (it names them), as CLIENT LIST shows them.
+    const connections = async () =>
+      String(await direct.client('LIST'))
+        .split('\n')
+        .filter((line) => line.includes(` name=${RATE_LIMITER_CONNECTION_NAME} `))
+        .map((line) => /\bid=(\d+)/.exec(line)![1]);
+    const before = await connections();
+    expect(before.length).toBeGreaterThan(0);
+
+    const { caller } = keyCaller(1_000);
+    proxy.freeze();
+    // Each request times out to the insurance limiter; its command stays queued on the silent
+    // connection, which ioredis keeps (and every later command with it) for as long as the freeze
+    // lasts, unless the connection is dropped.
+    for (let i = 0; i < 5; i++) {
+      expect(await settledWithin(limiter.consume(caller), HANG_BOUND_MS)).toMatchObject({ status: 'fulfilled' });
+    }
+    await proxy.restore();
+    await untilCountingInRedis();
+    const after = await connections();
+    expect(after.some((id) => before.includes(id))).toBe(false);
   });
 });

@@ -95,6 +95,21 @@ describe.each(DATABASES)('a duplicate clientRequestId while the first is still r
     },
   );
 
+  it("refuses a different request under a running request's clientRequestId at once, without waiting for it", async () => {
+    waiting.emulator.injectFault({ kind: 'slow', delayMs: 1_500 });
+    const input = { image: { base64: image }, clientRequestId: `reused-while-running-${kind}` };
+    const first = gql(waiting.url, DESCRIBE, { input }).then((res) => ({ which: 'first', res }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const reused = gql(waiting.url, DESCRIBE, { input: { ...input, prompt: 'Something else' } }).then((res) => ({
+      which: 'reused',
+      res,
+    }));
+    const settledFirst = await Promise.race([first, reused]);
+    expect(settledFirst.which).toBe('reused');
+    expect(expectErrorCode(settledFirst.res, 'BAD_USER_INPUT').reason).toBe('CLIENT_REQUEST_ID_REUSED');
+    expect((await first).res.data!.describeImage.status).toBe('SUCCEEDED');
+  });
+
   it('replays any other failure without calling the model again', async () => {
     const input = { image: { base64: image }, clientRequestId: `invalid-${kind}` };
     waiting.emulator.injectFault({ kind: 'validation' });

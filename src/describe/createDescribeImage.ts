@@ -188,12 +188,11 @@ export function createDescribeImage(deps: DescribeImageDeps): DescribeImageServi
             RETRYABLE_FAILURE_CODES.includes(settled.error.code);
           const reopened = retryable ? await descriptions.reopen(settled) : null;
           if (reopened === null) {
-            // Not reopened although it was retryable: a concurrent retry reopened it first (its run is
-            // the answer: wait for it), or a late answer completed it. Either way the row as it is
-            // now, not as it was read, is what this retry replays.
-            const current = retryable ? await read() : settled;
-            const outcome =
-              current === null ? settled : await waitWhilePending(current, read, deps.idempotencyWaitMs ?? 0, signal);
+            if (!retryable) return { kind: 'replayed', record: replay(settled, hash) };
+            // Retryable, yet not reopened: a concurrent retry reopened it first (its run is the answer:
+            // wait for it), or a late answer completed it. The row as it is now is what this retry replays.
+            const current = (await read()) ?? settled;
+            const outcome = await waitWhilePending(current, read, deps.idempotencyWaitMs ?? 0, signal);
             return { kind: 'replayed', record: replay(outcome, hash) };
           }
           pending = reopened;

@@ -74,13 +74,16 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
   // payload only, and the bytes an operation holds count against MAX_BUFFERED_BODY_BYTES as a
   // body does. Registered before graphql-ws's own listener, so it runs first for each message.
   const messageBytes = new WeakMap<WebSocket, number>();
+  // Sockets whose connection_init was accepted: until then no message may be larger than one needs
+  // to be (graphql-ws answers pings before it, so the first message is not always the init).
+  const acknowledged = new WeakSet<WebSocket>();
   wsServer.on('connection', (socket) => {
-    let first = true;
     socket.on('message', (data) => {
       const bytes = byteLength(data);
       messageBytes.set(socket, bytes);
-      if (first && bytes > MAX_CONNECTION_INIT_BYTES) socket.close(1009, 'connection_init is too large');
-      first = false;
+      if (!acknowledged.has(socket) && bytes > MAX_CONNECTION_INIT_BYTES) {
+        socket.close(1009, 'connection_init is too large');
+      }
     });
   });
   // The key each socket sent in its connection_init: every operation authenticates with it again.
@@ -99,9 +102,12 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
         // Either spelling: a header name is case-insensitive, and clients send both.
         const authorization = ctx.connectionParams?.['authorization'] ?? ctx.connectionParams?.['Authorization'];
         const sent = typeof authorization === 'string' ? authorization : undefined;
+        // Too large: the socket is already closing (see above); nothing of it is authenticated or kept.
+        if ((messageBytes.get(ctx.extra.socket) ?? 0) > MAX_CONNECTION_INIT_BYTES) return false;
         try {
           await deps.authenticator.authenticate(sent);
           keysSent.set(ctx, sent);
+          acknowledged.add(ctx.extra.socket);
           return true;
         } catch (error) {
           if (isAppError(error)) return false;

@@ -24,7 +24,7 @@ import { answerClientErrors } from './http/answerClientErrors.js';
 import { applyConnectionLimits } from './http/applyConnectionLimits.js';
 import { createCors } from './http/createCors.js';
 import { createAdmission } from './http/createAdmission.js';
-import { createAdmitMiddleware } from './http/createAdmitMiddleware.js';
+import { createAdmitMiddleware, holdAdmissionWhile } from './http/createAdmitMiddleware.js';
 import { createGraphqlHttpRoute } from './http/createGraphqlHttpRoute.js';
 import { createGraphqlWebSocket } from './http/createGraphqlWebSocket.js';
 import { createHealthRouter } from './http/createHealthRouter.js';
@@ -211,7 +211,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       `/export/history.${format}`,
       admit,
       authenticate,
-      createExportHandler(store.history, logger, format, filterType),
+      // The export's reads run on after its client left, until they see it: they hold their slot.
+      holdAdmissionWhile(createExportHandler(store.history, logger, format, filterType)),
     );
   }
   // The request's id, start and span come first, so that a refusal carries its id too.

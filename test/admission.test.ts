@@ -8,6 +8,9 @@ import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 import { subscribe, wsClient } from './helpers/subscribe.js';
 import { parsePrometheus, sampleValue } from './metrics/prometheusText.js';
 import WebSocket from 'ws';
+import { connect } from 'node:net';
+import pg from 'pg';
+import { seedRow } from './helpers/seedLedger.js';
 
 const MAX_BUFFERED_BYTES = 200_000;
 
@@ -193,6 +196,43 @@ describe.each(DATABASES)('admission control on %s', (kind) => {
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'x'.repeat(20_000) } }));
     expect(await closed).toBe(1009);
   });
+
+  // PostgreSQL, to hold the export's first read on a table lock while its client leaves.
+  it.runIf(kind === 'postgres')(
+    'ends an export whose client left while its first rows were read, and gives its slot back',
+    async () => {
+      // More than one 64 KB write of lines, so the export would block on a full socket.
+      for (let i = 0; i < 150; i++) {
+        await seedRow(t.app.store.descriptions, {
+          createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+          text: 'x'.repeat(1_000),
+        });
+      }
+      const config = t.database.config;
+      if (config.kind !== 'postgres') throw new Error('a PostgreSQL test');
+      const lock = new pg.Client({ connectionString: config.url });
+      await lock.connect();
+      try {
+        await lock.query('BEGIN');
+        await lock.query('LOCK TABLE description_request IN ACCESS EXCLUSIVE MODE');
+        const { port } = new URL(t.url);
+        const socket = connect(Number(port), '127.0.0.1');
+        socket.on('error', () => {});
+        socket.write('GET /export/history.ndjson HTTP/1.1\r\nHost: localhost\r\n\r\n');
+        const waiting = async () =>
+          (await lock.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted')).rows[0]!.n;
+        await until(async () => (await waiting()) > 0, 'the export to wait on the lock');
+        expect(await inFlight()).toBe(1);
+        // The client leaves while the first read waits.
+        socket.destroy();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await lock.query('COMMIT');
+      } finally {
+        await lock.end();
+      }
+      await until(async () => (await inFlight()) === 0, 'the export to end and give its slot back');
+    },
+  );
 
   it('counts a compressed body at the most it may inflate to', async () => {
     const res = await post('{}', { 'content-encoding': 'gzip' });

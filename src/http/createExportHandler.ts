@@ -27,6 +27,11 @@ export function createExportHandler(
 ): RequestHandler {
   const { contentType, lineBreak } = formats[format];
   return async (req, res) => {
+    // Watched from the start: a client that leaves while the first batch is read must stop the
+    // export too (a 'close' before the listener would never be seen, and a write to the closed
+    // response would wait for a 'drain' that never comes).
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
     let lines: AsyncGenerator<ExportLine>;
     let first: IteratorResult<ExportLine>;
     try {
@@ -44,10 +49,12 @@ export function createExportHandler(
       sendAppError(res, isAppError(error) ? error : new AppError('INTERNAL_SERVER_ERROR', 'Internal server error'));
       return;
     }
+    if (abort.signal.aborted) {
+      await lines.return(undefined).catch(() => {});
+      return;
+    }
     res.status(200).type(contentType);
     res.setHeader('content-disposition', `attachment; filename="history.${format}"`);
-    const abort = new AbortController();
-    res.on('close', () => abort.abort());
     // Lines are gathered into ~64 KB writes: one write per row costs more than the row itself.
     let pending = exportHeader(format);
     const flush = async () => {

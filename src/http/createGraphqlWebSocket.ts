@@ -122,7 +122,19 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
         const bytes = messageBytes.get(ctx.extra.socket) ?? 0;
         const { document, errors } = parseOperation(payload.query);
         if (errors !== undefined) return errors;
-        // Checked here, not left to graphql-ws and graphql-js: their refusals carry no code (the
+        let caller: Caller;
+        try {
+          // Each operation checks the key again, as each HTTP request does: a socket opened before its
+          // key was revoked must not keep reading and deleting (the check is the authenticator's cache).
+          caller = await deps.authenticator.authenticate(keysSent.get(ctx));
+          // Each operation counts against the key's requests per minute, as each HTTP request does.
+          await deps.rateLimiter.consume(caller);
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          return refused(error);
+        }
+        // Checked here (after the key, as over HTTP: a revoked key is told so, and a bad operation is
+        // counted), not left to graphql-ws and graphql-js: their refusals carry no code (the
         // client would see INTERNAL_SERVER_ERROR), and an operation graphql-ws cannot identify is
         // dropped without completing, which would keep its ticket.
         const operation = getOperationAST(document, payload.operationName);
@@ -148,17 +160,6 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
                 extensions: { code: 'BAD_USER_INPUT' },
               }),
           );
-        }
-        let caller: Caller;
-        try {
-          // Each operation checks the key again, as each HTTP request does: a socket opened before its
-          // key was revoked must not keep reading and deleting (the check is the authenticator's cache).
-          caller = await deps.authenticator.authenticate(keysSent.get(ctx));
-          // Each operation counts against the key's requests per minute, as each HTTP request does.
-          await deps.rateLimiter.consume(caller);
-        } catch (error) {
-          if (!isAppError(error)) throw error;
-          return refused(error);
         }
         const args = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
         const contextValue = deps.observation.context(deps.context(caller), ctx, id, args);

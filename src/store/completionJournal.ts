@@ -182,6 +182,7 @@ export function createCompletionJournal(
           await appendDurably(entry);
         } catch (error) {
           if (held.length < MAX_HELD_ENTRIES) held.push(entry);
+          else warn(`The completion of ${entry.id} could not be journaled nor held (${MAX_HELD_ENTRIES} already are)`);
           throw error;
         }
       });

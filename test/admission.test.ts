@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toHistoryFilter } from '../src/history/index.js';
-import { DATABASES } from './helpers/databases.js';
+import { DATABASES, holdingLocks } from './helpers/databases.js';
 import { expectData, gql } from './helpers/graphqlClient.js';
 import { solidImage, toBase64 } from './helpers/images.js';
 import { DESCRIBE } from './helpers/operations.js';
@@ -9,7 +9,6 @@ import { subscribe, wsClient } from './helpers/subscribe.js';
 import { parsePrometheus, sampleValue } from './metrics/prometheusText.js';
 import WebSocket from 'ws';
 import { connect } from 'node:net';
-import pg from 'pg';
 import { seedRow } from './helpers/seedLedger.js';
 
 const MAX_BUFFERED_BYTES = 200_000;
@@ -208,28 +207,22 @@ describe.each(DATABASES)('admission control on %s', (kind) => {
           text: 'x'.repeat(1_000),
         });
       }
-      const config = t.database.config;
-      if (config.kind !== 'postgres') throw new Error('a PostgreSQL test');
-      const lock = new pg.Client({ connectionString: config.url });
-      await lock.connect();
-      try {
-        await lock.query('BEGIN');
-        await lock.query('LOCK TABLE description_request IN ACCESS EXCLUSIVE MODE');
-        const { port } = new URL(t.url);
-        const socket = connect(Number(port), '127.0.0.1');
-        socket.on('error', () => {});
-        socket.write('GET /export/history.ndjson HTTP/1.1\r\nHost: localhost\r\n\r\n');
-        const waiting = async () =>
-          (await lock.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted')).rows[0]!.n;
-        await until(async () => (await waiting()) > 0, 'the export to wait on the lock');
-        expect(await inFlight()).toBe(1);
-        // The client leaves while the first read waits.
-        socket.destroy();
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        await lock.query('COMMIT');
-      } finally {
-        await lock.end();
-      }
+      await holdingLocks(
+        t.database.config,
+        'LOCK TABLE description_request IN ACCESS EXCLUSIVE MODE',
+        [],
+        async (lock) => {
+          const { port } = new URL(t.url);
+          const socket = connect(Number(port), '127.0.0.1');
+          socket.on('error', () => {});
+          socket.write('GET /export/history.ndjson HTTP/1.1\r\nHost: localhost\r\n\r\n');
+          await until(async () => (await lock.waiting()) > 0, 'the export to wait on the lock');
+          expect(await inFlight()).toBe(1);
+          // The client leaves while the first read waits.
+          socket.destroy();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        },
+      );
       await until(async () => (await inFlight()) === 0, 'the export to end and give its slot back');
     },
   );

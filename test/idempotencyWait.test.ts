@@ -1,6 +1,5 @@
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DATABASES } from './helpers/databases.js';
+import { DATABASES, holdingLocks } from './helpers/databases.js';
 import { expectErrorCode, gql } from './helpers/graphqlClient.js';
 import { solidImage, toBase64 } from './helpers/images.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
@@ -65,33 +64,19 @@ describe.each(DATABASES)('a duplicate clientRequestId while the first is still r
       const failed = expectErrorCode(await gql(waiting.url, DESCRIBE, { input }), 'UPSTREAM_THROTTLED');
       waiting.emulator.clearFaults();
       waiting.emulator.resetCalls();
-      const config = waiting.database.config;
-      if (config.kind !== 'postgres') throw new Error('a PostgreSQL test');
-      const lock = new pg.Client({ connectionString: config.url });
-      await lock.connect();
-      try {
-        await lock.query('BEGIN');
-        await lock.query('SELECT 1 FROM description_request WHERE id = $1 FOR UPDATE', [failed.descriptionId]);
+      const lockRow = 'SELECT 1 FROM description_request WHERE id = $1 FOR UPDATE';
+      await holdingLocks(waiting.database.config, lockRow, [failed.descriptionId], async (lock) => {
         const retries = Promise.all([gql(waiting.url, DESCRIBE, { input }), gql(waiting.url, DESCRIBE, { input })]);
-        // Backends waiting on a lock (pg_locks is read live; pg_stat_activity is a snapshot per transaction).
-        const blocked = async () =>
-          (
-            await lock.query<{ n: number }>(
-              `SELECT count(DISTINCT pid)::int AS n FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()`,
-            )
-          ).rows[0]!.n;
         const deadline = Date.now() + 10_000;
-        while ((await blocked()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-        expect(await blocked()).toBe(2);
-        await lock.query('COMMIT');
+        while ((await lock.waiting()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        expect(await lock.waiting()).toBe(2);
+        await lock.release();
         for (const retry of await retries) {
           expect(retry.errors, JSON.stringify(retry.errors)).toBeUndefined();
           expect(retry.data!.describeImage).toEqual({ id: failed.descriptionId, status: 'SUCCEEDED' });
         }
-        expect(waiting.emulator.calls).toHaveLength(1);
-      } finally {
-        await lock.end();
-      }
+      });
+      expect(waiting.emulator.calls).toHaveLength(1);
     },
   );
 

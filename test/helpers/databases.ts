@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { DatabaseConfig } from '../../src/config.js';
 
 /** The two databases every behaviour test runs on. */
 export const DATABASES = ['pglite', 'postgres'] as const;
@@ -29,4 +30,50 @@ export async function createFreshPostgresDatabase(): Promise<{ url: string; drop
       }
     },
   };
+}
+
+/** A transaction of a test's own that holds locks on the server's database (see holdingLocks). */
+export interface LockHolder {
+  /** How many other connections wait on a lock now (pg_locks is read live, unlike pg_stat_activity). */
+  waiting(): Promise<number>;
+  /** Commits: the locks are let go. */
+  release(): Promise<void>;
+}
+
+/**
+ * Runs `lockStatement` in a transaction on a connection of its own to the server's PostgreSQL
+ * database and hands `run` the holder, so a test can stop the server's statements at a chosen
+ * point (a row lock, a table lock) and let them go when it likes; committed at the end in any case.
+ */
+export async function holdingLocks<T>(
+  config: DatabaseConfig,
+  lockStatement: string,
+  params: unknown[],
+  run: (holder: LockHolder) => Promise<T>,
+): Promise<T> {
+  if (config.kind !== 'postgres') throw new Error('locks are held on PostgreSQL only');
+  const client = new pg.Client({ connectionString: config.url });
+  await client.connect();
+  let open = true;
+  const release = async () => {
+    if (!open) return;
+    open = false;
+    await client.query('COMMIT');
+  };
+  try {
+    await client.query('BEGIN');
+    await client.query(lockStatement, params);
+    return await run({
+      release,
+      waiting: async () =>
+        (
+          await client.query<{ n: number }>(
+            'SELECT count(DISTINCT pid)::int AS n FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()',
+          )
+        ).rows[0]!.n,
+    });
+  } finally {
+    await release().catch(() => {});
+    await client.end();
+  }
 }

@@ -4,6 +4,7 @@
 export { resolvers } from './resolvers.js';
 export { createFormatError } from './formatError.js';
 export { createOperationCache } from './createOperationCache.js';
+export { requestErrors } from './requestErrors.js';
 export { retryableRefusalPlugin } from './retryableRefusalPlugin.js';
 export { legacyJsonStatusPlugin } from './legacyJsonStatusPlugin.js';
 export { loadTypeDefs } from './loadTypeDefs.js';

@@ -1,18 +1,15 @@
 import type { Server } from 'node:http';
-import {
-  execute,
-  getOperationAST,
-  getVariableValues,
-  GraphQLError,
-  subscribe,
-  type ExecutionArgs,
-  type GraphQLSchema,
-} from 'graphql';
+import { execute, GraphQLError, subscribe, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { createFormatError, createOperationCache, GraphQLContext } from '../graphql/index.js';
+import {
+  requestErrors,
+  type createFormatError,
+  type createOperationCache,
+  type GraphQLContext,
+} from '../graphql/index.js';
 import type { Authenticator, Caller, RateLimiter } from '../auth/index.js';
-import { AppError, isAppError } from '../errors.js';
+import { type AppError, isAppError } from '../errors.js';
 import type { SocketTracking } from '../telemetry/index.js';
 import type { Admission, Ticket } from './createAdmission.js';
 import { holdTicketWhileRunning } from './holdTicketWhileRunning.js';
@@ -137,30 +134,8 @@ export function createGraphqlWebSocket(deps: GraphqlWebSocketDeps): GraphqlWebSo
         // counted), not left to graphql-ws and graphql-js: their refusals carry no code (the
         // client would see INTERNAL_SERVER_ERROR), and an operation graphql-ws cannot identify is
         // dropped without completing, which would keep its ticket.
-        const operation = getOperationAST(document, payload.operationName);
-        if (operation === null || operation === undefined) {
-          return refused(
-            new AppError(
-              'OPERATION_RESOLUTION_FAILURE',
-              typeof payload.operationName === 'string'
-                ? `Unknown operation named "${payload.operationName}".`
-                : 'Must provide operation name if query contains multiple operations.',
-            ),
-          );
-        }
-        const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, {
-          maxErrors: 50,
-        });
-        if (variables.errors !== undefined) {
-          return variables.errors.map(
-            (error) =>
-              new GraphQLError(error.message, {
-                nodes: error.nodes,
-                originalError: error.originalError,
-                extensions: { code: 'BAD_USER_INPUT' },
-              }),
-          );
-        }
+        const invalid = requestErrors(schema, document, payload.operationName, payload.variables);
+        if (invalid !== undefined) return [...invalid];
         const args = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
         const contextValue = deps.observation.context(deps.context(caller), ctx, id, args);
         // Work in flight like an HTTP request, refused the same way, and holding its message's bytes.

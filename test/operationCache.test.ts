@@ -2,6 +2,7 @@ import { print } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperationCache, loadTypeDefs, resolvers } from '../src/graphql/index.js';
+import { MAX_CACHED_CHARS } from '../src/graphql/createOperationCache.js';
 import { expectData } from './helpers/graphqlClient.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
 import { wsClient } from './helpers/subscribe.js';
@@ -14,6 +15,19 @@ describe('the parsed-operation cache', () => {
     const first = parse('{ models { id } }');
     expect(first.errors).toBeUndefined();
     expect(parse('{ models { id } }').document).toBe(first.document);
+  });
+
+  it('holds at most MAX_CACHED_CHARS of text: long documents padded with comments push the oldest out', () => {
+    const parse = createOperationCache(schema);
+    // Comments do not count as tokens, so each passes the operation limits while holding 60 K characters.
+    const padded = (i: number) => `# ${i} ${'x'.repeat(60_000)}\n{ models { id } }`;
+    const first = parse(padded(0)).document;
+    expect(parse(padded(0)).document).toBe(first);
+    for (let i = 1; i <= Math.ceil(MAX_CACHED_CHARS / 60_000); i += 1) parse(padded(i));
+    expect(parse(padded(0)).document).not.toBe(first);
+    // A short operation still stays: the bound is on characters, not only on count.
+    const short = parse('{ models { id } }').document;
+    expect(parse('{ models { id } }').document).toBe(short);
   });
 
   it('never gives one text the document of another, however alike', () => {

@@ -6,6 +6,12 @@ import { OPERATION_LIMIT_RULES, parseAndValidate } from './operationLimits.js';
 const MAX_DOCUMENTS = 1_000;
 /** Longer texts are parsed every time rather than held: a cache is not a place to store large inputs. */
 const MAX_CACHED_QUERY_CHARS = 64 * 1024;
+/**
+ * The texts held, in characters, at most: a client sending distinct documents padded with
+ * comments (which the token limit does not count) could otherwise make the cache hold
+ * 1 000 × 64 K characters. Real operations are a few hundred characters each.
+ */
+export const MAX_CACHED_CHARS = 8 * 1024 * 1024;
 
 export type ParsedOperation =
   { document: DocumentNode; errors?: undefined } | { document?: undefined; errors: GraphQLError[] };
@@ -21,7 +27,11 @@ export function createOperationCache(
   schema: GraphQLSchema,
   rules: readonly ValidationRule[] = OPERATION_LIMIT_RULES,
 ): (query: string) => ParsedOperation {
-  const documents = new LRUCache<string, DocumentNode>({ max: MAX_DOCUMENTS });
+  const documents = new LRUCache<string, DocumentNode>({
+    max: MAX_DOCUMENTS,
+    maxSize: MAX_CACHED_CHARS,
+    sizeCalculation: (_document, query) => Math.max(query.length, 1),
+  });
   return (query) => {
     const cached = documents.get(query);
     if (cached !== undefined) return { document: cached };

@@ -120,6 +120,15 @@ describe('Settling budgets in the completion statement on PostgreSQL', () => {
       'bvg_fail',
     );
 
+  /** The key's day and month spend, in atto-dollars. */
+  const spent = async () => {
+    const { rows } = await client.query<{ day: string; month: string }>(
+      `SELECT "daySpentUsd"::text AS day, "monthSpentUsd"::text AS month FROM "api_key" WHERE "id" = $1`,
+      [keyId],
+    );
+    return { day: toAtto(rows[0]!.day), month: toAtto(rows[0]!.month) };
+  };
+
   it.each(['force_custom_plan', 'force_generic_plan'])(
     'neither writes nor reads an api_key row for an open-mode completion (%s)',
     async (planCacheMode) => {
@@ -141,13 +150,6 @@ describe('Settling budgets in the completion statement on PostgreSQL', () => {
     "settles a keyed completion's reservation to its cost, and only that key's row (%s)",
     async (planCacheMode) => {
       await client.query(`SET plan_cache_mode = ${planCacheMode}`);
-      const spent = async () => {
-        const { rows } = await client.query<{ day: string; month: string }>(
-          `SELECT "daySpentUsd"::text AS day, "monthSpentUsd"::text AS month FROM "api_key" WHERE "id" = $1`,
-          [keyId],
-        );
-        return { day: toAtto(rows[0]!.day), month: toAtto(rows[0]!.month) };
-      };
       const start = await spent();
       const succeeding = await pending(keyId);
       const failing = await pending(keyId);
@@ -169,14 +171,7 @@ describe('Settling budgets in the completion statement on PostgreSQL', () => {
   );
 
   it("a sweep counts what the row's attempts cost, including those an overtaken run added while it was PENDING", async () => {
-    const spent = async () =>
-      toAtto(
-        (
-          await client.query<{ day: string }>(`SELECT "daySpentUsd"::text AS day FROM "api_key" WHERE "id" = $1`, [
-            keyId,
-          ])
-        ).rows[0]!.day,
-      );
+    const daySpent = async () => (await spent()).day;
     const id = await pending(keyId);
     // As a row reopened after run 1 cost 0.004 (its cost column says so, and the spend holds it on
     // top of run 3's reservation), to which run 2's late answer, 0.003, was added while run 3 ran.
@@ -188,20 +183,13 @@ describe('Settling budgets in the completion statement on PostgreSQL', () => {
       [id, JSON.stringify([attempt(1, '0.004'), attempt(2, '0.003')])],
     );
     await client.query(`UPDATE "api_key" SET "daySpentUsd" = "daySpentUsd" + 0.004 WHERE "id" = $1`, [keyId]);
-    const before = await spent();
+    const before = await daySpent();
     expect(await run(closeOrphanedSql('INTERRUPTED', 'swept', new Date(Date.now() + 60_000)))).toEqual([{ id }]);
-    expect((await spent()) - before).toBe(toAtto('0.003') - toAtto('0.01'));
+    expect((await daySpent()) - before).toBe(toAtto('0.003') - toAtto('0.01'));
   });
 
   it('a completion settled after its day ended adds what it costs beyond its reservation to the current day, and gives nothing back', async () => {
-    const spentToday = async () =>
-      toAtto(
-        (
-          await client.query<{ day: string }>(`SELECT "daySpentUsd"::text AS day FROM "api_key" WHERE "id" = $1`, [
-            keyId,
-          ])
-        ).rows[0]!.day,
-      );
+    const spentToday = async () => (await spent()).day;
     // Yesterday's rows, as a late answer (or a journal replayed after midnight) finds them: one a sweep
     // closed INTERRUPTED, its reservation released; one still holding its reservation of 0.01.
     const released = await pending(keyId);

@@ -151,12 +151,17 @@ describe('the completion journal shared by instances', () => {
     expect(later).toEqual(['b']);
   });
 
-  it('applies at its next replay an entry it could not write to disk, once, and says the append failed', async () => {
-    // The journal's folder cannot be made: a file stands where it should be.
+  /** A journal whose folder cannot be made (a file stands where it should be), after an append of `id` failed. */
+  async function journalThatFailedToAppend(id: string) {
     const blocked = join(dir, 'not-a-folder');
     await writeFile(blocked, '');
     const journal = createCompletionJournal(blocked, OWNER);
-    await expect(journal.append(entry('a'))).rejects.toThrow();
+    await expect(journal.append(entry(id))).rejects.toThrow();
+    return journal;
+  }
+
+  it('applies at its next replay an entry it could not write to disk, once, and says the append failed', async () => {
+    const journal = await journalThatFailedToAppend('a');
 
     const applied: string[] = [];
     await expect(journal.replay(async (e) => void applied.push(e.id), new Set())).rejects.toThrow();
@@ -167,10 +172,7 @@ describe('the completion journal shared by instances', () => {
   });
 
   it('keeps a held entry whose apply failed for the replay after', async () => {
-    const blocked = join(dir, 'not-a-folder');
-    await writeFile(blocked, '');
-    const journal = createCompletionJournal(blocked, OWNER);
-    await expect(journal.append(entry('a'))).rejects.toThrow();
+    const journal = await journalThatFailedToAppend('a');
     await expect(
       journal.replay(async () => {
         throw new Error('database away');

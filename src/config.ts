@@ -81,6 +81,7 @@ export interface AdmissionConfig {
   readonly maxInFlight: number;
   readonly maxBufferedBytes: number;
   readonly maxEventLoopDelayMs: number;
+  readonly maxDatabaseWaitMs: number;
 }
 
 export interface AppConfig {
@@ -227,6 +228,7 @@ const envSchema = z.object({
   MAX_IN_FLIGHT_REQUESTS: intFrom(1, 100_000).default(256),
   MAX_BUFFERED_BODY_BYTES: intFrom(1024, 16 * 1024 * 1024 * 1024).default(128 * 1024 * 1024),
   MAX_EVENT_LOOP_DELAY_MS: intFrom(10, 60_000).default(100),
+  MAX_DATABASE_WAIT_MS: intFrom(1, 60_000).default(50),
   HISTORY_RETENTION_DAYS: intFrom(1, 100_000).optional(),
   HISTORY_RETENTION_INTERVAL_MS: intFrom(1_000, 7 * 24 * 3_600_000).default(3_600_000),
   // 0 switches calibration off; otherwise at least a second, since each refresh aggregates 30 days of the ledger.
@@ -399,6 +401,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       maxInFlight: e.MAX_IN_FLIGHT_REQUESTS,
       maxBufferedBytes: e.MAX_BUFFERED_BODY_BYTES,
       maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+      maxDatabaseWaitMs: e.MAX_DATABASE_WAIT_MS,
     }),
     // Off in production unless asked for: a playground is an exploration tool, not an interface to expose.
     playground: e.PLAYGROUND ?? (e.NODE_ENV === 'production' ? 'off' : 'graphiql'),

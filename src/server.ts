@@ -147,8 +147,10 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const formatError = createFormatError(logger, { hideSchemaDetails: deps.production });
   const rules = operationRules({ production: deps.production });
   const { metrics, tracing } = deps.telemetry;
-  const admission = createAdmission({ ...deps.admission, maxBodyBytes: MAX_BODY_BYTES }, (reason) =>
-    metrics.admissionRefusals.inc({ reason }),
+  const admission = createAdmission(
+    { ...deps.admission, maxBodyBytes: MAX_BODY_BYTES },
+    (reason) => metrics.admissionRefusals.inc({ reason }),
+    () => store.poolUsage()?.queueDelayMs ?? 0,
   );
   metrics.watchAdmission(() => admission);
   const admit = createAdmitMiddleware(admission);

@@ -26,7 +26,14 @@ describe.each(DATABASES)('admission control on %s', (kind) => {
   let image: string;
   beforeAll(async () => {
     t = await startTestApp(kind, {
-      config: { admission: { maxInFlight: 2, maxBufferedBytes: MAX_BUFFERED_BYTES, maxEventLoopDelayMs: 1_000 } },
+      config: {
+        admission: {
+          maxInFlight: 2,
+          maxBufferedBytes: MAX_BUFFERED_BYTES,
+          maxEventLoopDelayMs: 1_000,
+          maxDatabaseWaitMs: 60_000,
+        },
+      },
     });
     image = toBase64(await solidImage(32, 32, 'png'));
   });

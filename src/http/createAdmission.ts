@@ -10,10 +10,12 @@ export interface AdmissionLimits {
   readonly maxBodyBytes: number;
   /** Event-loop delay past which new requests are refused: the process is out of CPU. */
   readonly maxEventLoopDelayMs: number;
+  /** How long statements may all have waited for a database connection before new requests are refused. */
+  readonly maxDatabaseWaitMs: number;
 }
 
 /** Which bound a refusal hit: a fixed set, so it can label a metric. */
-export type RefusalReason = 'in_flight' | 'buffered_bytes' | 'event_loop';
+export type RefusalReason = 'in_flight' | 'buffered_bytes' | 'event_loop' | 'database_wait';
 
 /** Told of every refusal (the metrics count them); it must not throw. */
 export type OnRefusal = (reason: RefusalReason) => void;
@@ -55,12 +57,17 @@ export function bodyReservation(req: IncomingMessage, maxBodyBytes: number): num
 }
 
 /**
- * Admission control: past any bound (requests in flight, bytes buffered, event-loop delay) a request is refused at once, before its body is
- * read or parsed, with SERVICE_UNAVAILABLE (HTTP 503, Retry-After), instead of queueing
- * without bound and running the process out of memory. A refusal writes no row and makes
- * no model call, because nothing of the request has run.
+ * Admission control: past any bound (requests in flight, bytes buffered, event-loop delay, the database pool's
+ * queue) a request is refused at once, before its body is read or parsed, with SERVICE_UNAVAILABLE (HTTP 503,
+ * Retry-After), instead of queueing without bound and running the process out of memory. A refusal writes no row
+ * and makes no model call, because nothing of the request has run.
  */
-export function createAdmission(limits: AdmissionLimits, onRefusal: OnRefusal = () => {}): Admission {
+export function createAdmission(
+  limits: AdmissionLimits,
+  onRefusal: OnRefusal = () => {},
+  /** How long the database's statements have all waited for a connection lately (PoolUsage.queueDelayMs). */
+  databaseWaitMs: () => number = () => 0,
+): Admission {
   let inFlight = 0;
   let bufferedBytes = 0;
   // When the CPU is the bound, requests in flight stay few (each waits for the event loop, not
@@ -92,6 +99,12 @@ export function createAdmission(limits: AdmissionLimits, onRefusal: OnRefusal = 
     // The last sample was late, and so is the one before it or the one overdue now.
     const behind = Math.min(lagMs, Math.max(previousLagMs, performance.now() - expected));
     if (behind > limits.maxEventLoopDelayMs) throw refuse('event_loop', `event loop ${Math.round(behind)} ms behind`);
+    // Every request waits on the database twice. While a queue for its connections stands, a new request only
+    // lengthens it, and the admitted requests' completions wait in it: their answers, not its, get late.
+    const waitedMs = databaseWaitMs();
+    if (waitedMs > limits.maxDatabaseWaitMs) {
+      throw refuse('database_wait', `database connections ${Math.round(waitedMs)} ms away`);
+    }
     if (bytes > 0 && bufferedBytes + bytes > limits.maxBufferedBytes) {
       throw refuse('buffered_bytes', `${limits.maxBufferedBytes} request bytes buffered`);
     }

@@ -16,6 +16,7 @@ import { refuseWhenUnavailable } from './refuseWhenUnavailable.js';
 import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCursor.js';
 import { createApiKeyRepository, type ApiKeyRepository } from './createApiKeyRepository.js';
 import { createInstanceLease, type InstanceLease } from './createInstanceLease.js';
+import { createQueueDelay } from './createQueueDelay.js';
 import { createCompletionJournal } from './completionJournal.js';
 import { replayJournalEntry } from './replayJournalEntry.js';
 import { withDurableCompletion } from './withDurableCompletion.js';
@@ -54,6 +55,8 @@ export interface PoolUsage {
   readonly idle: number;
   /** Queries waiting for a connection: above zero, the pool is the bottleneck. */
   readonly waiting: number;
+  /** How long the request path's statements have all had to wait for a connection lately (createQueueDelay). */
+  readonly queueDelayMs: number;
 }
 
 export interface OpenStoreOptions {
@@ -134,13 +137,27 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
       client.release(true);
     }
   }
-  const driver: DriverQuery = async <T>(query: Prisma.Sql, options?: DriverQueryOptions) =>
-    (await pool.query({ name: options?.prepareAs, text: query.text, values: query.values })).rows as T[];
+  // pool.query's own steps, with the wait for a connection measured: admission reads it (createQueueDelay).
+  const queueDelay = createQueueDelay();
+  const driver: DriverQuery = async <T>(query: Prisma.Sql, options?: DriverQueryOptions) => {
+    const waited = queueDelay.wait();
+    const client = await pool.connect().finally(waited);
+    try {
+      const result = await client.query({ name: options?.prepareAs, text: query.text, values: query.values });
+      client.release();
+      return result.rows as T[];
+    } catch (error) {
+      // As pool.query does: a connection that failed a query is closed, not reused.
+      client.release(error as Error);
+      throw error;
+    }
+  };
   const poolUsage = (): PoolUsage => ({
     max: config.poolSize,
     total: pool.totalCount,
     idle: pool.idleCount,
     waiting: pool.waitingCount,
+    queueDelayMs: queueDelay.current(),
   });
   return { adapter, withLock, driver, poolUsage, closeDriver: () => pool.end() };
 }

@@ -77,8 +77,10 @@ export async function createFaultHarness(): Promise<FaultHarness> {
       const server = spawnServer({
         AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url,
         COMPLETION_JOURNAL_DIR: journal,
-        // The machine is shared with other tests: a busy core must not read as this server's overload.
+        // The machine is shared with other tests: a busy core, or a pool slowed by it, must not read as this
+        // server's overload. A stopped or frozen database is answered by the pool's own timeout, as before.
         MAX_EVENT_LOOP_DELAY_MS: '60000',
+        MAX_DATABASE_WAIT_MS: '60000',
         ...env,
       });
       servers.push(server);

@@ -13,7 +13,12 @@ describe.each(DATABASES)('Metrics: /metrics on %s', (kind) => {
   let image: Buffer;
   beforeAll(async () => {
     t = await startObservedApp(kind, {
-      admission: { maxInFlight: 256, maxBufferedBytes: MAX_BUFFERED_BYTES, maxEventLoopDelayMs: 60_000 },
+      admission: {
+        maxInFlight: 256,
+        maxBufferedBytes: MAX_BUFFERED_BYTES,
+        maxEventLoopDelayMs: 60_000,
+        maxDatabaseWaitMs: 60_000,
+      },
     });
     image = await solidImage(40, 30, 'png');
   });

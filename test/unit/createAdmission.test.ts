@@ -33,6 +33,7 @@ describe('createAdmission', () => {
       maxBufferedBytes: 1e6,
       maxBodyBytes: 1e6,
       maxEventLoopDelayMs: 200,
+      maxDatabaseWaitMs: 1e4,
     });
     await new Promise((r) => setTimeout(r, 60));
     busy(300);
@@ -50,14 +51,38 @@ describe('createAdmission', () => {
       maxBufferedBytes: 1e6,
       maxBodyBytes: 1e6,
       maxEventLoopDelayMs: 200,
+      maxDatabaseWaitMs: 1e4,
     });
     await new Promise((r) => setTimeout(r, 60));
     busy(400);
     expect(codeOf(() => admission.admit(request()).release())).toBe('admitted');
   });
 
+  it('refuses while database connections are further away than its bound, and names the bound it hit', () => {
+    let waitedMs = 0;
+    const reasons: string[] = [];
+    admission = createAdmission(
+      { maxInFlight: 10, maxBufferedBytes: 1e6, maxBodyBytes: 1e6, maxEventLoopDelayMs: 1e4, maxDatabaseWaitMs: 50 },
+      (reason) => reasons.push(reason),
+      () => waitedMs,
+    );
+    waitedMs = 50;
+    expect(codeOf(() => admission.admit(request()).release())).toBe('admitted');
+    waitedMs = 51;
+    expect(codeOf(() => admission.admit(request()))).toBe('SERVICE_UNAVAILABLE');
+    expect(codeOf(() => admission.admitMessage(10))).toBe('SERVICE_UNAVAILABLE');
+    expect(reasons).toEqual(['database_wait', 'database_wait']);
+    expect(admission.inFlight).toBe(0);
+  });
+
   it('gives back a ticket once however often it is released', () => {
-    admission = createAdmission({ maxInFlight: 1, maxBufferedBytes: 150, maxBodyBytes: 1e6, maxEventLoopDelayMs: 1e4 });
+    admission = createAdmission({
+      maxInFlight: 1,
+      maxBufferedBytes: 150,
+      maxBodyBytes: 1e6,
+      maxEventLoopDelayMs: 1e4,
+      maxDatabaseWaitMs: 1e4,
+    });
     const ticket = admission.admit(request());
     expect(admission.bufferedBytes).toBe(100);
     expect(codeOf(() => admission.admit(request()))).toBe('SERVICE_UNAVAILABLE');

@@ -105,4 +105,28 @@ describe('a database that cannot be reached in time (PostgreSQL)', () => {
     expect(t.emulator.calls).toHaveLength(0);
     expect(await rowCount()).toBe(before);
   });
+
+  it('answers SERVICE_UNAVAILABLE, and stays up, when the connection is reset while its statement runs', async () => {
+    const locker = new pg.Client({ connectionString: directUrl });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE description_request IN ACCESS EXCLUSIVE MODE');
+      // The write-ahead statement is on the wire, waiting on the lock, when the connection goes.
+      const pending = t.gql(DESCRIBE, { input: { image: { base64: image } } });
+      await new Promise((r) => setTimeout(r, 100));
+      await proxy.refuse();
+      expectUnavailable(await pending);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    await proxy.restore();
+    // No model call. (The server's backend may still commit the row once the lock goes: such a write
+    // is closed by the recovery sweep, see test/writeAheadFreeze.test.ts.)
+    expect(t.emulator.calls).toHaveLength(0);
+    // The process survived the connection's error event, and the pool serves again.
+    const after = await t.gql(DESCRIBE, { input: { image: { base64: image } } });
+    expect(after.data?.describeImage.status, JSON.stringify(after)).toBe('SUCCEEDED');
+  });
 });

@@ -68,7 +68,11 @@ describe('admission while statements queue for the PostgreSQL pool', () => {
         // Two requests take both connections and wait on the lock; a third waits for a connection.
         const first = [1, 2, 3].map((n) => t.gql(DESCRIBE, { input: { image: { base64: image }, prompt: `#${n}` } }));
         await until(async () => (await lock.waiting()) === 2, 'both connections to wait on the lock');
-        await new Promise((r) => setTimeout(r, MAX_DATABASE_WAIT_MS * 3));
+        // The third's wait, once it has lasted a window, is the reading admission goes by.
+        await until(
+          async () => t.app.store.poolUsage()!.queueDelayMs > MAX_DATABASE_WAIT_MS,
+          'the third statement to have queued past the bound',
+        );
 
         const refused = await post(DESCRIBE, { input: { image: { base64: image }, prompt: '#4' } });
         expect(refused.status).toBe(503);

@@ -16,7 +16,7 @@ import { refuseWhenUnavailable } from './refuseWhenUnavailable.js';
 import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCursor.js';
 import { createApiKeyRepository, type ApiKeyRepository } from './createApiKeyRepository.js';
 import { createInstanceLease, type InstanceLease } from './createInstanceLease.js';
-import { createQueueDelay } from './createQueueDelay.js';
+import { createQueueDelay, type QueueDelay } from './createQueueDelay.js';
 import { createCompletionJournal } from './completionJournal.js';
 import { replayJournalEntry } from './replayJournalEntry.js';
 import { withDurableCompletion } from './withDurableCompletion.js';
@@ -55,7 +55,7 @@ export interface PoolUsage {
   readonly idle: number;
   /** Queries waiting for a connection: above zero, the pool is the bottleneck. */
   readonly waiting: number;
-  /** How long the request path's statements have all had to wait for a connection lately (createQueueDelay). */
+  /** How long statements have all had to queue for a connection lately (createQueueDelay). */
   readonly queueDelayMs: number;
 }
 
@@ -119,6 +119,7 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
   });
   // An idle connection the server closes (restart, failover) emits here; without a listener Node would exit.
   pool.on('error', () => {});
+  const queueDelay = timeQueueing(pool, config.poolSize);
   const adapter = new PrismaPg(pool);
   // Several servers may start at once behind a load balancer: one migrates, the others wait.
   async function withLock<T>(f: (session: SqlSession) => Promise<T>): Promise<T> {
@@ -137,21 +138,8 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
       client.release(true);
     }
   }
-  // pool.query's own steps, with the wait for a connection measured: admission reads it (createQueueDelay).
-  const queueDelay = createQueueDelay();
-  const driver: DriverQuery = async <T>(query: Prisma.Sql, options?: DriverQueryOptions) => {
-    const waited = queueDelay.wait();
-    const client = await pool.connect().finally(waited);
-    try {
-      const result = await client.query({ name: options?.prepareAs, text: query.text, values: query.values });
-      client.release();
-      return result.rows as T[];
-    } catch (error) {
-      // As pool.query does: a connection that failed a query is closed, not reused.
-      client.release(error as Error);
-      throw error;
-    }
-  };
+  const driver: DriverQuery = async <T>(query: Prisma.Sql, options?: DriverQueryOptions) =>
+    (await pool.query({ name: options?.prepareAs, text: query.text, values: query.values })).rows as T[];
   const poolUsage = (): PoolUsage => ({
     max: config.poolSize,
     total: pool.totalCount,
@@ -161,6 +149,34 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
   });
   return { adapter, withLock, driver, poolUsage, closeDriver: () => pool.end() };
 }
+
+/**
+ * Times every wait for a connection that has to queue, whoever asks (the driver's pool.query, Prisma's adapter):
+ * pool.query and the adapter call `connect`, so wrapping it keeps pg-pool's own error handling. A connection that is
+ * idle, or that the pool has room to open, is no queue, however long opening it takes.
+ */
+function timeQueueing(pool: pg.Pool, max: number): QueueDelay {
+  const queueDelay = createQueueDelay();
+  const connect = pool.connect.bind(pool);
+  function timed(): Promise<pg.PoolClient>;
+  function timed(callback: ConnectCallback): void;
+  function timed(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
+    if (pool.idleCount > 0 || pool.totalCount < max) {
+      queueDelay.free();
+      return callback === undefined ? connect() : connect(callback);
+    }
+    const waited = queueDelay.wait();
+    if (callback === undefined) return connect().finally(waited);
+    connect((error, client, release) => {
+      waited();
+      callback(error, client, release);
+    });
+  }
+  pool.connect = timed;
+  return queueDelay;
+}
+
+type ConnectCallback = Parameters<pg.Pool['connect']>[0] & {};
 
 /**
  * A random key created once per database and shared by every server on it, so a cursor

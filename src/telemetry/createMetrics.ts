@@ -13,6 +13,8 @@ export interface PoolReading {
   readonly total: number;
   readonly idle: number;
   readonly waiting: number;
+  /** How long statements have all had to queue for a connection lately, in ms (admission's database bound). */
+  readonly queueDelayMs: number;
 }
 
 /**
@@ -169,6 +171,14 @@ export function createMetrics(): AppMetrics {
         registers,
         collect() {
           this.set(read().waiting);
+        },
+      });
+      new Gauge({
+        name: 'bvg_db_pool_queue_delay_seconds',
+        help: 'How long statements have all had to queue for a PostgreSQL pool connection lately (what MAX_DATABASE_WAIT_MS bounds); 0 while some get one at once. Absent on PGlite.',
+        registers,
+        collect() {
+          this.set(read().queueDelayMs / 1000);
         },
       });
     },

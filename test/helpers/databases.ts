@@ -34,7 +34,7 @@ export async function createFreshPostgresDatabase(): Promise<{ url: string; drop
 
 /** A transaction of a test's own that holds locks on the server's database (see holdingLocks). */
 export interface LockHolder {
-  /** How many other connections wait on a lock now (pg_locks is read live, unlike pg_stat_activity). */
+  /** How many other connections to this database wait on a lock now (pg_locks is read live). */
   waiting(): Promise<number>;
   /** Commits: the locks are let go. */
   release(): Promise<void>;
@@ -68,7 +68,8 @@ export async function holdingLocks<T>(
       waiting: async () =>
         (
           await client.query<{ n: number }>(
-            'SELECT count(DISTINCT pid)::int AS n FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()',
+            `SELECT count(DISTINCT pid)::int AS n FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()
+               AND pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database())`,
           )
         ).rows[0]!.n,
     });

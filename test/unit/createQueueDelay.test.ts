@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createQueueDelay } from '../../src/store/createQueueDelay.js';
 
-/** A queue delay on a clock the test moves. */
+/** A queue delay with 100 ms windows on a clock the test moves. */
 function onClock() {
   let time = 0;
   const delay = createQueueDelay(100, () => time);
@@ -10,69 +10,85 @@ function onClock() {
     at(ms: number) {
       time = ms;
     },
+    /** Waits that start now and end after the given times, in order. */
+    waitsEnding(...ends: number[]) {
+      const done = ends.map(() => delay.wait());
+      ends.forEach((end, i) => {
+        time = end;
+        done[i]!();
+      });
+    },
   };
 }
 
 describe('createQueueDelay', () => {
-  it('reads a burst, where one statement in the window got its connection at once, as no queue', () => {
-    const { delay, at } = onClock();
-    const waits = [delay.wait(), delay.wait(), delay.wait()];
-    at(5);
-    waits[0]!(); // 5 ms
-    at(80);
-    waits[1]!(); // 80 ms
-    waits[2]!();
+  it('reads a burst, in which some statement got its connection at once, as no queue', () => {
+    const { delay, at, waitsEnding } = onClock();
+    waitsEnding(5, 80, 80);
     at(90);
-    delay.wait()(); // 0 ms
+    delay.free();
     at(100);
     expect(delay.current()).toBe(0);
   });
 
-  it('reads a window in which every statement waited as a queue that stood that long', () => {
-    const { delay, at } = onClock();
-    const waits = [delay.wait(), delay.wait()];
-    at(60);
-    waits[0]!();
+  it('reads a window in which every statement queued as a queue that stood as long as the shortest wait', () => {
+    const { delay, at, waitsEnding } = onClock();
+    waitsEnding(60, 90);
     at(70);
     const third = delay.wait();
     at(90);
-    waits[1]!();
     third(); // waited 20 ms
     at(100);
     expect(delay.current()).toBe(20);
   });
 
-  it('counts the oldest wait still open, so a pool that hands out nothing reads as a queue', () => {
+  it('takes one slow wait alone in its window for a statement behind another, not for a queue', () => {
+    const { delay, at, waitsEnding } = onClock();
+    waitsEnding(90);
+    at(100);
+    expect(delay.current()).toBe(0);
+  });
+
+  it('counts the oldest wait still open once it has lasted a window, so a pool that hands out nothing reads as a queue', () => {
     const { delay, at } = onClock();
     delay.wait();
-    at(40);
+    at(60);
     delay.wait();
+    at(99);
+    expect(delay.current()).toBe(0); // younger than a window: a burst may yet clear it
     at(450);
     expect(delay.current()).toBe(450);
   });
 
-  it('forgets a queue once a whole window passes without one', () => {
-    const { delay, at } = onClock();
-    const wait = delay.wait();
-    at(90);
-    wait();
+  it('reads no queue in a window after the one that had it, once no statement queues', () => {
+    const { delay, at, waitsEnding } = onClock();
+    waitsEnding(60, 70);
     at(100);
-    expect(delay.current()).toBe(90);
+    expect(delay.current()).toBe(60);
+    // Refused requests keep reading; nothing queues any more.
     at(150);
-    delay.wait()();
+    expect(delay.current()).toBe(60);
     at(200);
     expect(delay.current()).toBe(0);
-    at(1_000);
+  });
+
+  it('forgets a queue that no statement or reader saw for more than a window', () => {
+    const { delay, at, waitsEnding } = onClock();
+    waitsEnding(60, 70);
+    at(350);
     expect(delay.current()).toBe(0);
   });
 
   it('counts a wait once however often its end is reported', () => {
     const { delay, at } = onClock();
-    const wait = delay.wait();
+    const first = delay.wait();
+    const second = delay.wait();
     at(30);
-    wait();
+    first();
+    at(40);
+    second();
     at(95);
-    wait();
+    first();
     at(100);
     expect(delay.current()).toBe(30);
   });

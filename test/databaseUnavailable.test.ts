@@ -114,7 +114,16 @@ describe('a database that cannot be reached in time (PostgreSQL)', () => {
       await locker.query('LOCK TABLE description_request IN ACCESS EXCLUSIVE MODE');
       // The write-ahead statement is on the wire, waiting on the lock, when the connection goes.
       const pending = t.gql(DESCRIBE, { input: { image: { base64: image } } });
-      await new Promise((r) => setTimeout(r, 100));
+      const deadline = Date.now() + 10_000;
+      const waitingOnLock = async () =>
+        (
+          await locker.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_locks
+              WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          )
+        ).rows[0]!.n;
+      while ((await waitingOnLock()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(await waitingOnLock()).toBe(1);
       await proxy.refuse();
       expectUnavailable(await pending);
     } finally {

@@ -170,7 +170,9 @@ async function main(): Promise<number> {
           options.overloadRate,
           options.overloadSeconds,
         );
-        log(`  served ${overload.phase.served}, errors ${formatErrors(overload.phase)}; ${loadAverage()}`);
+        log(
+          `  served ${overload.phase.served}, errors ${formatErrors(overload.phase, overload.refusals)}; ${loadAverage()}`,
+        );
         if (profileDir !== undefined) await summariseProfiles(profileDir);
       } catch (error) {
         failures.push(`overload: ${(error as Error).message}`);

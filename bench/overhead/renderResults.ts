@@ -20,8 +20,11 @@ const pct = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} %` : '–');
 const triple = (p: PhaseSummary) => `${ms(p.p50Ms)} / ${ms(p.p95Ms)} / ${ms(p.p99Ms)}`;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} KB`;
 
-export function formatErrors(p: PhaseSummary): string {
-  return p.errors.length === 0 ? '0' : p.errors.map(([code, n]) => `${n} ${code}`).join(', ');
+export function formatErrors(p: PhaseSummary, refusals: readonly (readonly [string, number])[] = []): string {
+  if (p.errors.length === 0) return '0';
+  // The 503s' bounds, from the API's own count (admission refusals; a database outage's 503 is not one).
+  const bounds = refusals.length === 0 ? '' : `: ${refusals.map(([reason, n]) => `${n} ${reason}`).join(', ')}`;
+  return p.errors.map(([code, n]) => (code.includes('HTTP 503') ? `${n} ${code}${bounds}` : `${n} ${code}`)).join(', ');
 }
 
 /** Share of a core a process used over a phase. */
@@ -52,7 +55,7 @@ function caseRow(r: CaseResult): string {
     signed(api.p50Ms - direct.p50Ms),
     signed(api.p99Ms - direct.p99Ms),
     Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–',
-    formatErrors(api),
+    formatErrors(api, r.refusals),
     formatErrors(direct),
     ms(cpuPerRequest),
     pct(corePercent(r.server.cpuMs, api.wallMs)),
@@ -94,7 +97,7 @@ function overloadRows(o: OverloadResult): string[] {
   return [
     `| requests | ${p.sent} at ${o.rate}/s for ${o.seconds} s (10 KB describeImage, PostgreSQL) |`,
     `| served (200 with data) | ${p.served} (${p.servedPerSecond.toFixed(0)}/s) |`,
-    `| refused with 503 | ${p.refused503} (Retry-After header: ${p.refused503WithHeader}; extensions.retryAfterSeconds: ${p.refused503WithExtension}) |`,
+    `| refused with 503 | ${p.refused503} (Retry-After header: ${p.refused503WithHeader}; extensions.retryAfterSeconds: ${p.refused503WithExtension}; bounds: ${o.refusals.map(([reason, n]) => `${n} ${reason}`).join(', ') || '–'}) |`,
     `| other errors (not served, not 503) | ${others.length === 0 ? '0' : others.map(([c, n]) => `${n} ${c}`).join(', ')} |`,
     `| latency p50 / p99 / max ms | ${ms(p.p50Ms)} / ${ms(p.p99Ms)} / ${ms(p.maxMs)} |`,
     `| over ${SLOW_MS / 1000} s or timed out | ${p.slowerThan2s} (of which timed out: ${p.timeouts}) |`,
@@ -189,11 +192,11 @@ const lastLines = (text: string, n: number) =>
 
 /** What a case came to, in a few lines for the console while the run goes on. */
 export function describeCase(r: CaseResult): string {
-  const line = (name: string, p: PhaseSummary) =>
-    `  ${name}: sent ${p.sent}, served ${p.served} (${p.servedPerSecond.toFixed(1)}/s), p50/p95/p99/max ${triple(p)} / ${ms(p.maxMs)} ms, errors ${formatErrors(p)}; generator CPU ${pct(p.generatorCpuPercent)}, send lag p99 ${ms(p.sendLagP99Ms)} ms max ${ms(p.sendLagMaxMs)} ms`;
+  const line = (name: string, p: PhaseSummary, refusals: readonly (readonly [string, number])[] = []) =>
+    `  ${name}: sent ${p.sent}, served ${p.served} (${p.servedPerSecond.toFixed(1)}/s), p50/p95/p99/max ${triple(p)} / ${ms(p.maxMs)} ms, errors ${formatErrors(p, refusals)}; generator CPU ${pct(p.generatorCpuPercent)}, send lag p99 ${ms(p.sendLagP99Ms)} ms max ${ms(p.sendLagMaxMs)} ms`;
   return [
     line('(a) direct', r.direct),
-    line('(b) API   ', r.api),
+    line('(b) API   ', r.api, r.refusals),
     `  server: CPU ${ms(r.server.cpuMs)} ms over (b) = ${ms(r.api.served === 0 ? NaN : r.server.cpuMs / r.api.served)} ms per served request; RSS at start ${mb(r.startRssBytes)} MB, idle after warm-up ${mb(r.idleRssBytes)} MB, peak ${mb(r.server.peakRssBytes)} MB, VmHWM ${mb(r.server.vmHwmBytes)} MB${r.server.vmHwmReset ? '' : ' (not reset: whole life)'}; event-loop delay p50/p99/max ${ms(r.eventLoop.p50Ms)}/${ms(r.eventLoop.p99Ms)}/${ms(r.eventLoop.maxMs)} ms`,
     `  emulator: CPU ${pct(corePercent(r.emulatorDirect.cpuMs, r.direct.wallMs))} in (a), ${pct(corePercent(r.emulatorApi.cpuMs, r.api.wallMs))} in (b); peak RSS ${mb(Math.max(r.emulatorDirect.peakRssBytes, r.emulatorApi.peakRssBytes))} MB${r.emulatorDirect.alive && r.emulatorApi.alive ? '' : '; THE EMULATOR DIED DURING THIS CASE'}`,
     `  API stop: ${describeExit(r.exit)}`,

@@ -5,6 +5,7 @@ import type { EventLoopReport } from './eventLoopProbe.js';
 import { freshDatabase, type DatabaseKind } from './freshDatabase.js';
 import { runOpenLoop } from './runOpenLoop.js';
 import { startApiProcess, type ApiProcess } from './startApiProcess.js';
+import { readRefusals, refusalsSince } from './readRefusals.js';
 import { summarisePhase, type PhaseSummary } from './summarisePhase.js';
 import { processStats } from '../procStats.js';
 import { watchProcess, type ProcessWatch } from './watchProcess.js';
@@ -47,6 +48,8 @@ export interface CaseResult {
   readonly emulatorDirect: ProcessWatch;
   readonly emulatorApi: ProcessWatch;
   readonly eventLoop: EventLoopReport;
+  /** Phase (b)'s admission refusals by the bound each hit. */
+  readonly refusals: readonly (readonly [string, number])[];
   readonly startRssBytes: number;
   /** RSS after start-up, the warm-up of (b) and a second's pause. */
   readonly idleRssBytes: number;
@@ -100,8 +103,10 @@ export async function runCase(setup: BenchSetup, spec: CaseSpec): Promise<CaseRe
     const serverWatch = watchProcess(api.pid);
     const emulatorApiWatch = watchProcess(setup.emulatorPid());
     if (setup.cpuProfileDir !== undefined) await api.startPhaseProfile();
+    const refusalsBefore = await readRefusals(api.origin);
     const apiPhase = summarisePhase(await phase(client.describe, spec.rate, setup.seconds));
     const server = serverWatch.stop();
+    const refusals = refusalsSince(refusalsBefore, await readRefusals(api.origin));
     if (setup.cpuProfileDir !== undefined) await api.stopPhaseProfile();
     const emulatorApi = emulatorApiWatch.stop();
     const eventLoop = await api.eventLoop();
@@ -117,6 +122,7 @@ export async function runCase(setup: BenchSetup, spec: CaseSpec): Promise<CaseRe
       emulatorDirect,
       emulatorApi,
       eventLoop,
+      refusals,
       startRssBytes,
       idleRssBytes,
       exit,

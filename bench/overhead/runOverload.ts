@@ -5,6 +5,7 @@ import { freshDatabase } from './freshDatabase.js';
 import { stopApi, type ApiExit, type BenchSetup } from './runCase.js';
 import { runOpenLoop } from './runOpenLoop.js';
 import { startApiProcess, type ApiProcess } from './startApiProcess.js';
+import { readRefusals, refusalsSince } from './readRefusals.js';
 import { summarisePhase, type PhaseSummary } from './summarisePhase.js';
 import { watchProcess, type ProcessWatch } from './watchProcess.js';
 
@@ -17,6 +18,8 @@ export interface OverloadResult {
   readonly seconds: number;
   readonly warmUpServed: number;
   readonly phase: PhaseSummary;
+  /** The phase's admission refusals by the bound each hit. */
+  readonly refusals: readonly (readonly [string, number])[];
   readonly server: ProcessWatch;
   readonly emulator: ProcessWatch;
   readonly eventLoop: EventLoopReport | undefined;
@@ -62,10 +65,12 @@ export async function runOverload(
     const watch = watchProcess(api.pid);
     const emulatorWatch = watchProcess(setup.emulatorPid());
     if (setup.cpuProfileDir !== undefined) await api.startPhaseProfile();
+    const refusalsBefore = await readRefusals(api.origin);
     const phase = summarisePhase(
       await runOpenLoop({ rate, seconds, timeoutMs: setup.timeoutMs, send: client.describe }),
     );
     const server = watch.stop();
+    const refusals = refusalsSince(refusalsBefore, await readRefusals(api.origin).catch(() => new Map()));
     const emulator = emulatorWatch.stop();
     if (setup.cpuProfileDir !== undefined) await api.stopPhaseProfile().catch(() => undefined);
     const eventLoop = await api.eventLoop().catch(() => undefined);
@@ -75,7 +80,19 @@ export async function runOverload(
     client = undefined;
     const exit = await stopApi(api, setup);
     api = undefined;
-    return { rate, seconds, warmUpServed: warmUp.served, phase, server, emulator, eventLoop, aliveAfter, rows, exit };
+    return {
+      rate,
+      seconds,
+      warmUpServed: warmUp.served,
+      phase,
+      refusals,
+      server,
+      emulator,
+      eventLoop,
+      aliveAfter,
+      rows,
+      exit,
+    };
   } finally {
     await client?.close().catch(() => {});
     if (api !== undefined) await stopApi(api, setup);

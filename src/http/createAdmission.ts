@@ -10,7 +10,7 @@ export interface AdmissionLimits {
   readonly maxBodyBytes: number;
   /** Event-loop delay past which new requests are refused: the process is out of CPU. */
   readonly maxEventLoopDelayMs: number;
-  /** How long statements may all have waited for a database connection before new requests are refused. */
+  /** How long statements may all have waited for a database connection before new requests are refused; 0: off. */
   readonly maxDatabaseWaitMs: number;
 }
 
@@ -101,7 +101,7 @@ export function createAdmission(
     if (behind > limits.maxEventLoopDelayMs) throw refuse('event_loop', `event loop ${Math.round(behind)} ms behind`);
     // Every request waits on the database twice. While a queue for its connections stands, a new request only
     // lengthens it, and the admitted requests' completions wait in it: their answers, not its, get late.
-    const waitedMs = databaseWaitMs();
+    const waitedMs = limits.maxDatabaseWaitMs > 0 ? databaseWaitMs() : 0;
     if (waitedMs > limits.maxDatabaseWaitMs) {
       throw refuse('database_wait', `database connections ${Math.round(waitedMs)} ms away`);
     }

@@ -16,7 +16,7 @@ import { refuseWhenUnavailable } from './refuseWhenUnavailable.js';
 import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCursor.js';
 import { createApiKeyRepository, type ApiKeyRepository } from './createApiKeyRepository.js';
 import { createInstanceLease, type InstanceLease } from './createInstanceLease.js';
-import { createQueueDelay, type QueueDelay } from './createQueueDelay.js';
+import { timeQueueing } from './timeQueueing.js';
 import { createCompletionJournal } from './completionJournal.js';
 import { replayJournalEntry } from './replayJournalEntry.js';
 import { withDurableCompletion } from './withDurableCompletion.js';
@@ -149,34 +149,6 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
   });
   return { adapter, withLock, driver, poolUsage, closeDriver: () => pool.end() };
 }
-
-/**
- * Times every wait for a connection that has to queue, whoever asks (the driver's pool.query, Prisma's adapter):
- * pool.query and the adapter call `connect`, so wrapping it keeps pg-pool's own error handling. A connection that is
- * idle, or that the pool has room to open, is no queue, however long opening it takes.
- */
-function timeQueueing(pool: pg.Pool, max: number): QueueDelay {
-  const queueDelay = createQueueDelay();
-  const connect = pool.connect.bind(pool);
-  function timed(): Promise<pg.PoolClient>;
-  function timed(callback: ConnectCallback): void;
-  function timed(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
-    if (pool.idleCount > 0 || pool.totalCount < max) {
-      queueDelay.free();
-      return callback === undefined ? connect() : connect(callback);
-    }
-    const waited = queueDelay.wait();
-    if (callback === undefined) return connect().finally(waited);
-    connect((error, client, release) => {
-      waited();
-      callback(error, client, release);
-    });
-  }
-  pool.connect = timed;
-  return queueDelay;
-}
-
-type ConnectCallback = Parameters<pg.Pool['connect']>[0] & {};
 
 /**
  * A random key created once per database and shared by every server on it, so a cursor

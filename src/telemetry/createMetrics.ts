@@ -175,7 +175,7 @@ export function createMetrics(): AppMetrics {
       });
       new Gauge({
         name: 'bvg_db_pool_queue_delay_seconds',
-        help: 'How long statements have all had to queue for a PostgreSQL pool connection lately (what MAX_DATABASE_WAIT_MS bounds); 0 while some get one at once. Absent on PGlite.',
+        help: 'How long statements have all had to queue for a PostgreSQL pool connection over the last window of 250 ms (what MAX_DATABASE_WAIT_MS bounds); 0 when some got one at once. Absent on PGlite.',
         registers,
         collect() {
           this.set(read().queueDelayMs / 1000);

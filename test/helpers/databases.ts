@@ -34,7 +34,10 @@ export async function createFreshPostgresDatabase(): Promise<{ url: string; drop
 
 /** A transaction of a test's own that holds locks on the server's database (see holdingLocks). */
 export interface LockHolder {
-  /** How many other connections to this database wait on a lock now (pg_locks is read live). */
+  /**
+   * How many other connections to this database wait on a lock now. pg_locks is read live; pg_stat_activity would be
+   * a snapshot taken once in this transaction, blind to connections opened since.
+   */
   waiting(): Promise<number>;
   /** Commits: the locks are let go. */
   release(): Promise<void>;
@@ -69,7 +72,7 @@ export async function holdingLocks<T>(
         (
           await client.query<{ n: number }>(
             `SELECT count(DISTINCT pid)::int AS n FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()
-               AND pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database())`,
+               AND pid IN (SELECT pid FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()))`,
           )
         ).rows[0]!.n,
     });

@@ -32,11 +32,14 @@ describe('createQueueDelay', () => {
   });
 
   it('reads a window in which every statement queued as a queue that stood as long as the shortest wait', () => {
-    const { delay, at, waitsEnding } = onClock();
-    waitsEnding(60, 90);
+    const { delay, at } = onClock();
+    const [first, second] = [delay.wait(), delay.wait()];
+    at(60);
+    first();
     at(70);
     const third = delay.wait();
     at(90);
+    second();
     third(); // waited 20 ms
     at(100);
     expect(delay.current()).toBe(20);

@@ -23,7 +23,7 @@ const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} KB`;
 export function formatErrors(p: PhaseSummary, refusals: readonly (readonly [string, number])[] = []): string {
   if (p.errors.length === 0) return '0';
   // The 503s' bounds, from the API's own count (admission refusals; a database outage's 503 is not one).
-  const bounds = refusals.length === 0 ? '' : `: ${refusals.map(([reason, n]) => `${n} ${reason}`).join(', ')}`;
+  const bounds = refusals.length === 0 ? '' : ` [${refusals.map(([reason, n]) => `${n} ${reason}`).join(', ')}]`;
   return p.errors.map(([code, n]) => (code.includes('HTTP 503') ? `${n} ${code}${bounds}` : `${n} ${code}`)).join(', ');
 }
 

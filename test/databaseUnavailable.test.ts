@@ -1,6 +1,7 @@
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFreshPostgresDatabase } from './helpers/databases.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_POSTGRES_POOL } from '../src/config.js';
+import { createFreshPostgresDatabase, holdingLocks } from './helpers/databases.js';
 import { solidImage, toBase64 } from './helpers/images.js';
 import { DESCRIBE } from './helpers/operations.js';
 import { startTestApp, type TestApp } from './helpers/startTestApp.js';
@@ -107,29 +108,14 @@ describe('a database that cannot be reached in time (PostgreSQL)', () => {
   });
 
   it('answers SERVICE_UNAVAILABLE, and stays up, when the connection is reset while its statement runs', async () => {
-    const locker = new pg.Client({ connectionString: directUrl });
-    await locker.connect();
-    try {
-      await locker.query('BEGIN');
-      await locker.query('LOCK TABLE description_request IN ACCESS EXCLUSIVE MODE');
+    const direct = { kind: 'postgres', url: directUrl, ...DEFAULT_POSTGRES_POOL } as const;
+    await holdingLocks(direct, 'LOCK TABLE description_request IN ACCESS EXCLUSIVE MODE', [], async (lock) => {
       // The write-ahead statement is on the wire, waiting on the lock, when the connection goes.
       const pending = t.gql(DESCRIBE, { input: { image: { base64: image } } });
-      const deadline = Date.now() + 10_000;
-      const waitingOnLock = async () =>
-        (
-          await locker.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_locks
-              WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-          )
-        ).rows[0]!.n;
-      while ((await waitingOnLock()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(await waitingOnLock()).toBe(1);
+      await vi.waitFor(async () => expect(await lock.waiting()).toBe(1), { timeout: 10_000, interval: 20 });
       await proxy.refuse();
       expectUnavailable(await pending);
-    } finally {
-      await locker.query('ROLLBACK');
-      await locker.end();
-    }
+    });
     await proxy.restore();
     // No model call. (The server's backend may still commit the row once the lock goes: such a write
     // is closed by the recovery sweep, see test/writeAheadFreeze.test.ts.)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toHistoryFilter } from '../src/history/index.js';
 import { holdingLocks } from './helpers/databases.js';
 import { expectData } from './helpers/graphqlClient.js';
@@ -9,13 +9,7 @@ import { parsePrometheus, sampleValue } from './metrics/prometheusText.js';
 
 const MAX_DATABASE_WAIT_MS = 100;
 
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const WAIT = { timeout: 10_000, interval: 20 };
 
 // PostgreSQL only: PGlite has no pool to queue for (its statements run on the event loop, which
 // MAX_EVENT_LOOP_DELAY_MS bounds).
@@ -67,11 +61,11 @@ describe('admission while statements queue for the PostgreSQL pool', () => {
       async (lock) => {
         // Two requests take both connections and wait on the lock; a third waits for a connection.
         const first = [1, 2, 3].map((n) => t.gql(DESCRIBE, { input: { image: { base64: image }, prompt: `#${n}` } }));
-        await until(async () => (await lock.waiting()) === 2, 'both connections to wait on the lock');
+        await vi.waitFor(async () => expect(await lock.waiting()).toBe(2), WAIT);
         // The third's wait, once it has lasted a window, is the reading admission goes by.
-        await until(
-          async () => t.app.store.poolUsage()!.queueDelayMs > MAX_DATABASE_WAIT_MS,
-          'the third statement to have queued past the bound',
+        await vi.waitFor(
+          () => expect(t.app.store.poolUsage()!.queueDelayMs).toBeGreaterThan(MAX_DATABASE_WAIT_MS),
+          WAIT,
         );
 
         const refused = await post(DESCRIBE, { input: { image: { base64: image }, prompt: '#4' } });
@@ -90,7 +84,7 @@ describe('admission while statements queue for the PostgreSQL pool', () => {
     expect((await refusals()) - refusedBefore).toBe(1);
 
     // Once nothing waits, requests are admitted again.
-    await until(async () => (await post('{ models { id } }')).status === 200, 'admission to open again');
+    await vi.waitFor(async () => expect((await post('{ models { id } }')).status).toBe(200), WAIT);
     const after = await t.gql(DESCRIBE, { input: { image: { base64: image } } });
     expect(expectData(after).describeImage.status).toBe('SUCCEEDED');
   });

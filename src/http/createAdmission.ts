@@ -99,8 +99,8 @@ export function createAdmission(
     // The last sample was late, and so is the one before it or the one overdue now.
     const behind = Math.min(lagMs, Math.max(previousLagMs, performance.now() - expected));
     if (behind > limits.maxEventLoopDelayMs) throw refuse('event_loop', `event loop ${Math.round(behind)} ms behind`);
-    // Every request waits on the database twice. While a queue for its connections stands, a new request only
-    // lengthens it, and the admitted requests' completions wait in it: their answers, not its, get late.
+    // Every request waits on the database at least twice. While a queue for its connections stands, a new
+    // request only lengthens it, and the admitted requests' completions wait in it: their answers get late.
     const waitedMs = limits.maxDatabaseWaitMs > 0 ? databaseWaitMs() : 0;
     if (waitedMs > limits.maxDatabaseWaitMs) {
       throw refuse('database_wait', `database connections ${Math.round(waitedMs)} ms away`);

@@ -1,4 +1,5 @@
 import type { ApiExit, CaseResult } from './runCase.js';
+import { formatRefusals, type PhaseRefusals } from './readRefusals.js';
 import type { OverloadResult } from './runOverload.js';
 import { SLOW_MS, type PhaseSummary } from './summarisePhase.js';
 import type { ProcessWatch } from './watchProcess.js';
@@ -20,10 +21,10 @@ const pct = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} %` : '–');
 const triple = (p: PhaseSummary) => `${ms(p.p50Ms)} / ${ms(p.p95Ms)} / ${ms(p.p99Ms)}`;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} KB`;
 
-export function formatErrors(p: PhaseSummary, refusals: readonly (readonly [string, number])[] = []): string {
+export function formatErrors(p: PhaseSummary, refusals: PhaseRefusals = []): string {
   if (p.errors.length === 0) return '0';
   // The 503s' bounds, from the API's own count (admission refusals; a database outage's 503 is not one).
-  const bounds = refusals.length === 0 ? '' : ` [${refusals.map(([reason, n]) => `${n} ${reason}`).join(', ')}]`;
+  const bounds = refusals.length === 0 ? '' : ` [${formatRefusals(refusals)}]`;
   return p.errors.map(([code, n]) => (code.includes('HTTP 503') ? `${n} ${code}${bounds}` : `${n} ${code}`)).join(', ');
 }
 
@@ -97,7 +98,7 @@ function overloadRows(o: OverloadResult): string[] {
   return [
     `| requests | ${p.sent} at ${o.rate}/s for ${o.seconds} s (10 KB describeImage, PostgreSQL) |`,
     `| served (200 with data) | ${p.served} (${p.servedPerSecond.toFixed(0)}/s) |`,
-    `| refused with 503 | ${p.refused503} (Retry-After header: ${p.refused503WithHeader}; extensions.retryAfterSeconds: ${p.refused503WithExtension}; bounds: ${o.refusals.map(([reason, n]) => `${n} ${reason}`).join(', ') || '–'}) |`,
+    `| refused with 503 | ${p.refused503} (Retry-After header: ${p.refused503WithHeader}; extensions.retryAfterSeconds: ${p.refused503WithExtension}; bounds: ${formatRefusals(o.refusals) || '–'}) |`,
     `| other errors (not served, not 503) | ${others.length === 0 ? '0' : others.map(([c, n]) => `${n} ${c}`).join(', ')} |`,
     `| latency p50 / p99 / max ms | ${ms(p.p50Ms)} / ${ms(p.p99Ms)} / ${ms(p.maxMs)} |`,
     `| over ${SLOW_MS / 1000} s or timed out | ${p.slowerThan2s} (of which timed out: ${p.timeouts}) |`,
@@ -192,7 +193,7 @@ const lastLines = (text: string, n: number) =>
 
 /** What a case came to, in a few lines for the console while the run goes on. */
 export function describeCase(r: CaseResult): string {
-  const line = (name: string, p: PhaseSummary, refusals: readonly (readonly [string, number])[] = []) =>
+  const line = (name: string, p: PhaseSummary, refusals: PhaseRefusals = []) =>
     `  ${name}: sent ${p.sent}, served ${p.served} (${p.servedPerSecond.toFixed(1)}/s), p50/p95/p99/max ${triple(p)} / ${ms(p.maxMs)} ms, errors ${formatErrors(p, refusals)}; generator CPU ${pct(p.generatorCpuPercent)}, send lag p99 ${ms(p.sendLagP99Ms)} ms max ${ms(p.sendLagMaxMs)} ms`;
   return [
     line('(a) direct', r.direct),

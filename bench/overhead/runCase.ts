@@ -5,7 +5,7 @@ import type { EventLoopReport } from './eventLoopProbe.js';
 import { freshDatabase, type DatabaseKind } from './freshDatabase.js';
 import { runOpenLoop } from './runOpenLoop.js';
 import { startApiProcess, type ApiProcess } from './startApiProcess.js';
-import { readRefusals, refusalsSince } from './readRefusals.js';
+import { readRefusals, refusalsSince, type PhaseRefusals } from './readRefusals.js';
 import { summarisePhase, type PhaseSummary } from './summarisePhase.js';
 import { processStats } from '../procStats.js';
 import { watchProcess, type ProcessWatch } from './watchProcess.js';
@@ -49,7 +49,7 @@ export interface CaseResult {
   readonly emulatorApi: ProcessWatch;
   readonly eventLoop: EventLoopReport;
   /** Phase (b)'s admission refusals by the bound each hit. */
-  readonly refusals: readonly (readonly [string, number])[];
+  readonly refusals: PhaseRefusals;
   readonly startRssBytes: number;
   /** RSS after start-up, the warm-up of (b) and a second's pause. */
   readonly idleRssBytes: number;

@@ -5,7 +5,7 @@ import { freshDatabase } from './freshDatabase.js';
 import { stopApi, type ApiExit, type BenchSetup } from './runCase.js';
 import { runOpenLoop } from './runOpenLoop.js';
 import { startApiProcess, type ApiProcess } from './startApiProcess.js';
-import { readRefusals, refusalsSince } from './readRefusals.js';
+import { readRefusals, refusalsSince, type PhaseRefusals } from './readRefusals.js';
 import { summarisePhase, type PhaseSummary } from './summarisePhase.js';
 import { watchProcess, type ProcessWatch } from './watchProcess.js';
 
@@ -19,7 +19,7 @@ export interface OverloadResult {
   readonly warmUpServed: number;
   readonly phase: PhaseSummary;
   /** The phase's admission refusals by the bound each hit. */
-  readonly refusals: readonly (readonly [string, number])[];
+  readonly refusals: PhaseRefusals;
   readonly server: ProcessWatch;
   readonly emulator: ProcessWatch;
   readonly eventLoop: EventLoopReport | undefined;

@@ -11,7 +11,8 @@ import { applyMigrations, type MigrationLog, type SqlSession } from './applyMigr
 import { createDescriptionRepository, type DescriptionRepository } from './createDescriptionRepository.js';
 import { createHistoryReader, type HistoryReader } from './createHistoryReader.js';
 import type { DriverQuery, DriverQueryOptions } from './DriverQuery.js';
-import { lockPgliteFolder } from './lockPgliteFolder.js';
+import { lockPgliteFolder, type FolderLock } from './lockPgliteFolder.js';
+import { createPgliteFolder } from './createPgliteFolder.js';
 import { refuseWhenUnavailable } from './refuseWhenUnavailable.js';
 import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCursor.js';
 import { createApiKeyRepository, type ApiKeyRepository } from './createApiKeyRepository.js';
@@ -78,9 +79,16 @@ const PGLITE_SHARED_BUFFERS = '32MB';
 const MIGRATION_LOCK_KEY = 727_340_118;
 
 async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pglite-memory' }>, log: MigrationLog) {
-  if (config.kind === 'pglite') await mkdir(config.dataDir, { recursive: true });
-  // One process per folder: PGlite takes no lock of its own, and two writers lose each other's rows.
-  const lock = config.kind === 'pglite' ? await lockPgliteFolder(config.dataDir, log) : undefined;
+  let lock: FolderLock | undefined;
+  if (config.kind === 'pglite') {
+    await mkdir(config.dataDir, { recursive: true });
+    // One process per folder: PGlite takes no lock of its own, and two writers lose each other's rows.
+    lock = await lockPgliteFolder(config.dataDir, log);
+    await createPgliteFolder(config.dataDir).catch(async (error: unknown) => {
+      await lock?.release();
+      throw error;
+    });
+  }
   // pg_trgm backs the trigram indexes for history search, on PGlite as on PostgreSQL.
   // PGlite's Postgres keeps its shared buffers in the WebAssembly heap: at the default 128 MB they
   // were 150 MB of a 300 MB idle process. A laptop's ledger works in far less, and the operating

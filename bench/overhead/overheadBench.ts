@@ -15,7 +15,7 @@ import { formatMarkdown } from './formatMarkdown.js';
 import { removePgliteDirsSync } from './freshDatabase.js';
 import { makeNoiseJpeg } from './makeNoiseJpeg.js';
 import { FORWARDED_SETTINGS, parseOverheadArgs, SIZES, USAGE, type OverheadOptions } from './parseOverheadArgs.js';
-import { describeCase, formatErrors, renderResults, type RunFacts } from './renderResults.js';
+import { describeCase, formatErrors, formatSeconds, renderResults, type RunFacts } from './renderResults.js';
 import { runCase, type BenchSetup, type CaseResult, type CaseSpec } from './runCase.js';
 import { runOverload, type OverloadResult } from './runOverload.js';
 import { killTrackedChildren } from './spawnTracked.js';
@@ -171,7 +171,8 @@ async function main(): Promise<number> {
           options.overloadSeconds,
         );
         log(
-          `  served ${overload.phase.served}, errors ${formatErrors(overload.phase, overload.refusals)}; ${loadAverage()}`,
+          `  served ${overload.phase.served}, errors ${formatErrors(overload.phase, overload.refusals)}; ${loadAverage()}\n` +
+            `  by second of the phase, p50/p99 ms (not served): ${formatSeconds(overload.phase)}`,
         );
         if (profileDir !== undefined) await summariseProfiles(profileDir);
       } catch (error) {

@@ -192,12 +192,20 @@ const lastLines = (text: string, n: number) =>
     .join('\n');
 
 /** What a case came to, in a few lines for the console while the run goes on. */
+/** Each second of a phase as `second: p50/p99`, with the requests not served when there were any. */
+export function formatSeconds(p: PhaseSummary): string {
+  return p.bySecond
+    .map((s) => `${s.second}: ${ms(s.p50Ms)}/${ms(s.p99Ms)}${s.notServed === 0 ? '' : ` (${s.notServed})`}`)
+    .join('  ');
+}
+
 export function describeCase(r: CaseResult): string {
   const line = (name: string, p: PhaseSummary, refusals: PhaseRefusals = []) =>
     `  ${name}: sent ${p.sent}, served ${p.served} (${p.servedPerSecond.toFixed(1)}/s), p50/p95/p99/max ${triple(p)} / ${ms(p.maxMs)} ms, errors ${formatErrors(p, refusals)}; generator CPU ${pct(p.generatorCpuPercent)}, send lag p99 ${ms(p.sendLagP99Ms)} ms max ${ms(p.sendLagMaxMs)} ms`;
   return [
     line('(a) direct', r.direct),
     line('(b) API   ', r.api, r.refusals),
+    `  by second of the phase, p50/p99 ms (not served):\n    (a) ${formatSeconds(r.direct)}\n    (b) ${formatSeconds(r.api)}`,
     `  server: CPU ${ms(r.server.cpuMs)} ms over (b) = ${ms(r.api.served === 0 ? NaN : r.server.cpuMs / r.api.served)} ms per served request; RSS at start ${mb(r.startRssBytes)} MB, idle after warm-up ${mb(r.idleRssBytes)} MB, peak ${mb(r.server.peakRssBytes)} MB, VmHWM ${mb(r.server.vmHwmBytes)} MB${r.server.vmHwmReset ? '' : ' (not reset: whole life)'}; event-loop delay p50/p99/max ${ms(r.eventLoop.p50Ms)}/${ms(r.eventLoop.p99Ms)}/${ms(r.eventLoop.maxMs)} ms`,
     `  emulator: CPU ${pct(corePercent(r.emulatorDirect.cpuMs, r.direct.wallMs))} in (a), ${pct(corePercent(r.emulatorApi.cpuMs, r.api.wallMs))} in (b); peak RSS ${mb(Math.max(r.emulatorDirect.peakRssBytes, r.emulatorApi.peakRssBytes))} MB${r.emulatorDirect.alive && r.emulatorApi.alive ? '' : '; THE EMULATOR DIED DURING THIS CASE'}`,
     `  API stop: ${describeExit(r.exit)}`,

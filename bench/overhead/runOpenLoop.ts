@@ -12,6 +12,8 @@ export interface Outcome {
 export type Send = (signal: AbortSignal) => Promise<Outcome>;
 
 export interface Answer {
+  /** When the request was due, in ms from the start of the phase. */
+  readonly dueAtMs: number;
   /** From the request's scheduled time, so time spent queued in the generator counts. */
   readonly latencyMs: number;
   readonly outcome: Outcome;
@@ -71,7 +73,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<PhaseResult
       answered.then((outcome) => {
         const now = performance.now();
         if (outcome.code === 'OK') lastServedAt = Math.max(lastServedAt, now);
-        answers.push({ latencyMs: now - scheduledAt, outcome });
+        answers.push({ dueAtMs: scheduledAt - start, latencyMs: now - scheduledAt, outcome });
       }),
     );
   };

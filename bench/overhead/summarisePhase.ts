@@ -1,7 +1,18 @@
-import { percentile, type PhaseResult } from './runOpenLoop.js';
+import { percentile, type Answer, type PhaseResult } from './runOpenLoop.js';
 
 /** Latency above this is "not answered in time" for the overload target. */
 export const SLOW_MS = 2_000;
+
+/** The requests due in one second of a phase: how a step in load plays out over time, which percentiles hide. */
+export interface PhaseSecond {
+  /** 1 for the requests due in the phase's first second. */
+  readonly second: number;
+  readonly sent: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Refused, timed out or failed. */
+  readonly notServed: number;
+}
 
 export interface PhaseSummary {
   readonly sent: number;
@@ -24,6 +35,7 @@ export interface PhaseSummary {
   /** The generator's CPU over the phase, as a share of one core. */
   readonly generatorCpuPercent: number;
   readonly wallMs: number;
+  readonly bySecond: readonly PhaseSecond[];
 }
 
 export function summarisePhase(result: PhaseResult): PhaseSummary {
@@ -63,5 +75,21 @@ export function summarisePhase(result: PhaseResult): PhaseSummary {
     sendLagMaxMs: result.sendLagMaxMs,
     generatorCpuPercent: (100 * result.generatorCpuMs) / result.wallMs,
     wallMs: result.wallMs,
+    bySecond: bySecond(result.answers),
   };
+}
+
+function bySecond(answers: readonly Answer[]): PhaseSecond[] {
+  const seconds: Answer[][] = [];
+  for (const answer of answers) (seconds[Math.floor(answer.dueAtMs / 1000)] ??= []).push(answer);
+  return [...seconds].map((due = [], i) => {
+    const latencies = due.map((answer) => answer.latencyMs).sort((a, b) => a - b);
+    return {
+      second: i + 1,
+      sent: due.length,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      notServed: due.filter((answer) => answer.outcome.code !== 'OK').length,
+    };
+  });
 }

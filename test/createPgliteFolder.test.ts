@@ -1,25 +1,52 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createPgliteFolder } from '../src/store/createPgliteFolder.js';
+import { lockPgliteFolder } from '../src/store/lockPgliteFolder.js';
+import { openStore } from '../src/store/openStore.js';
+
+const LOADER = fileURLToPath(new URL('./helpers/registerTsLoader.mjs', import.meta.url));
+const MODULE = fileURLToPath(new URL('../src/store/createPgliteFolder.ts', import.meta.url));
+const quiet = { info: () => {}, warn: () => {} };
+
+/** Pids of live processes whose command line names `text`. */
+function processesNaming(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
 
 describe('creating the PGlite database of a new folder', () => {
   const dirs: string[] = [];
+  /** An empty folder inside a temp folder of its own, so what is created beside it can be seen. */
   const folder = () => {
     const dir = mkdtempSync(join(tmpdir(), 'bvg-create-'));
     dirs.push(dir);
-    return dir;
+    const dataDir = join(dir, 'pglite');
+    mkdirSync(dataDir);
+    return dataDir;
   };
+  const besides = (dataDir: string) => readdirSync(join(dataDir, '..'));
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes a database into an empty folder, which PGlite then opens and queries', async () => {
     const dataDir = folder();
-    await createPgliteFolder(dataDir);
+    await createPgliteFolder(dataDir, ['-c', 'shared_buffers=32MB']);
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+    expect(besides(dataDir)).toEqual(['pglite']);
 
     const db = new PGlite(dataDir);
     try {
@@ -27,20 +54,81 @@ describe('creating the PGlite database of a new folder', () => {
     } finally {
       await db.close();
     }
-  }, 120_000);
+  }, 60_000);
 
   it('leaves a folder that already holds a database untouched', async () => {
     const dataDir = folder();
     writeFileSync(join(dataDir, 'PG_VERSION'), '17\n');
-    await createPgliteFolder(dataDir);
+    await createPgliteFolder(dataDir, []);
     expect(readdirSync(dataDir)).toEqual(['PG_VERSION']);
   });
 
-  it('refuses with a message that names the folder when the database cannot be written', async () => {
-    const notAFolder = join(folder(), 'a-file');
-    writeFileSync(notAFolder, 'not a folder');
-    await expect(createPgliteFolder(notAFolder)).rejects.toThrow(
-      new RegExp(`Could not create the PGlite database in ${notAFolder}`),
+  it('refuses a folder that holds files but no database, naming the folder, and leaves the files alone', async () => {
+    const dataDir = folder();
+    writeFileSync(join(dataDir, 'notes.txt'), 'mine');
+    await expect(createPgliteFolder(dataDir, [])).rejects.toThrow(
+      `The PGlite folder ${dataDir} holds files (notes.txt) but no database (no PG_VERSION)`,
     );
-  }, 120_000);
+    expect(readdirSync(dataDir)).toEqual(['notes.txt']);
+  });
+
+  it('says why when the child cannot create the database', async () => {
+    const dataDir = folder();
+    // Postgres refuses to start with this setting, after initdb has run.
+    await expect(createPgliteFolder(dataDir, ['-c', 'shared_buffers=-1'])).rejects.toThrow(
+      `Could not create the PGlite database in ${dataDir}: PGlite failed to initialize properly`,
+    );
+    expect(readdirSync(dataDir)).toEqual([]);
+    expect(besides(dataDir)).toEqual(['pglite']);
+  }, 60_000);
+
+  it(
+    'leaves the folder empty when the server creating it is killed, and the next start creates it',
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = folder();
+      const server = spawn(
+        process.execPath,
+        [
+          '--import',
+          LOADER,
+          '--input-type=module',
+          '-e',
+          `import { createPgliteFolder } from ${JSON.stringify(MODULE)}; await createPgliteFolder(process.argv[1], []);`,
+          dataDir,
+        ],
+        { stdio: 'ignore' },
+      );
+      // The child is at work once its folder beside the target exists.
+      const staging = await vi.waitFor(
+        () => {
+          const found = besides(dataDir).find((name) => name.startsWith('pglite.creating-'));
+          if (found === undefined) throw new Error('no creation yet');
+          return join(dataDir, '..', found);
+        },
+        { timeout: 30_000, interval: 20 },
+      );
+      const [child] = processesNaming(staging);
+      expect(child).toBeDefined();
+      server.kill('SIGKILL');
+
+      // Without its server the child stops, and nothing of it ever reaches the folder.
+      await vi.waitFor(() => expect(processesNaming(staging)).toEqual([]), { timeout: 30_000, interval: 50 });
+      expect(readdirSync(dataDir)).toEqual([]);
+
+      await createPgliteFolder(dataDir, []);
+      expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+      expect(besides(dataDir)).toEqual(['pglite']);
+    },
+  );
+
+  it('gives the folder lock back when the database cannot be created', async () => {
+    const dataDir = folder();
+    writeFileSync(join(dataDir, 'notes.txt'), 'mine');
+    await expect(
+      openStore({ kind: 'pglite', dataDir }, { log: quiet, migrationsDir: join(dataDir, 'none') }),
+    ).rejects.toThrow('no database (no PG_VERSION)');
+    const lock = await lockPgliteFolder(dataDir, quiet);
+    await lock.release();
+  });
 });

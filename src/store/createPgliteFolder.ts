@@ -1,53 +1,111 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { ConfigError } from '../config.js';
 
-/** initdb takes 2–3 s on a laptop; a child still running after this is stuck, not slow. */
-const CREATE_TIMEOUT_MS = 120_000;
+/** `<folder>.creating-<random>`: where a creation writes, beside the folder as its lock is. */
+const STAGING = '.creating-';
+
+/** Lines of the child's error output a refusal quotes: Postgres's last words and the child's message, which ends it. */
+const QUOTED_LINES = 4;
 
 /**
- * Run as `node -e` so that the same code works from the compiled server and from the test runner's TypeScript.
- * PGlite finds no PG_VERSION in the folder, runs initdb, and writes the database; close() flushes it to disk.
+ * The child's program, run as `node --input-type=commonjs -e` so that it is the same from the compiled server and
+ * from the test runner's TypeScript. PGlite finds no PG_VERSION in the folder and runs initdb there; close() shuts
+ * Postgres down with a checkpoint, so the folder is complete when the child exits 0.
  */
 const CREATE_IN_CHILD = `
-const { PGlite } = require(process.argv[1]);
-const db = new PGlite(process.argv[2]);
+const { inspect } = require('node:util');
+// The server holds the other end of stdin. When it dies, stdin ends and this stops, instead of
+// writing on alone into a folder that the next server will find abandoned and remove.
+process.stdin.on('end', () => process.exit(1));
+process.stdin.resume();
+const [pglite, dataDir, startParams] = process.argv.slice(1);
+const { PGlite } = require(pglite);
+const db = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...JSON.parse(startParams)] });
 db.waitReady
   .then(() => db.close())
   .then(
     () => process.exit(0),
     (error) => {
-      console.error(error && error.stack ? error.stack : String(error));
+      console.error(error instanceof Error ? error.message : inspect(error));
       process.exit(1);
     },
   );
 `;
 
 /**
- * Creates the PGlite database in a folder that has none yet (no PG_VERSION), in a child process; a folder that
- * already holds one is left alone, and PGlite opens it as it is.
+ * Creates the PGlite database of a folder that has none yet (no PG_VERSION), in a child process; a folder that
+ * already holds one is left for PGlite to open as it is. The caller holds the folder's lock (lockPgliteFolder).
  *
  * Why a child: PGlite runs initdb in a second WebAssembly instance, and the process keeps that memory for its
  * whole life. Measured with the server on a new folder: 845 MB at the peak and 429 MB idle, against 302 MB (peak
- * and idle) for the same server opening the folder once it exists. In a child, every start of the server, the
- * first included, is the second kind.
+ * and idle) for the same server opening the folder once it exists. With the database made in a child, every start
+ * of the server, the first included, is the second kind.
  *
- * The caller holds the folder's lock (lockPgliteFolder) while this runs, so no other server creates it meanwhile.
+ * The child writes into a folder of its own beside the target, and its files are moved in only once it has
+ * finished, PG_VERSION last: a creation cut short (the server killed, the disk full) never leaves a folder that
+ * looks like a database but is not one, and its leftovers are removed by the next creation.
+ *
+ * No time limit: initdb takes 2–3 s on a laptop and far longer on an emulated or starved machine, and the
+ * supervisor that started the server has a start-up limit of its own.
+ *
+ * `startParams`: the server's Postgres settings beyond PGlite's defaults, for the child's own start of Postgres.
  */
-export async function createPgliteFolder(dataDir: string): Promise<void> {
+export async function createPgliteFolder(dataDir: string, startParams: readonly string[]): Promise<void> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
-  const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  await new Promise<void>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['-e', CREATE_IN_CHILD, pglite, dataDir],
-      { timeout: CREATE_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
-      (error, _stdout, stderr) => {
-        if (error === null) return resolve();
-        const why = stderr.trim().split('\n').slice(-5).join('\n') || error.message;
-        reject(new Error(`Could not create the PGlite database in ${dataDir}: ${why}`, { cause: error }));
-      },
+  const present = await readdir(dataDir);
+  if (present.length > 0) {
+    throw new ConfigError(
+      `The PGlite folder ${dataDir} holds files (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}) but no database (no PG_VERSION): empty it or choose another folder`,
     );
+  }
+  await removeAbandoned(dataDir);
+  const staging = `${dataDir}${STAGING}${randomBytes(4).toString('hex')}`;
+  try {
+    await createInChild(staging, startParams, dataDir);
+    const entries = await readdir(staging);
+    for (const entry of entries.filter((e) => e !== 'PG_VERSION')) {
+      await rename(join(staging, entry), join(dataDir, entry));
+    }
+    await rename(join(staging, 'PG_VERSION'), join(dataDir, 'PG_VERSION'));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** What creations cut short left beside the folder. Only the lock's holder creates, so none of them is live. */
+async function removeAbandoned(dataDir: string): Promise<void> {
+  const prefix = `${basename(dataDir)}${STAGING}`;
+  const siblings = await readdir(dirname(dataDir));
+  for (const name of siblings.filter((n) => n.startsWith(prefix))) {
+    await rm(join(dirname(dataDir), name), { recursive: true, force: true });
+  }
+}
+
+function createInChild(staging: string, startParams: readonly string[], dataDir: string): Promise<void> {
+  const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const args = ['--input-type=commonjs', '-e', CREATE_IN_CHILD, pglite, staging, JSON.stringify(startParams)];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    if (stderr.length < 64 * 1024) stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => reject(refusal(dataDir, error.message, error)));
+    child.once('close', (code, signal) => {
+      child.stdin.destroy();
+      if (code === 0) return resolve();
+      const said = stderr.trim().split('\n').slice(-QUOTED_LINES).join('\n');
+      const why = signal !== null ? `the creating process was killed by ${signal}` : said || `exit code ${code}`;
+      reject(refusal(dataDir, why));
+    });
   });
 }
+
+const refusal = (dataDir: string, why: string, cause?: unknown) =>
+  new ConfigError(`Could not create the PGlite database in ${dataDir}: ${why}`, { cause });

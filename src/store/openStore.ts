@@ -73,7 +73,10 @@ export interface OpenStoreOptions {
   readonly completion?: { readonly retryMs: number; readonly journalDir: string };
 }
 
-const PGLITE_SHARED_BUFFERS = '32MB';
+// PGlite's Postgres keeps its shared buffers in the WebAssembly heap: at the default 128 MB they
+// were 150 MB of a 300 MB idle process. A laptop's ledger works in far less, and the operating
+// system still caches the files underneath.
+const PGLITE_START_PARAMS = ['-c', 'shared_buffers=32MB'];
 
 // Any constant works; it only has to be the same for every instance of this app.
 const MIGRATION_LOCK_KEY = 727_340_118;
@@ -84,24 +87,18 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
     await mkdir(config.dataDir, { recursive: true });
     // One process per folder: PGlite takes no lock of its own, and two writers lose each other's rows.
     lock = await lockPgliteFolder(config.dataDir, log);
-    await createPgliteFolder(config.dataDir).catch(async (error: unknown) => {
-      await lock?.release();
-      throw error;
-    });
   }
   // pg_trgm backs the trigram indexes for history search, on PGlite as on PostgreSQL.
-  // PGlite's Postgres keeps its shared buffers in the WebAssembly heap: at the default 128 MB they
-  // were 150 MB of a 300 MB idle process. A laptop's ledger works in far less, and the operating
-  // system still caches the files underneath.
-  const options = {
-    extensions: { pg_trgm },
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
-  };
-  const db = config.kind === 'pglite' ? new PGlite(config.dataDir, options) : new PGlite(options);
-  await db.waitReady.catch(async (error: unknown) => {
+  const options = { extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, ...PGLITE_START_PARAMS] };
+  let db: PGlite;
+  try {
+    if (config.kind === 'pglite') await createPgliteFolder(config.dataDir, PGLITE_START_PARAMS);
+    db = config.kind === 'pglite' ? new PGlite(config.dataDir, options) : new PGlite(options);
+    await db.waitReady;
+  } catch (error) {
     await lock?.release();
     throw error;
-  });
+  }
   const session: SqlSession = { query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql) };
   const driver: DriverQuery = async <T>(query: Prisma.Sql) => (await db.query<T>(query.text, query.values)).rows;
   const closeDriver = async () => {

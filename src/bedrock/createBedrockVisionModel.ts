@@ -18,6 +18,7 @@ import { converseStreamDecoder } from './converseStreamDecoder.js';
 import { DEFAULT_MODEL_CATALOG, type ModelCatalog } from './modelCatalog.js';
 import { parseAnthropicBody } from './parseAnthropicBody.js';
 import { readModelStream } from './readModelStream.js';
+import { releaseStreamTimers } from './releaseStreamTimers.js';
 import { billingSafeRetryStrategy } from './billingSafeRetryStrategy.js';
 import { converseUsageOf, headerUsageOf, recorded, streamUsageOf } from './recordAttempts.js';
 import type { InferenceProvider, VisionModel, VisionRequest, VisionResult } from './VisionModel.js';
@@ -175,10 +176,12 @@ export function createBedrockVisionModel(options: BedrockVisionModelOptions): Be
           ...common,
           decoder: anthropicStreamDecoder(),
           async open(abortSignal) {
-            const command = recorded(
-              new InvokeModelWithResponseStreamCommand(anthropicRequest(request)),
-              request.attempts,
-              streamUsageOf,
+            const command = releaseStreamTimers(
+              recorded(
+                new InvokeModelWithResponseStreamCommand(anthropicRequest(request)),
+                request.attempts,
+                streamUsageOf,
+              ),
             );
             const output = await client.send(command, sendOptions(abortSignal));
             return { events: output.body, requestId: output.$metadata.requestId };
@@ -189,7 +192,9 @@ export function createBedrockVisionModel(options: BedrockVisionModelOptions): Be
         ...common,
         decoder: converseStreamDecoder(),
         async open(abortSignal) {
-          const command = recorded(new ConverseStreamCommand(converseInput(request)), request.attempts, streamUsageOf);
+          const command = releaseStreamTimers(
+            recorded(new ConverseStreamCommand(converseInput(request)), request.attempts, streamUsageOf),
+          );
           const output = await client.send(command, sendOptions(abortSignal));
           return { events: output.stream, requestId: output.$metadata.requestId };
         },

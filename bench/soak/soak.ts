@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     const heap = await readHeapFigures(api.origin);
     const minute = timeline.length + 1;
     timeline.push(
-      `  ${minute} min: RSS ${mb(rss)}; JS heap total ${mb(heap?.heapTotalBytes)}, used ${mb(heap?.heapUsedBytes)}; ` +
+      `  ${minute} min: RSS ${mb(rss)}; JS heap total ${mb(heap?.heapTotalBytes)} (young ${mb(heap?.newSpaceBytes)}, old ${mb(heap?.oldSpaceBytes)}), used ${mb(heap?.heapUsedBytes)}; ` +
         `external ${mb(heap?.externalBytes)}; the rest ${heap === undefined || rss === undefined ? '?' : mb(rss - heap.heapTotalBytes - heap.externalBytes)}`,
     );
   };
@@ -159,6 +159,9 @@ interface HeapFigures {
   readonly heapUsedBytes: number;
   /** What V8 holds for the heap (used or not): the part of RSS the JS heap accounts for. */
   readonly heapTotalBytes: number;
+  /** Of heapTotalBytes: the young generation (V8 grows it under a high allocation rate) and the old one. */
+  readonly newSpaceBytes: number;
+  readonly oldSpaceBytes: number;
   readonly externalBytes: number;
 }
 
@@ -169,8 +172,12 @@ async function readHeapFigures(origin: string): Promise<HeapFigures | undefined>
     const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
     const heapUsedBytes = gauge('nodejs_heap_size_used_bytes');
     const heapTotalBytes = gauge('nodejs_heap_size_total_bytes');
+    const newSpaceBytes = gauge('nodejs_heap_space_size_total_bytes\\{space="new"\\}');
+    const oldSpaceBytes = gauge('nodejs_heap_space_size_total_bytes\\{space="old"\\}');
     const externalBytes = gauge('nodejs_external_memory_bytes');
-    return Number.isFinite(heapUsedBytes) ? { heapUsedBytes, heapTotalBytes, externalBytes } : undefined;
+    return Number.isFinite(heapUsedBytes)
+      ? { heapUsedBytes, heapTotalBytes, newSpaceBytes, oldSpaceBytes, externalBytes }
+      : undefined;
   } catch {
     return undefined;
   }

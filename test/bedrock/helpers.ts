@@ -14,16 +14,21 @@ import { solidImage } from '../helpers/images.js';
 
 export const SONNET_3 = 'anthropic.claude-3-sonnet-20240229-v1:0';
 
+/** The tests' settings of the real adapter, less the emulator's address. */
+export const MODEL_OPTIONS = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  maxAttempts: 1,
+  connectionTimeoutMs: 2000,
+  requestTimeoutMs: 5000,
+  provider: 'EMULATOR',
+} as const;
+
 /** The real adapter, real SDK and HTTP/2, against the emulator. */
 export function modelFor(emulator: Emulator, catalog?: ModelCatalog): BedrockVisionModel {
   return createBedrockVisionModel({
-    region: 'us-east-1',
+    ...MODEL_OPTIONS,
     endpoint: emulator.url,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    maxAttempts: 1,
-    connectionTimeoutMs: 2000,
-    requestTimeoutMs: 5000,
-    provider: 'EMULATOR',
     ...(catalog === undefined ? {} : { catalog }),
   });
 }

@@ -33,7 +33,7 @@ async function liveObjects(name: string): Promise<number> {
 describe('streamed answers and their HTTP/2 sessions', () => {
   const t = useEmulator({ latencyMs: 0 });
 
-  it('frees the session of a streamed call once its answer has ended, on both APIs; failed and abandoned streams too', async () => {
+  it('frees the session of a streamed call once its answer has ended, on both APIs; failed, abandoned and refused streams too', async () => {
     // A request timeout far longer than the test: a stream's timer left set would hold its session to the end.
     const model = createBedrockVisionModel({ ...MODEL_OPTIONS, endpoint: t.emulator.url, requestTimeoutMs: 60_000 });
     await collect(model.describeStream(await request()));
@@ -48,9 +48,12 @@ describe('streamed answers and their HTTP/2 sessions', () => {
       await expectAppError(collect(model.describeStream(await request())), 'UPSTREAM_ERROR');
       // The reader stops after the first event (its client went away): the stream is reset.
       for await (const event of model.describeStream(await request())) if (event.type === 'delta') break;
+      // Bedrock refuses the call: an error status, whose body the SDK reads.
+      t.emulator.injectFault({ kind: 'throttle' });
+      await expectAppError(collect(model.describeStream(await request())), 'UPSTREAM_THROTTLED');
     }
 
-    // The SDK's handler opens a session of its own for each streamed call (61 here); a few may linger.
+    // The SDK's handler opens a session of its own for each streamed call (71 here); a few may linger.
     expect((await liveObjects('ClientHttp2Session')) - before).toBeLessThan(5);
     model.destroy();
   }, 60_000);

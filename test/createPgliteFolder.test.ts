@@ -47,6 +47,7 @@ describe('creating the PGlite database of a new folder', () => {
     await createPgliteFolder(dataDir, ['-c', 'shared_buffers=32MB']);
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
     expect(besides(dataDir)).toEqual(['pglite']);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith('.creating-'))).toEqual([]);
 
     const db = new PGlite(dataDir);
     try {
@@ -83,7 +84,7 @@ describe('creating the PGlite database of a new folder', () => {
   }, 60_000);
 
   it(
-    'leaves the folder empty when the server creating it is killed, and the next start creates it',
+    'leaves no database files in the folder when the server creating it is killed, and the next start creates it',
     { timeout: 120_000 },
     async () => {
       const dataDir = folder();
@@ -99,12 +100,12 @@ describe('creating the PGlite database of a new folder', () => {
         ],
         { stdio: 'ignore' },
       );
-      // The child is at work once its folder beside the target exists.
+      // The child is at work once its folder inside the target exists.
       const staging = await vi.waitFor(
         () => {
-          const found = besides(dataDir).find((name) => name.startsWith('pglite.creating-'));
+          const found = readdirSync(dataDir).find((name) => name.startsWith('.creating-'));
           if (found === undefined) throw new Error('no creation yet');
-          return join(dataDir, '..', found);
+          return join(dataDir, found);
         },
         { timeout: 30_000, interval: 20 },
       );
@@ -112,15 +113,25 @@ describe('creating the PGlite database of a new folder', () => {
       expect(child).toBeDefined();
       server.kill('SIGKILL');
 
-      // Without its server the child stops, and nothing of it ever reaches the folder.
+      // Without its server the child stops, and nothing of it reaches the folder but its own staging.
       await vi.waitFor(() => expect(processesNaming(staging)).toEqual([]), { timeout: 30_000, interval: 50 });
-      expect(readdirSync(dataDir)).toEqual([]);
+      expect(readdirSync(dataDir).filter((name) => !name.startsWith('.creating-'))).toEqual([]);
+      expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(false);
 
       await createPgliteFolder(dataDir, []);
       expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+      expect(readdirSync(dataDir).filter((name) => name.startsWith('.creating-'))).toEqual([]);
       expect(besides(dataDir)).toEqual(['pglite']);
     },
   );
+
+  it('creates the database in a fresh file system whose only entry is lost+found', async () => {
+    const dataDir = folder();
+    mkdirSync(join(dataDir, 'lost+found'));
+    await createPgliteFolder(dataDir, []);
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+    expect(existsSync(join(dataDir, 'lost+found'))).toBe(true);
+  }, 60_000);
 
   it('gives the folder lock back when the database cannot be created', async () => {
     const dataDir = folder();

@@ -3,11 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ConfigError } from '../config.js';
 
-/** `<folder>.creating-<random>`: where a creation writes, beside the folder as its lock is. */
+/**
+ * `<folder>/.creating-<random>`: where a creation writes. Inside the folder, so that moving its files in never
+ * crosses file systems (the folder may be a mount point: a container volume).
+ */
 const STAGING = '.creating-';
+
+/** A new file system's own folder, which a mount point holds: not a sign of anything written there. */
+const LOST_AND_FOUND = 'lost+found';
 
 /** Lines of the child's error output a refusal quotes: Postgres's last words and the child's message, which ends it. */
 const QUOTED_LINES = 4;
@@ -46,9 +52,12 @@ db.waitReady
  * and idle) for the same server opening the folder once it exists. With the database made in a child, every start
  * of the server, the first included, is the second kind.
  *
- * The child writes into a folder of its own beside the target, and its files are moved in only once it has
+ * The child writes into a folder of its own inside the target, and its files are moved in only once it has
  * finished, PG_VERSION last: a creation cut short (the server killed, the disk full) never leaves a folder that
- * looks like a database but is not one, and its leftovers are removed by the next creation.
+ * looks like a database but is not one, and its leftovers are removed by the next creation. (The moves are not
+ * fsynced: a power cut just after them may still lose their order, as it may lose any file just written.) A
+ * server killed mid-creation also ends its child, through the child's stdin; the staging is what keeps the
+ * folder clean either way.
  *
  * No time limit: initdb takes 2–3 s on a laptop and far longer on an emulated or starved machine, and the
  * supervisor that started the server has a start-up limit of its own.
@@ -57,32 +66,28 @@ db.waitReady
  */
 export async function createPgliteFolder(dataDir: string, startParams: readonly string[]): Promise<void> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
-  const present = await readdir(dataDir);
+  const entries = await readdir(dataDir);
+  const present = entries.filter((name) => !name.startsWith(STAGING) && name !== LOST_AND_FOUND);
   if (present.length > 0) {
     throw new ConfigError(
       `The PGlite folder ${dataDir} holds files (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}) but no database (no PG_VERSION): empty it or choose another folder`,
     );
   }
-  await removeAbandoned(dataDir);
-  const staging = `${dataDir}${STAGING}${randomBytes(4).toString('hex')}`;
+  // What creations cut short left. Only the lock's holder creates; a child whose server died may still be writing
+  // into its folder for a moment, so removal retries.
+  for (const name of entries.filter((n) => n.startsWith(STAGING))) {
+    await rm(join(dataDir, name), { recursive: true, force: true, maxRetries: 5 });
+  }
+  const staging = join(dataDir, `${STAGING}${randomBytes(4).toString('hex')}`);
   try {
     await createInChild(staging, startParams, dataDir);
-    const entries = await readdir(staging);
-    for (const entry of entries.filter((e) => e !== 'PG_VERSION')) {
+    const created = await readdir(staging);
+    for (const entry of created.filter((e) => e !== 'PG_VERSION')) {
       await rename(join(staging, entry), join(dataDir, entry));
     }
     await rename(join(staging, 'PG_VERSION'), join(dataDir, 'PG_VERSION'));
   } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
-}
-
-/** What creations cut short left beside the folder. Only the lock's holder creates, so none of them is live. */
-async function removeAbandoned(dataDir: string): Promise<void> {
-  const prefix = `${basename(dataDir)}${STAGING}`;
-  const siblings = await readdir(dirname(dataDir));
-  for (const name of siblings.filter((n) => n.startsWith(prefix))) {
-    await rm(join(dirname(dataDir), name), { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

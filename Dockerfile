@@ -41,7 +41,7 @@ WORKDIR /app
 COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /package ./
 # The embedded database's default folder, for trying the image without PostgreSQL (one container only:
-# PGlite has no lock, so two processes on one folder lose writes). Deployments set DATABASE_URL.
+# PGlite is one process per folder; a second is refused). Deployments set DATABASE_URL.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 4000

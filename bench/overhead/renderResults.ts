@@ -191,7 +191,6 @@ const lastLines = (text: string, n: number) =>
     .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
     .join('\n');
 
-/** What a case came to, in a few lines for the console while the run goes on. */
 /** Each second of a phase as `second: p50/p99`, with the requests not served when there were any. */
 export function formatSeconds(p: PhaseSummary): string {
   return p.bySecond
@@ -199,6 +198,7 @@ export function formatSeconds(p: PhaseSummary): string {
     .join('  ');
 }
 
+/** What a case came to, in a few lines for the console while the run goes on. */
 export function describeCase(r: CaseResult): string {
   const line = (name: string, p: PhaseSummary, refusals: PhaseRefusals = []) =>
     `  ${name}: sent ${p.sent}, served ${p.served} (${p.servedPerSecond.toFixed(1)}/s), p50/p95/p99/max ${triple(p)} / ${ms(p.maxMs)} ms, errors ${formatErrors(p, refusals)}; generator CPU ${pct(p.generatorCpuPercent)}, send lag p99 ${ms(p.sendLagP99Ms)} ms max ${ms(p.sendLagMaxMs)} ms`;

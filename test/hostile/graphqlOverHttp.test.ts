@@ -56,6 +56,30 @@ describe('GraphQL over HTTP (graphql-http server audits)', () => {
     expect(modern.headers.get('content-type')).toContain('application/graphql-response+json');
   });
 
+  it('marks every GraphQL answer no-store, so no browser or proxy cache keeps ledger data', async () => {
+    const query = '{ history(first: 1) { totalCount } }';
+    const answers = [
+      await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      }),
+      // A GET query is what a cache would keep if it could.
+      await fetch(`${t.url}?query=${encodeURIComponent(query)}`, { headers: { 'apollo-require-preflight': 'true' } }),
+      // A request error too.
+      await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ nope }"}',
+      }),
+    ];
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200]);
+    for (const res of answers) {
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      await res.arrayBuffer();
+    }
+  });
+
   it('answers an operation the request does not identify, and a persisted-query hash, with codes of the registry', async () => {
     const post = (body: unknown) =>
       fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

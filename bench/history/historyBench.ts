@@ -288,7 +288,16 @@ const HTTP_PAGE = /* GraphQL */ `
   }
 `;
 
-/** A history page as a client sees it: POST /graphql to the app, JSON parsed, p50/p95 over the runs. */
+/** Requests a new server answers before the steady-state timing: enough for V8 to have optimised the request path. */
+const HTTP_WARM_UP = 500;
+/** Timed requests per shape at steady state: a p50 over 30 moves by a millisecond from run to run. */
+const HTTP_STEADY_RUNS = 300;
+
+/**
+ * A history page as a client sees it: POST /graphql to the app, JSON parsed, p50/p95. Twice: right after the server
+ * started (the benchmark's usual warm-up and runs, which a new replica's first clients see), and at steady state,
+ * after HTTP_WARM_UP more pages, which is what a running server answers (issue 10's target is that p50).
+ */
 async function graphqlOverHttp(port: number, options: Options) {
   const page = async (filter: Record<string, unknown>) => {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
@@ -300,9 +309,15 @@ async function graphqlOverHttp(port: number, options: Options) {
     if (body.errors !== undefined || body.data === undefined) throw new Error(JSON.stringify(body.errors));
     return body.data.history.edges.length;
   };
+  const first = await timeIt(options, () => page({}));
+  const filtered = await timeIt(options, () => page({ minCostUsd: '0.05' }));
+  for (let i = 0; i < HTTP_WARM_UP; i++) await page(i % 2 === 0 ? {} : { minCostUsd: '0.05' });
+  const steady = { ...options, warmUp: 0, runs: HTTP_STEADY_RUNS };
   return {
-    first: await timeIt(options, () => page({})),
-    filtered: await timeIt(options, () => page({ minCostUsd: '0.05' })),
+    first,
+    filtered,
+    steadyFirst: await timeIt(steady, () => page({})),
+    steadyFiltered: await timeIt(steady, () => page({ minCostUsd: '0.05' })),
   };
 }
 
@@ -651,15 +666,20 @@ async function runBenchmark(options: Options, url: string, store: Store, seedLin
       console.log(
         `| history.exportLines({}, 'ndjson') in the benchmark process (no HTTP; information) | ${int(inProcess.rows)} | ${inProcess.seconds.toFixed(1)} | ${int(Math.round(inProcess.rows / inProcess.seconds))} | ${(inProcess.peakRss / MB).toFixed(0)} MB (benchmark process peak, ${(inProcess.baselineRss / MB).toFixed(0)} MB before) | — | info |`,
       );
-      console.log('\n## Through GraphQL over HTTP (information)\n');
-      console.log('| Query | p50 ms | p95 ms |');
-      console.log('|---|---:|---:|');
+      const { graphql } = viaHttp;
+      const steadyMet = graphql.steadyFirst.p50 <= TARGET.pageMs && graphql.steadyFiltered.p50 <= TARGET.pageMs;
+      console.log('\n## Through GraphQL over HTTP\n');
       console.log(
-        `| POST /graphql history(first: 20), 11 fields and images, no filter | ${fmt(viaHttp.graphql.first.p50)} | ${fmt(viaHttp.graphql.first.p95)} |`,
+        `| Query | just started: p50 / p95 ms (${options.warmUp} warm-up, ${options.runs} runs) | steady state: p50 / p95 ms (after ${HTTP_WARM_UP} pages, ${HTTP_STEADY_RUNS} runs) | Target (steady p50) | Met? |`,
       );
-      console.log(
-        `| The same with minCostUsd: "0.05" | ${fmt(viaHttp.graphql.filtered.p50)} | ${fmt(viaHttp.graphql.filtered.p95)} |`,
-      );
+      console.log('|---|---:|---:|---|---|');
+      const row = (name: string, started: typeof graphql.first, steady: typeof graphql.first) =>
+        console.log(
+          `| ${name} | ${fmt(started.p50)} / ${fmt(started.p95)} | ${fmt(steady.p50)} / ${fmt(steady.p95)} | ≤ ${TARGET.pageMs} ms | ${steady.p50 <= TARGET.pageMs ? 'met' : '**MISSED**'} |`,
+        );
+      row('POST /graphql history(first: 20), 11 fields and images, no filter', graphql.first, graphql.steadyFirst);
+      row('The same with minCostUsd: "0.05"', graphql.filtered, graphql.steadyFiltered);
+      if (!steadyMet) console.log('\nTarget missed: a history page through POST /graphql at steady state.');
       if (viaHttp.lines !== Number(facts.counts.requests)) {
         console.log(`\n**Export returned ${viaHttp.lines} lines for ${facts.counts.requests} rows.**`);
       }

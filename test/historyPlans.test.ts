@@ -42,6 +42,9 @@ describe('history query plans on PostgreSQL', () => {
     await client.query(`INSERT INTO "description_image" ("descriptionId", "position", "imageSha256", "requestCreatedAt")
       SELECT "id", 0, repeat('c', 64), "createdAt" FROM "description_request" WHERE "status" = 'SUCCEEDED'
         AND ('x' || substr(md5("id"::text), 1, 4))::bit(16)::int % 50 = 0`);
+    // Idempotency keys on a third of the successes, as clients that retry send them.
+    await client.query(`UPDATE "description_request" SET "clientRequestId" = 'retry-' || "requestHash"
+      WHERE "status" = 'SUCCEEDED' AND ('x' || substr("requestHash", 1, 4))::bit(16)::int % 3 = 0`);
     await client.query('VACUUM ANALYZE "description_image"');
     // VACUUM as autovacuum would: index-only scans need the visibility map.
     await client.query('VACUUM ANALYZE "description_request"');
@@ -108,6 +111,15 @@ describe('history query plans on PostgreSQL', () => {
     );
     expect(p).not.toMatch(seqScanOnLedger);
     expect(p).toMatch(indexOnlyScanOf('description_request_costUsd_id_status_idx'));
+  });
+
+  it('finds a clientRequestId across keys (an admin, open mode) through its own index, not the whole unique index', async () => {
+    const { rows } = await client.query(`SELECT "clientRequestId" FROM "description_request"
+      WHERE "clientRequestId" IS NOT NULL ORDER BY "createdAt" LIMIT 1`);
+    const p = await plan({ clientRequestId: rows[0].clientRequestId as string });
+    expect(p).not.toMatch(seqScanOnLedger);
+    // The unique index leads with apiKeyId: used for a clientRequestId alone, it is read from end to end.
+    expect(p).toMatch(/"Node Type":"Index Scan"[^}]*"Index Name":"description_request_clientRequestId_idx"/);
   });
 
   it("reads an image's newest requests from the image's own index, without sorting", async () => {

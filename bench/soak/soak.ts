@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     const heap = await readHeapFigures(api.origin);
     const minute = timeline.length + 1;
     timeline.push(
-      `  ${minute} min: RSS ${mb(rss)}; JS heap total ${mb(heap?.heapTotalBytes)} (young ${mb(heap?.newSpaceBytes)}, old ${mb(heap?.oldSpaceBytes)}), used ${mb(heap?.heapUsedBytes)}; ` +
+      `  ${minute} min: RSS ${mb(rss)}; JS heap total ${mb(heap?.heapTotalBytes)} (young ${mb(heap?.newSpaceBytes)}, old ${mb(heap?.oldSpaceBytes)}, large objects ${mb(heap?.largeObjectSpaceBytes)}), used ${mb(heap?.heapUsedBytes)}; ` +
         `external ${mb(heap?.externalBytes)}; the rest ${heap === undefined || rss === undefined ? '?' : mb(rss - heap.heapTotalBytes - heap.externalBytes)}`,
     );
   };
@@ -159,9 +159,13 @@ interface HeapFigures {
   readonly heapUsedBytes: number;
   /** What V8 holds for the heap (used or not): the part of RSS the JS heap accounts for. */
   readonly heapTotalBytes: number;
-  /** Of heapTotalBytes: the young generation (V8 grows it under a high allocation rate) and the old one. */
+  /**
+   * Of heapTotalBytes: the young generation (V8 grows it under a high allocation rate), the old one, and the objects
+   * too large for either (a request's base64 image, a large response), which V8 keeps in a space of their own.
+   */
   readonly newSpaceBytes: number;
   readonly oldSpaceBytes: number;
+  readonly largeObjectSpaceBytes: number;
   readonly externalBytes: number;
 }
 
@@ -174,9 +178,10 @@ async function readHeapFigures(origin: string): Promise<HeapFigures | undefined>
     const heapTotalBytes = gauge('nodejs_heap_size_total_bytes');
     const newSpaceBytes = gauge('nodejs_heap_space_size_total_bytes\\{space="new"\\}');
     const oldSpaceBytes = gauge('nodejs_heap_space_size_total_bytes\\{space="old"\\}');
+    const largeObjectSpaceBytes = gauge('nodejs_heap_space_size_total_bytes\\{space="large_object"\\}');
     const externalBytes = gauge('nodejs_external_memory_bytes');
     return Number.isFinite(heapUsedBytes)
-      ? { heapUsedBytes, heapTotalBytes, newSpaceBytes, oldSpaceBytes, externalBytes }
+      ? { heapUsedBytes, heapTotalBytes, newSpaceBytes, oldSpaceBytes, largeObjectSpaceBytes, externalBytes }
       : undefined;
   } catch {
     return undefined;

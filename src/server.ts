@@ -31,6 +31,7 @@ import { createHealthRouter } from './http/createHealthRouter.js';
 import { createHttpErrorHandler } from './http/httpError.js';
 import { createDrain } from './http/createDrain.js';
 import { stopGracefully } from './http/stopGracefully.js';
+import { noStore } from './http/noStore.js';
 import { createAuthMiddleware } from './http/createAuthMiddleware.js';
 import { createImageAccessGuard } from './http/createImageAccessGuard.js';
 import type { Authenticator, Caller, RateLimiter } from './auth/index.js';
@@ -218,7 +219,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     );
   }
   // The request's id, start and span come first, so that a refusal carries its id too.
-  app.use('/graphql', httpObservation.start, admit, authenticate, ...graphqlHttp.handlers);
+  app.use('/graphql', noStore, httpObservation.start, admit, authenticate, ...graphqlHttp.handlers);
   app.use(createHttpErrorHandler(MAX_BODY_BYTES));
 
   return {

@@ -119,7 +119,7 @@ describe('history query plans on PostgreSQL', () => {
     const p = await plan({ clientRequestId: rows[0].clientRequestId as string });
     expect(p).not.toMatch(seqScanOnLedger);
     // The unique index leads with apiKeyId: used for a clientRequestId alone, it is read from end to end.
-    expect(p).toMatch(/"Node Type":"Index Scan"[^}]*"Index Name":"description_request_clientRequestId_idx"/);
+    expect(p).toContain('"Index Name":"description_request_clientRequestId_idx"');
   });
 
   it("reads an image's newest requests from the image's own index, without sorting", async () => {

@@ -51,15 +51,6 @@ export interface GraphqlHttpRoute {
 }
 
 /**
- * Every answer of the ledger's API is the caller's own data and fresh at that moment, a GET query's
- * included: no cache (browser, proxy, CDN) may keep it.
- */
-const noStore: RequestHandler = (_req, res, next) => {
-  res.setHeader('cache-control', 'no-store');
-  next();
-};
-
-/**
  * GraphQL over HTTP: JSON and multipart bodies (GraphQL multipart request spec) into
  * Apollo Server, with the operation limits and the one error mapping.
  */
@@ -89,7 +80,7 @@ export async function createGraphqlHttpRoute(deps: GraphqlHttpRouteDeps): Promis
       ApolloServerPluginLandingPageDisabled(),
       // The schema gives no cache hints, so the plugin Apollo installs by default only computed a policy
       // for every resolved field (7 % of the CPU of a history page) to arrive at "no-store", which
-      // `noStore` now sets once per response.
+      // `noStore` (server.ts) now sets once per response.
       ApolloServerPluginCacheControlDisabled(),
       retryableRefusalPlugin,
       legacyJsonStatusPlugin,
@@ -112,7 +103,6 @@ export async function createGraphqlHttpRoute(deps: GraphqlHttpRouteDeps): Promis
       }),
       stopSpoolingOnAnswer,
       refuseLargeDocument,
-      noStore,
       // With tracing on: the request's span becomes the active one, now that the body has been read.
       ...deps.observation.beforeApollo,
       // The caller was authenticated before the body was read (createAuthMiddleware).

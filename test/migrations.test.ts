@@ -1,5 +1,5 @@
 import { DEFAULT_POSTGRES_POOL } from '../src/config.js';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,29 @@ describe('prisma/migrations', () => {
       await client.end();
       const folders = (await readdir(migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory());
       expect(rows[0].n).toBe(folders.length);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('applies a migration that runs longer than the statement timeout (an index build on a large ledger)', async () => {
+    const db = await createFreshPostgresDatabase();
+    const slow = join(scratch, 'slow-migration');
+    cpSync(migrationsDir, slow, { recursive: true });
+    mkdirSync(join(slow, '29991231000000_slow_step'));
+    writeFileSync(join(slow, '29991231000000_slow_step', 'migration.sql'), 'SELECT pg_sleep(2);\n');
+    const log = { info: () => {}, warn: () => {} };
+    try {
+      // Requests get 200 ms, and the driver gives a frozen server 1.2 s; a migration gets as long as it takes.
+      const config = { kind: 'postgres' as const, url: db.url, ...DEFAULT_POSTGRES_POOL, statementTimeoutMs: 200 };
+      await (await openStore(config, { log, migrationsDir: slow })).close();
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query(
+        `SELECT finished_at IS NOT NULL AS done FROM "_prisma_migrations" WHERE migration_name = '29991231000000_slow_step'`,
+      );
+      await client.end();
+      expect(rows).toEqual([{ done: true }]);
     } finally {
       await db.drop();
     }

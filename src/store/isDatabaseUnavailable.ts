@@ -1,3 +1,5 @@
+import { READ_TIMEOUT_MESSAGE } from './queryWithReadTimeout.js';
+
 /** SQLSTATE classes and codes that mean "the server cannot serve this now", not "this query is wrong". */
 const UNAVAILABLE_SQLSTATE_CLASSES = [
   '08', // connection_exception
@@ -38,8 +40,8 @@ const UNAVAILABLE_MESSAGES = [
   'Connection closed',
   'Client has encountered a connection error',
   'Cannot use a pool after calling end',
-  // query_timeout: a frozen server (SIGSTOP, a hung host) that enforces no statement_timeout of its own.
-  'Query read timeout',
+  // queryWithReadTimeout (node-postgres's query_timeout says the same): a frozen server (SIGSTOP, a hung host).
+  READ_TIMEOUT_MESSAGE,
 ];
 
 function looksUnavailable(error: Record<string, unknown>): boolean {

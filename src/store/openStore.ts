@@ -18,6 +18,7 @@ import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCurs
 import { createApiKeyRepository, type ApiKeyRepository } from './createApiKeyRepository.js';
 import { createInstanceLease, type InstanceLease } from './createInstanceLease.js';
 import { timeQueueing } from './timeQueueing.js';
+import { queryWithReadTimeout } from './queryWithReadTimeout.js';
 import { createCompletionJournal } from './completionJournal.js';
 import { replayJournalEntry } from './replayJournalEntry.js';
 import { withDurableCompletion } from './withDurableCompletion.js';
@@ -116,9 +117,6 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
     // (SERVICE_UNAVAILABLE) instead of a queue that grows with the load.
     connectionTimeoutMillis: config.connectTimeoutMs,
     statement_timeout: config.statementTimeoutMs,
-    // statement_timeout is enforced by the server; a frozen server (SIGSTOP, a hung host) enforces
-    // nothing, so the client gives up a little later on its own.
-    query_timeout: config.statementTimeoutMs + 1_000,
     // A connection whose server vanished (failover, a dropped NAT entry) is found by the kernel.
     keepAlive: true,
   });
@@ -143,8 +141,16 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
       client.release(true);
     }
   }
+  // A frozen server is given the statement timeout plus a second, per statement (see queryWithReadTimeout).
+  const readTimeoutMs = config.statementTimeoutMs + 1_000;
   const driver: DriverQuery = async <T>(query: Prisma.Sql, options?: DriverQueryOptions) =>
-    (await pool.query({ name: options?.prepareAs, text: query.text, values: query.values })).rows as T[];
+    (
+      await queryWithReadTimeout(
+        pool,
+        { name: options?.prepareAs, text: query.text, values: query.values },
+        readTimeoutMs,
+      )
+    ).rows as T[];
   const poolUsage = (): PoolUsage => ({
     max: config.poolSize,
     total: pool.totalCount,

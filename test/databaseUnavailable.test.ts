@@ -107,6 +107,30 @@ describe('a database that cannot be reached in time (PostgreSQL)', () => {
     expect(await rowCount()).toBe(before);
   });
 
+  it('answers SERVICE_UNAVAILABLE when the server freezes during a statement Prisma runs (a count), and recovers', async () => {
+    // totalCount is Prisma's statement, not the driver's: the read timeout (statement timeout + 1 s) bounds it too.
+    const count = () =>
+      fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ history { totalCount } }' }),
+      });
+    expect((await count()).status).toBe(200);
+    proxy.freeze();
+    const frozen = await count();
+    expect(frozen.status).toBe(503);
+    expect(((await frozen.json()) as { errors: { extensions: unknown }[] }).errors[0]?.extensions).toEqual({
+      code: 'SERVICE_UNAVAILABLE',
+      retryAfterSeconds: 2,
+    });
+    await proxy.restore();
+    const back = await count();
+    expect(back.status).toBe(200);
+    expect(((await back.json()) as { data: { history: { totalCount: number } } }).data.history.totalCount).toBe(
+      await rowCount(),
+    );
+  });
+
   it('answers SERVICE_UNAVAILABLE, and stays up, when the connection is reset while its statement runs', async () => {
     const direct = { kind: 'postgres', url: directUrl, ...DEFAULT_POSTGRES_POOL } as const;
     await holdingLocks(direct, 'LOCK TABLE description_request IN ACCESS EXCLUSIVE MODE', [], async (lock) => {

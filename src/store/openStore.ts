@@ -18,7 +18,7 @@ import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCurs
 import { createApiKeyRepository, type ApiKeyRepository } from './createApiKeyRepository.js';
 import { createInstanceLease, type InstanceLease } from './createInstanceLease.js';
 import { timeQueueing } from './timeQueueing.js';
-import { queryWithReadTimeout } from './queryWithReadTimeout.js';
+import { boundPoolQueries } from './boundPoolQueries.js';
 import { createCompletionJournal } from './completionJournal.js';
 import { replayJournalEntry } from './replayJournalEntry.js';
 import { withDurableCompletion } from './withDurableCompletion.js';
@@ -123,6 +123,10 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
   // An idle connection the server closes (restart, failover) emits here; without a listener Node would exit.
   pool.on('error', () => {});
   const queueDelay = timeQueueing(pool, config.poolSize);
+  // A frozen server (SIGSTOP, a hung host) enforces no statement_timeout: every statement through pool.query, the
+  // driver's and Prisma's, is given up a second after it. A migration under withLock takes a connection of its own
+  // and runs as long as it must.
+  boundPoolQueries(pool, config.statementTimeoutMs + 1_000);
   const adapter = new PrismaPg(pool);
   // Several servers may start at once behind a load balancer: one migrates, the others wait.
   async function withLock<T>(f: (session: SqlSession) => Promise<T>): Promise<T> {
@@ -141,16 +145,8 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
       client.release(true);
     }
   }
-  // A frozen server is given the statement timeout plus a second, per statement (see queryWithReadTimeout).
-  const readTimeoutMs = config.statementTimeoutMs + 1_000;
   const driver: DriverQuery = async <T>(query: Prisma.Sql, options?: DriverQueryOptions) =>
-    (
-      await queryWithReadTimeout(
-        pool,
-        { name: options?.prepareAs, text: query.text, values: query.values },
-        readTimeoutMs,
-      )
-    ).rows as T[];
+    (await pool.query({ name: options?.prepareAs, text: query.text, values: query.values })).rows as T[];
   const poolUsage = (): PoolUsage => ({
     max: config.poolSize,
     total: pool.totalCount,

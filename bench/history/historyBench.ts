@@ -322,10 +322,9 @@ async function graphqlOverHttp(port: number, options: Options) {
 }
 
 /**
- * The real doors of the app in its own process: history pages over GraphQL, then the export
- * (GET /export/history.ndjson) with that process's RSS.
+ * The app as `npm start` runs it, in a process of its own (bench/history/exportServer.ts), for `use`; stopped after.
  */
-async function exportOverHttp(url: string, options: Options) {
+async function withAppProcess<T>(url: string, use: (app: AppProcess) => Promise<T>): Promise<T> {
   const child = fork(new URL('./exportServer.js', import.meta.url), [url], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -333,13 +332,13 @@ async function exportOverHttp(url: string, options: Options) {
     child.once('exit', (code) => reject(new Error(`the export server exited early (code ${code})`))),
   );
   exited.catch(() => {});
-  const next = <T extends ExportServerMessage['type']>(type: T) =>
+  const next = <K extends ExportServerMessage['type']>(type: K) =>
     Promise.race([
-      new Promise<Extract<ExportServerMessage, { type: T }>>((resolve) => {
+      new Promise<Extract<ExportServerMessage, { type: K }>>((resolve) => {
         const listener = (message: ExportServerMessage) => {
           if (message.type !== type) return;
           child.off('message', listener);
-          resolve(message as Extract<ExportServerMessage, { type: T }>);
+          resolve(message as Extract<ExportServerMessage, { type: K }>);
         };
         child.on('message', listener);
       }),
@@ -347,13 +346,7 @@ async function exportOverHttp(url: string, options: Options) {
     ]);
   try {
     const ready = await next('ready');
-    const graphql = await graphqlOverHttp(ready.port, options);
-    child.send('reset');
-    const before = await next('reset');
-    const result = await fetchExport(ready.port);
-    child.send('report');
-    const report = await next('report');
-    return { ...result, graphql, startRss: ready.rss, baselineRss: before.rss, ...report };
+    return await use({ ready, send: (message) => child.send(message), next });
   } finally {
     if (child.exitCode === null) {
       child.send('stop');
@@ -361,6 +354,28 @@ async function exportOverHttp(url: string, options: Options) {
       if (child.exitCode === null) child.kill();
     }
   }
+}
+
+interface AppProcess {
+  readonly ready: Extract<ExportServerMessage, { type: 'ready' }>;
+  readonly send: (message: 'reset' | 'report') => void;
+  readonly next: <K extends ExportServerMessage['type']>(type: K) => Promise<Extract<ExportServerMessage, { type: K }>>;
+}
+
+/**
+ * The real doors of the app: history pages over GraphQL, then the export (GET /export/history.ndjson) with the
+ * server's RSS. Each in a server of its own: a thousand pages first would raise the RSS the export starts from.
+ */
+async function exportOverHttp(url: string, options: Options) {
+  const graphql = await withAppProcess(url, ({ ready }) => graphqlOverHttp(ready.port, options));
+  return withAppProcess(url, async ({ ready, send, next }) => {
+    send('reset');
+    const before = await next('reset');
+    const result = await fetchExport(ready.port);
+    send('report');
+    const report = await next('report');
+    return { ...result, graphql, startRss: ready.rss, baselineRss: before.rss, ...report };
+  });
 }
 
 /** exportLines in this process, for comparison (no HTTP): what the store alone delivers. */

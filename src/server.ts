@@ -185,7 +185,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     observation: httpObservation,
   });
 
-  // First: while the server stops, /readyz says so and new requests are refused.
+  // Ledger data, and every refusal on its doors (the drain's included), is never kept by a cache.
+  app.use(['/graphql', '/export'], noStore);
+  // While the server stops, /readyz says so and new requests are refused.
   app.use(drain.middleware);
   // Closed unless CORS_ORIGINS lists an origin; the built-in page and playground are same-origin.
   app.use(createCors(allowedOrigins));
@@ -219,7 +221,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     );
   }
   // The request's id, start and span come first, so that a refusal carries its id too.
-  app.use('/graphql', noStore, httpObservation.start, admit, authenticate, ...graphqlHttp.handlers);
+  app.use('/graphql', httpObservation.start, admit, authenticate, ...graphqlHttp.handlers);
   app.use(createHttpErrorHandler(MAX_BODY_BYTES));
 
   return {

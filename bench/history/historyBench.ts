@@ -329,7 +329,7 @@ async function withAppProcess<T>(url: string, use: (app: AppProcess) => Promise<
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`the export server exited early (code ${code})`))),
+    child.once('exit', (code) => reject(new Error(`the app process (exportServer) exited early (code ${code})`))),
   );
   exited.catch(() => {});
   const next = <K extends ExportServerMessage['type']>(type: K) =>

@@ -56,7 +56,7 @@ describe('GraphQL over HTTP (graphql-http server audits)', () => {
     expect(modern.headers.get('content-type')).toContain('application/graphql-response+json');
   });
 
-  it('marks every GraphQL answer no-store, so no browser or proxy cache keeps ledger data', async () => {
+  it('marks every GraphQL and export answer no-store, so no browser or proxy cache keeps ledger data', async () => {
     const query = '{ history(first: 1) { totalCount } }';
     const answers = [
       await fetch(t.url, {
@@ -74,8 +74,10 @@ describe('GraphQL over HTTP (graphql-http server audits)', () => {
       }),
       // Refused before Apollo: a body that is not JSON.
       await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }),
+      // The export is ledger data too.
+      await fetch(t.url.replace('/graphql', '/export/history.ndjson')),
     ];
-    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 400]);
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 400, 200]);
     for (const res of answers) {
       expect(res.headers.get('cache-control')).toBe('no-store');
       await res.arrayBuffer();

@@ -16,7 +16,7 @@ describe('isDatabaseUnavailable', () => {
       }),
     ).toBe(true);
     expect(isDatabaseUnavailable(new Error('outer', { cause: { code: 'ECONNRESET' } }))).toBe(true);
-    // node-postgres's query_timeout, when a frozen server answers nothing (test/completionOutage.test.ts).
+    // queryWithReadTimeout, when a frozen server answers nothing (test/completionOutage.test.ts).
     expect(isDatabaseUnavailable(new Error('Query read timeout'))).toBe(true);
   });
 

@@ -24,6 +24,7 @@ import type { NewDescription } from '../../src/store/DescriptionRecord.js';
 import { writeAheadSql } from '../../src/store/writeAheadSql.js';
 import { OPEN_MODE_KEY_ID } from '../../src/store/ledgerScope.js';
 import { packageRoot } from '../../src/packageRoot.js';
+import { startPgliteWorker } from '../../src/store/startPgliteWorker.js';
 
 const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DB = 'bvg_write_path_bench';
@@ -125,6 +126,7 @@ async function prismaClientWrite(prisma: PrismaClient, input: NewDescription): P
 async function time(label: string, iterations: number, once: () => Promise<void>) {
   for (let i = 0; i < 50; i += 1) await once();
   const cpu = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
   const started = performance.now();
   const samples: number[] = [];
   for (let i = 0; i < iterations; i += 1) {
@@ -134,10 +136,11 @@ async function time(label: string, iterations: number, once: () => Promise<void>
   }
   const wall = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  const mainMs = performance.eventLoopUtilization(loop).active / iterations;
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!.toFixed(2);
   const cpuMs = (used.user + used.system) / 1000 / iterations;
-  return `| ${label} | ${at(0.5)} | ${at(0.99)} | ${(wall / iterations).toFixed(2)} | ${cpuMs.toFixed(3)} |`;
+  return `| ${label} | ${at(0.5)} | ${at(0.99)} | ${(wall / iterations).toFixed(2)} | ${cpuMs.toFixed(3)} | ${mainMs.toFixed(3)} |`;
 }
 
 async function postgresTarget(): Promise<Target> {
@@ -180,14 +183,38 @@ async function pgliteTarget(): Promise<Target> {
   };
 }
 
+/** PGlite as the server runs it: in a thread of its own, through node-postgres and Prisma's pg adapter. */
+async function pgliteThreadTarget(): Promise<Target> {
+  const worker = await startPgliteWorker({ dataDir: undefined, startParams: [], onUnexpectedExit: () => {} });
+  const pool = new pg.Pool({ host: worker.socketDir, port: worker.port, user: 'postgres', max: 1 });
+  const client = await pool.connect();
+  await applyMigrations(
+    { query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) },
+    join(packageRoot(), 'prisma', 'migrations'),
+    quiet,
+  );
+  client.release();
+  return {
+    name: 'PGlite (memory, its own thread)',
+    prisma: new PrismaClient({ adapter: new PrismaPg(pool) }),
+    driver: async (sql) => (await pool.query({ text: sql.text, values: sql.values })).rows,
+    async close() {
+      await pool.end();
+      await worker.close();
+    },
+  };
+}
+
 async function main() {
   const { values } = parseArgs({ options: { iterations: { type: 'string', default: '2000' } } });
   const iterations = Number(values.iterations);
   console.log(`# Write path: one request's write-ahead and completion, ${iterations} times in a row\n`);
-  console.log(`Node ${process.version}; times in ms per request (both writes); CPU is this process's.\n`);
-  console.log('| database / door | p50 | p99 | mean | CPU ms |');
-  console.log('| --- | --- | --- | --- | --- |');
-  for (const open of [postgresTarget, pgliteTarget]) {
+  console.log(
+    `Node ${process.version}; times in ms per request (both writes); CPU is this process's, every thread; main thread busy is the event loop's active time.\n`,
+  );
+  console.log('| database / door | p50 | p99 | mean | CPU ms | main thread busy ms |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const open of [postgresTarget, pgliteTarget, pgliteThreadTarget]) {
     const target = await open();
     try {
       const viaDriver = async () => {

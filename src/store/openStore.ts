@@ -1,10 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { DatabaseConfig } from '../config.js';
 import { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, type MigrationLog, type SqlSession } from './applyMigrations.js';
@@ -13,6 +10,7 @@ import { createHistoryReader, type HistoryReader } from './createHistoryReader.j
 import type { DriverQuery, DriverQueryOptions } from './DriverQuery.js';
 import { lockPgliteFolder, type FolderLock } from './lockPgliteFolder.js';
 import { createPgliteFolder } from './createPgliteFolder.js';
+import { startPgliteWorker, type PgliteWorker } from './startPgliteWorker.js';
 import { refuseWhenUnavailable } from './refuseWhenUnavailable.js';
 import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCursor.js';
 import { createApiKeyRepository, type ApiKeyRepository } from './createApiKeyRepository.js';
@@ -89,24 +87,49 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
     // One process per folder: PGlite takes no lock of its own, and two writers lose each other's rows.
     lock = await lockPgliteFolder(config.dataDir, log);
   }
-  // pg_trgm backs the trigram indexes for history search, on PGlite as on PostgreSQL.
-  const options = { extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, ...PGLITE_START_PARAMS] };
-  let db: PGlite;
+  let worker: PgliteWorker;
   try {
     if (config.kind === 'pglite') await createPgliteFolder(config.dataDir, PGLITE_START_PARAMS);
-    db = config.kind === 'pglite' ? new PGlite(config.dataDir, options) : new PGlite(options);
-    await db.waitReady;
+    worker = await startPgliteWorker({
+      dataDir: config.kind === 'pglite' ? config.dataDir : undefined,
+      startParams: PGLITE_START_PARAMS,
+      onUnexpectedExit: (why) =>
+        log.warn(`The PGlite thread ended (${why}): every statement fails until the server is restarted`),
+    });
   } catch (error) {
     await lock?.release();
     throw error;
   }
-  const session: SqlSession = { query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql) };
-  const driver: DriverQuery = async <T>(query: Prisma.Sql) => (await db.query<T>(query.text, query.values)).rows;
+  // PGlite is one session: one connection, kept open, which statements queue for as they did for PGlite itself.
+  const pool = new pg.Pool({
+    host: worker.socketDir,
+    port: worker.port,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    idleTimeoutMillis: 0,
+  });
+  pool.on('error', () => {});
+  async function withSession<T>(f: (session: SqlSession) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      return await f({ query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) });
+    } finally {
+      client.release();
+    }
+  }
   const closeDriver = async () => {
-    await db.close();
+    await pool.end();
+    await worker.close();
     await lock?.release();
   };
-  return { session, driver, adapter: new PrismaPGlite(db), closeDriver };
+  return { adapter: new PrismaPg(pool), withSession, driver: poolDriver(pool), closeDriver };
+}
+
+/** The driver over a node-postgres pool, PostgreSQL's or the PGlite thread's. */
+function poolDriver(pool: pg.Pool): DriverQuery {
+  return async <T>(query: Prisma.Sql, options?: DriverQueryOptions) =>
+    (await pool.query({ name: options?.prepareAs, text: query.text, values: query.values })).rows as T[];
 }
 
 function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
@@ -145,8 +168,7 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
       client.release(true);
     }
   }
-  const driver: DriverQuery = async <T>(query: Prisma.Sql, options?: DriverQueryOptions) =>
-    (await pool.query({ name: options?.prepareAs, text: query.text, values: query.values })).rows as T[];
+  const driver = poolDriver(pool);
   const poolUsage = (): PoolUsage => ({
     max: config.poolSize,
     total: pool.totalCount,
@@ -192,7 +214,7 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
   } else {
     const opened = await openPglite(config, options.log);
     try {
-      await applyMigrations(opened.session, migrationsDir, options.log);
+      await opened.withSession((session) => applyMigrations(session, migrationsDir, options.log));
     } catch (error) {
       await opened.closeDriver();
       throw error;

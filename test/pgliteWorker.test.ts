@@ -1,0 +1,105 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPgliteWorker, type PgliteWorker } from '../src/store/startPgliteWorker.js';
+
+const started: PgliteWorker[] = [];
+const clients: pg.Client[] = [];
+
+async function start(dataDir?: string): Promise<PgliteWorker> {
+  const worker = await startPgliteWorker({ dataDir, startParams: [], onUnexpectedExit: () => {} });
+  started.push(worker);
+  return worker;
+}
+
+async function client(worker: PgliteWorker): Promise<pg.Client> {
+  const c = new pg.Client({ host: worker.socketDir, port: worker.port, user: 'postgres', database: 'postgres' });
+  c.on('error', () => {});
+  await c.connect();
+  clients.push(c);
+  return c;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.end().catch(() => {});
+  for (const w of started.splice(0)) await w.close();
+});
+
+describe('PGlite in its worker thread', () => {
+  it('answers node-postgres over its socket, named statements and errors included', async () => {
+    const worker = await start();
+    const c = await client(worker);
+    await c.query('CREATE TABLE t (id int PRIMARY KEY, name text)');
+    for (let i = 1; i <= 3; i++) {
+      await c.query({ name: 'insert_t', text: 'INSERT INTO t VALUES ($1, $2)', values: [i, `n${i}`] });
+    }
+    expect((await c.query('SELECT count(*)::int AS n FROM t')).rows).toEqual([{ n: 3 }]);
+    await expect(c.query('INSERT INTO t VALUES (1, $1)', ['again'])).rejects.toMatchObject({ code: '23505' });
+    // The session goes on after an error, as a PostgreSQL backend's does.
+    expect((await c.query('SELECT name FROM t WHERE id = $1', [2])).rows).toEqual([{ name: 'n2' }]);
+  });
+
+  it('keeps its socket in a folder only this user can open', async () => {
+    const worker = await start();
+    expect((await stat(worker.socketDir)).mode & 0o077).toBe(0);
+  });
+
+  it('starts each connection in a clean session: a transaction left open is rolled back, statements and locks dropped', async () => {
+    const worker = await start();
+    const first = await client(worker);
+    await first.query('CREATE TABLE kept (id int)');
+    await first.query({ name: 'probe', text: 'SELECT 1 AS one', values: [] });
+    await first.query('SELECT pg_advisory_lock(42)');
+    await first.query('BEGIN');
+    await first.query('INSERT INTO kept VALUES (1)');
+    await first.query('CREATE TABLE dropped (id int)');
+    // The pool gives up on a connection mid-transaction (a read timeout) and opens another.
+    const second = await client(worker);
+    await expect(first.query('SELECT 1')).rejects.toThrow();
+    const { rows } = await second.query(
+      `SELECT (SELECT count(*)::int FROM kept) AS kept,
+              to_regclass('dropped') IS NULL AS dropped,
+              (SELECT count(*)::int FROM pg_prepared_statements) AS prepared,
+              (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory') AS locks`,
+    );
+    expect(rows).toEqual([{ kept: 0, dropped: true, prepared: 0, locks: 0 }]);
+    // The new connection may prepare the same name again.
+    expect((await second.query({ name: 'probe', text: 'SELECT 1 AS one', values: [] })).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('closes a connection that sends a malformed message and serves the next one', async () => {
+    const worker = await start();
+    const c = await client(worker);
+    const raw = connect(join(worker.socketDir, `.s.PGSQL.${worker.port}`));
+    await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
+    // A start-up message that claims to be 4 bytes long.
+    raw.write(Buffer.from([0, 0, 0, 4, 0, 3, 0, 0]));
+    await new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    await expect(c.query('SELECT 1')).rejects.toThrow();
+    const next = await client(worker);
+    expect((await next.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
+  });
+
+  it('keeps what was written in its folder once closed, and opens it again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bvg-pglite-worker-test-'));
+    try {
+      const first = await start(join(dir, 'db'));
+      const c = await client(first);
+      await c.query('CREATE TABLE t (v text)');
+      await c.query('INSERT INTO t VALUES ($1)', ['kept']);
+      await c.end();
+      clients.splice(0);
+      await first.close();
+      started.splice(0);
+      const second = await start(join(dir, 'db'));
+      expect((await (await client(second)).query('SELECT v FROM t')).rows).toEqual([{ v: 'kept' }]);
+    } finally {
+      for (const c of clients.splice(0)) await c.end().catch(() => {});
+      for (const w of started.splice(0)) await w.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

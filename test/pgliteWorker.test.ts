@@ -16,12 +16,14 @@ async function start(dataDir?: string): Promise<PgliteWorker> {
 }
 
 async function client(worker: PgliteWorker): Promise<pg.Client> {
-  const c = new pg.Client({ host: worker.socketDir, port: worker.port, user: 'postgres', database: 'postgres' });
+  const c = new pg.Client({ ...worker.connection });
   c.on('error', () => {});
   await c.connect();
   clients.push(c);
   return c;
 }
+
+const socketPath = (worker: PgliteWorker) => join(worker.connection.host, `.s.PGSQL.${worker.connection.port}`);
 
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.end().catch(() => {});
@@ -44,7 +46,7 @@ describe('PGlite in its worker thread', () => {
 
   it('keeps its socket in a folder only this user can open', async () => {
     const worker = await start();
-    expect((await stat(worker.socketDir)).mode & 0o077).toBe(0);
+    expect((await stat(worker.connection.host)).mode & 0o077).toBe(0);
   });
 
   it('starts each connection in a clean session: a transaction left open is rolled back, statements and locks dropped', async () => {
@@ -70,17 +72,52 @@ describe('PGlite in its worker thread', () => {
     expect((await second.query({ name: 'probe', text: 'SELECT 1 AS one', values: [] })).rows).toEqual([{ one: 1 }]);
   });
 
-  it('closes a connection that sends a malformed message and serves the next one', async () => {
+  it("refuses a connection without the server's token, and the connection it serves goes on", async () => {
     const worker = await start();
     const c = await client(worker);
-    const raw = connect(join(worker.socketDir, `.s.PGSQL.${worker.port}`));
-    await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
-    // A start-up message that claims to be 4 bytes long.
-    raw.write(Buffer.from([0, 0, 0, 4, 0, 3, 0, 0]));
-    await new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    await c.query('BEGIN');
+    await c.query('CREATE TABLE inside (id int)');
+    const stranger = new pg.Client({ ...worker.connection, application_name: 'someone-else' });
+    stranger.on('error', () => {});
+    await expect(stranger.connect()).rejects.toThrow();
+    // A cancel request (which PGlite cannot serve) is refused the same way.
+    const cancel = connect(socketPath(worker));
+    await new Promise<void>((resolve) => cancel.once('connect', () => resolve()));
+    const packet = Buffer.alloc(16);
+    packet.writeInt32BE(16, 0);
+    packet.writeInt32BE(80877102, 4);
+    cancel.write(packet);
+    await new Promise<void>((resolve) => cancel.once('close', () => resolve()));
+    // Still in its transaction: nothing reset the session.
+    await c.query('INSERT INTO inside VALUES (1)');
+    await c.query('COMMIT');
+    expect((await c.query('SELECT count(*)::int AS n FROM inside')).rows).toEqual([{ n: 1 }]);
+  });
+
+  it('closes a connection that sends a message no client may send, and serves the next one', async () => {
+    const worker = await start();
+    const c = await client(worker);
+    // Reach the socket under c: a message of type 0x01, which would make PGlite's backend end (FATAL).
+    const stream = (c as unknown as { connection: { stream: NodeJS.WritableStream } }).connection.stream;
+    stream.write(Buffer.from([0x01, 0, 0, 0, 4]));
     await expect(c.query('SELECT 1')).rejects.toThrow();
     const next = await client(worker);
-    expect((await next.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
+    expect((await next.query('SELECT 3 AS three')).rows).toEqual([{ three: 3 }]);
+  });
+
+  it('closes a connection whose start-up packet is malformed, and the connection it serves goes on', async () => {
+    const worker = await start();
+    const c = await client(worker);
+    for (const packet of [
+      Buffer.from([0, 0, 0, 4, 0, 3, 0, 0]), // claims to be 4 bytes long
+      Buffer.from([0x7f, 0, 0, 0, 0, 3, 0, 0]), // claims 2 GB
+    ]) {
+      const raw = connect(socketPath(worker));
+      await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
+      raw.write(packet);
+      await new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    }
+    expect((await c.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
   });
 
   it('keeps what was written in its folder once closed, and opens it again', async () => {

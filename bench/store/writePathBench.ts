@@ -186,7 +186,7 @@ async function pgliteTarget(): Promise<Target> {
 /** PGlite as the server runs it: in a thread of its own, through node-postgres and Prisma's pg adapter. */
 async function pgliteThreadTarget(): Promise<Target> {
   const worker = await startPgliteWorker({ dataDir: undefined, startParams: [], onUnexpectedExit: () => {} });
-  const pool = new pg.Pool({ host: worker.socketDir, port: worker.port, user: 'postgres', max: 1 });
+  const pool = new pg.Pool({ ...worker.connection, max: 1 });
   const client = await pool.connect();
   await applyMigrations(
     { query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) },

@@ -12,9 +12,13 @@ const UNAVAILABLE_SQLSTATES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now (starting up, shutting down)
 ]);
-/** Socket-level failures, as Node names them; EAI_AGAIN is a DNS lookup of the host failing for now. */
+/**
+ * Socket-level failures, as Node names them; EAI_AGAIN is a DNS lookup of the host failing for now, ENOENT a Unix
+ * socket that is gone (the PGlite thread ended, or a local PostgreSQL is not running).
+ */
 const UNAVAILABLE_ERRNOS = new Set([
   'ECONNREFUSED',
+  'ENOENT',
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',

@@ -1,15 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 
 /** PGlite in a worker thread, reached as a PostgreSQL server on a Unix socket only this process's user can open. */
 export interface PgliteWorker {
-  /** node-postgres's `host` for a Unix socket: the folder that holds `.s.PGSQL.<port>`. */
-  readonly socketDir: string;
-  readonly port: number;
-  /** Closes the database (PGlite writes what it holds) and ends the thread. */
+  /**
+   * node-postgres's connection settings: `host` is the folder that holds the socket `.s.PGSQL.<port>`, and
+   * `application_name` the token without which the thread refuses a connection.
+   */
+  readonly connection: {
+    readonly host: string;
+    readonly port: number;
+    readonly user: string;
+    readonly database: string;
+    readonly application_name: string;
+  };
+  /** Closes the database (PGlite writes what it holds) and ends the thread; a thread that does not, is ended. */
   close(): Promise<void>;
 }
 
@@ -23,6 +33,10 @@ export interface PgliteWorkerOptions {
 }
 
 const PORT = 5432;
+/** How long close() waits for PGlite to close before the thread is ended anyway (a statement stuck in WebAssembly). */
+const CLOSE_TIMEOUT_MS = 5_000;
+/** Linux takes a socket path of up to 107 bytes (macOS 103); past this, the folder goes in /tmp instead. */
+const MAX_SOCKET_DIR_CHARS = 80;
 
 /**
  * The thread's code. It is plain JavaScript given to the Worker as text (as createPgliteFolder gives its child
@@ -30,8 +44,9 @@ const PORT = 5432;
  * file of TypeScript could not be loaded; the modules it needs come as resolved paths.
  *
  * It serves one connection at a time, which is all PGlite has: the main thread's pool holds one. A new connection
- * (the pool replaced one it gave up on) ends the old one, and each connection starts with the session reset
- * (transaction rolled back, prepared statements and advisory locks dropped), as a new PostgreSQL backend would.
+ * that gives the token (the pool replaced one it gave up on) ends the old one, and each connection starts with the
+ * session reset (transaction rolled back, prepared statements and advisory locks dropped), as a new PostgreSQL
+ * backend would. Only messages a client may send reach PGlite: anything else could end its one backend.
  * Every complete message a read brought is handed to PGlite in one call, so a statement that node-postgres wrote
  * corked (Parse, Bind, Describe, Execute, Sync) crosses into WebAssembly once.
  */
@@ -42,8 +57,15 @@ const { PGlite } = require(workerData.pglite);
 const { pg_trgm } = require(workerData.pgTrgm);
 
 const SSL_REQUEST = 80877103;
-const TERMINATE = 0x58;
+const GSSENC_REQUEST = 80877104;
+const CANCEL_REQUEST = 80877102;
+const PROTOCOL_3 = 196608;
+// PostgreSQL's own bound on a start-up packet.
+const MAX_STARTUP_BYTES = 10000;
 const MAX_MESSAGE_BYTES = 1 << 30;
+// What a client may send after start-up: anything else could end PGlite's one backend (FATAL).
+const CLIENT_MESSAGE_TYPES = new Set([...'PBDESHCQFdcfX'].map((c) => c.charCodeAt(0)));
+const TERMINATE = 0x58;
 
 function simpleQuery(sql) {
   const text = Buffer.from(sql + '\\0');
@@ -53,75 +75,140 @@ function simpleQuery(sql) {
   text.copy(message, 5);
   return message;
 }
-const RESET = simpleQuery('DISCARD ALL');
+const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
 const ROLLBACK = simpleQuery('ROLLBACK');
+const DISCARD_ALL = simpleQuery('DISCARD ALL');
+
+/** The start-up packet's parameters (name, value pairs after the protocol version). */
+function startupParameters(packet) {
+  const fields = packet.subarray(8).toString('utf8').split('\\0');
+  const parameters = new Map();
+  for (let i = 0; i + 1 < fields.length && fields[i] !== ''; i += 2) parameters.set(fields[i], fields[i + 1]);
+  return parameters;
+}
+
+/** True when a run of backend messages holds an ErrorResponse. */
+function holdsError(answer) {
+  for (let at = 0; at + 5 <= answer.length; at += 1 + answer.readInt32BE(at + 1)) {
+    if (answer[at] === 0x45) return true;
+  }
+  return false;
+}
 
 async function main() {
   const options = { extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, ...workerData.startParams] };
   const db = workerData.dataDir === undefined ? new PGlite(options) : new PGlite(workerData.dataDir, options);
   await db.waitReady;
 
+  // PGlite's execProtocolRawSync, left to itself, also parses every answer into a list it never empties; with a
+  // callback of our own it only hands the bytes over, which are views of its memory and are copied at once.
+  function run(messages) {
+    const parts = [];
+    void db.execProtocolRawStream(messages, { syncToFs: false, onRawData: (chunk) => parts.push(Buffer.from(chunk)) });
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+
+  // A connection may have gone mid-statement: a Sync ends an extended-protocol exchange an error left waiting for
+  // one, then what the session held goes, as for a new PostgreSQL backend. A reset that fails leaves a session
+  // nobody can trust, so the thread ends (the server then answers SERVICE_UNAVAILABLE and says why).
   function resetSession() {
-    if (db.isInTransaction()) db.execProtocolRawSync(ROLLBACK);
-    db.execProtocolRawSync(RESET);
+    run(SYNC);
+    if (db.isInTransaction()) run(ROLLBACK);
+    if (holdsError(run(DISCARD_ALL))) throw new Error('could not reset the PGlite session');
   }
 
   let current = null;
+  let closing = false;
   const server = net.createServer((socket) => {
-    if (current !== null) current.destroy();
-    resetSession();
-    current = socket;
+    let chunks = [];
+    let buffered = 0;
     let pending = Buffer.alloc(0);
     let started = false;
 
-    function serve() {
-      let offset = 0;
+    function take(length) {
+      const message = pending.subarray(0, length);
+      pending = pending.subarray(length);
+      return message;
+    }
+
+    function startUp() {
       while (!started) {
-        if (pending.length - offset < 8) return offset;
-        const length = pending.readInt32BE(offset);
-        if (length < 8 || length > MAX_MESSAGE_BYTES) throw new Error('bad start-up message');
-        if (pending.length - offset < length) return offset;
-        const message = pending.subarray(offset, offset + length);
-        offset += length;
-        if (pending.readInt32BE(offset - length + 4) === SSL_REQUEST) {
+        if (pending.length < 8) return false;
+        const length = pending.readInt32BE(0);
+        const code = pending.readInt32BE(4);
+        if (length < 8 || length > MAX_STARTUP_BYTES) throw new Error('bad start-up packet');
+        if (pending.length < length) return false;
+        const packet = take(length);
+        if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
           socket.write('N');
-          continue;
+        } else if (code === PROTOCOL_3 && startupParameters(packet).get('application_name') === workerData.token) {
+          // Only the server's own pool may take the session over: it replaces a connection it gave up on.
+          if (current !== null && current !== socket) {
+            const previous = current;
+            current = null;
+            previous.destroy();
+          }
+          resetSession();
+          current = socket;
+          started = true;
+          socket.write(run(packet));
+        } else {
+          throw new Error('refused start-up packet');
         }
-        started = true;
-        socket.write(db.execProtocolRawSync(message));
       }
-      let end = offset;
+      return true;
+    }
+
+    function serve() {
+      if (!startUp()) return;
+      let end = 0;
       let terminate = false;
       while (pending.length - end >= 5) {
-        if (pending[end] === TERMINATE) {
+        const type = pending[end];
+        if (type === TERMINATE) {
           terminate = true;
           break;
         }
+        if (!CLIENT_MESSAGE_TYPES.has(type)) throw new Error('unexpected message type');
         const length = pending.readInt32BE(end + 1);
         if (length < 4 || length > MAX_MESSAGE_BYTES) throw new Error('bad message length');
         if (pending.length - end < 1 + length) break;
         end += 1 + length;
       }
-      if (end > offset) {
-        const answer = db.execProtocolRawSync(pending.subarray(offset, end));
+      if (end > 0) {
+        const answer = run(take(end));
         if (answer.length > 0) socket.write(answer);
       }
-      if (terminate) socket.end();
-      return end;
+      if (terminate) {
+        pending = Buffer.alloc(0);
+        socket.end();
+      }
+    }
+
+    /** Bytes the next message needs before it can be served (avoids copying a large one at every read). */
+    function needed() {
+      if (!started) return pending.length >= 4 ? Math.max(8, pending.readInt32BE(0)) : 8;
+      return pending.length >= 5 ? 1 + pending.readInt32BE(1) : 5;
     }
 
     socket.on('data', (chunk) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      chunks.push(chunk);
+      buffered += chunk.length;
+      if (pending.length + buffered < needed() && pending.length >= 5) return;
+      pending = Buffer.concat([pending, ...chunks]);
+      chunks = [];
+      buffered = 0;
       try {
-        const used = serve();
-        pending = used === pending.length ? Buffer.alloc(0) : pending.subarray(used);
+        serve();
       } catch (error) {
-        socket.destroy(error);
+        socket.destroy();
+        if (current === socket) current = null;
+        if (error.message === 'could not reset the PGlite session') throw error;
       }
     });
     socket.on('error', () => {});
     socket.on('close', () => {
-      if (current !== socket) return;
+      if (current !== socket || closing) return;
       current = null;
       resetSession();
     });
@@ -133,6 +220,7 @@ async function main() {
   });
   parentPort.on('message', async (message) => {
     if (message !== 'close') return;
+    closing = true;
     server.close();
     if (current !== null) current.destroy();
     await db.close();
@@ -155,8 +243,11 @@ main().catch((error) => {
  */
 export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<PgliteWorker> {
   const require = createRequire(import.meta.url);
-  // mkdtemp makes the folder 0700: the socket takes no password, so only this user may reach it.
-  const socketDir = await mkdtemp(join(tmpdir(), 'bvg-pglite-'));
+  // mkdtemp makes the folder 0700, so only this user may reach the socket; the token keeps this user's other
+  // processes from taking the session over by mistake (they could open the database's files anyway).
+  const base = resolvePath(tmpdir());
+  const socketDir = await mkdtemp(join(base.length > MAX_SOCKET_DIR_CHARS ? '/tmp' : base, 'bvg-pglite-'));
+  const token = `bvg-${randomBytes(16).toString('hex')}`;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
@@ -165,6 +256,7 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
       dataDir: options.dataDir,
       startParams: options.startParams,
       socketPath: join(socketDir, `.s.PGSQL.${PORT}`),
+      token,
     },
   });
   let closing = false;
@@ -185,21 +277,24 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
     await rm(socketDir, { recursive: true, force: true });
     throw error;
   }
-  worker.on('error', (error) => {
-    if (!closing) options.onUnexpectedExit(error.message);
-  });
-  worker.once('exit', (code) => {
-    if (!closing) options.onUnexpectedExit(`exit code ${code}`);
-  });
+  // An uncaught error in the thread is told ('error'), then its end ('exit'): say it once, with the error.
+  let told = false;
+  const unexpected = (why: string) => {
+    if (closing || told) return;
+    told = true;
+    options.onUnexpectedExit(why);
+  };
+  worker.on('error', (error) => unexpected(error.message));
+  worker.once('exit', (code) => unexpected(`exit code ${code}`));
   return {
-    socketDir,
-    port: PORT,
+    connection: { host: socketDir, port: PORT, user: 'postgres', database: 'postgres', application_name: token },
     async close() {
       if (closing) return exited;
       closing = true;
       const done = new Promise<void>((resolve) => (closed = resolve));
       worker.postMessage('close');
-      await Promise.race([done, exited]);
+      // Unref'd: the wait must not keep a stopping process alive once the thread is gone.
+      await Promise.race([done, exited, sleep(CLOSE_TIMEOUT_MS, undefined, { ref: false })]);
       await worker.terminate();
       await rm(socketDir, { recursive: true, force: true });
     },

@@ -4,6 +4,12 @@ import { isDatabaseUnavailable } from '../../src/store/isDatabaseUnavailable.js'
 describe('isDatabaseUnavailable', () => {
   it('recognises connection failures however deeply the driver adapter wraps them', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(true);
+    // A Unix socket that is gone: the PGlite thread ended (its socket file goes with it).
+    const gone = Object.assign(new Error('connect ENOENT /tmp/bvg-pglite-x/.s.PGSQL.5432'), {
+      code: 'ENOENT',
+      syscall: 'connect',
+    });
+    expect(isDatabaseUnavailable(gone)).toBe(true);
     expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
     expect(isDatabaseUnavailable({ code: '57014', message: 'canceling statement due to statement timeout' })).toBe(
       true,

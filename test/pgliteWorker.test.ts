@@ -117,6 +117,14 @@ describe('PGlite in its worker thread', () => {
       raw.write(packet);
       await new Promise<void>((resolve) => raw.once('close', () => resolve()));
     }
+    // The same 2 GB claim in two reads: refused at once, not waited for.
+    const raw = connect(socketPath(worker));
+    await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
+    const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    raw.write(Buffer.from([0x7f, 0, 0, 0, 0]));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    raw.write(Buffer.from([3, 0]));
+    await closed;
     expect((await c.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
   });
 

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { DEFAULT_POSTGRES_POOL, type DatabaseConfig } from '../config.js';
+import type { DatabaseConfig } from '../config.js';
 import { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, type MigrationLog, type SqlSession } from './applyMigrations.js';
 import { createDescriptionRepository, type DescriptionRepository } from './createDescriptionRepository.js';
@@ -16,7 +16,6 @@ import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCurs
 import { createApiKeyRepository, type ApiKeyRepository } from './createApiKeyRepository.js';
 import { createInstanceLease, type InstanceLease } from './createInstanceLease.js';
 import { timeQueueing } from './timeQueueing.js';
-import type { QueueDelay } from './createQueueDelay.js';
 import { boundPoolQueries } from './boundPoolQueries.js';
 import { createCompletionJournal } from './completionJournal.js';
 import { replayJournalEntry } from './replayJournalEntry.js';
@@ -45,7 +44,7 @@ export interface Store {
   estimateSamples(windowDays: number, maxRows: number): Promise<EstimateSample[]>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
-  /** The pool's connections right now (for metrics and admission): PostgreSQL's, or the PGlite thread's one. */
+  /** The PostgreSQL pool's connections right now (for metrics and admission); undefined on PGlite's one connection. */
   poolUsage(): PoolUsage | undefined;
   close(): Promise<void>;
 }
@@ -101,17 +100,11 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
     await lock?.release();
     throw error;
   }
-  // PGlite is one session: one connection, kept open, which statements queue for. The queue and the statements are
-  // bounded as on PostgreSQL, with its default limits: a wedged thread is answered SERVICE_UNAVAILABLE, not waited for.
-  const pool = new pg.Pool({
-    ...worker.connection,
-    max: 1,
-    idleTimeoutMillis: 0,
-    connectionTimeoutMillis: DEFAULT_POSTGRES_POOL.connectTimeoutMs,
-  });
+  // PGlite is one session: one connection, kept open, which statements queue for as they did for PGlite itself. No
+  // bound on that queue or on a statement: with one connection, one slow statement (a usage summary on a large
+  // ledger) would make every statement behind it, and every new request, a refusal on a laptop's own server.
+  const pool = new pg.Pool({ ...worker.connection, max: 1, idleTimeoutMillis: 0 });
   pool.on('error', () => {});
-  const queueDelay = timeQueueing(pool, 1);
-  boundPoolQueries(pool, DEFAULT_POSTGRES_POOL.statementTimeoutMs + 1_000);
   async function withSession<T>(f: (session: SqlSession) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
@@ -125,23 +118,7 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
     await worker.close();
     await lock?.release();
   };
-  return {
-    adapter: new PrismaPg(pool),
-    withSession,
-    driver: poolDriver(pool),
-    poolUsage: () => usageOf(pool, 1, queueDelay),
-    closeDriver,
-  };
-}
-
-function usageOf(pool: pg.Pool, max: number, queueDelay: QueueDelay): PoolUsage {
-  return {
-    max,
-    total: pool.totalCount,
-    idle: pool.idleCount,
-    waiting: pool.waitingCount,
-    queueDelayMs: queueDelay.current(),
-  };
+  return { adapter: new PrismaPg(pool), withSession, driver: poolDriver(pool), closeDriver };
 }
 
 /** The driver over a node-postgres pool, PostgreSQL's or the PGlite thread's. */
@@ -187,7 +164,13 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
     }
   }
   const driver = poolDriver(pool);
-  const poolUsage = () => usageOf(pool, config.poolSize, queueDelay);
+  const poolUsage = (): PoolUsage => ({
+    max: config.poolSize,
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+    queueDelayMs: queueDelay.current(),
+  });
   return { adapter, withLock, driver, poolUsage, closeDriver: () => pool.end() };
 }
 
@@ -231,7 +214,7 @@ export async function openStore(config: DatabaseConfig, options: OpenStoreOption
       await opened.closeDriver();
       throw error;
     }
-    ({ adapter, closeDriver, driver, poolUsage } = opened);
+    ({ adapter, closeDriver, driver } = opened);
   }
   const prisma = new PrismaClient({ adapter });
   const lease = options.leaseTtlMs === undefined ? undefined : await createInstanceLease(driver, options.leaseTtlMs);

@@ -58,13 +58,13 @@ const { pg_trgm } = require(workerData.pgTrgm);
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
-const CANCEL_REQUEST = 80877102;
 const PROTOCOL_3 = 196608;
 // PostgreSQL's own bound on a start-up packet.
 const MAX_STARTUP_BYTES = 10000;
 const MAX_MESSAGE_BYTES = 1 << 30;
-// What a client may send after start-up: anything else could end PGlite's one backend (FATAL).
-const CLIENT_MESSAGE_TYPES = new Set([...'PBDESHCQFdcfX'].map((c) => c.charCodeAt(0)));
+// What node-postgres sends after start-up (no COPY, no function calls): anything else could end PGlite's one
+// backend (FATAL) and is refused.
+const CLIENT_MESSAGE_TYPES = new Set([...'PBDESHCQX'].map((c) => c.charCodeAt(0)));
 const TERMINATE = 0x58;
 
 function simpleQuery(sql) {
@@ -101,10 +101,17 @@ async function main() {
   await db.waitReady;
 
   // PGlite's execProtocolRawSync, left to itself, also parses every answer into a list it never empties; with a
-  // callback of our own it only hands the bytes over, which are views of its memory and are copied at once.
+  // callback of our own it only hands the bytes over, which are views of its memory and are copied at once. Without
+  // syncToFs the stream call runs to its end synchronously. What it throws (PGlite itself failing; a statement's
+  // error is an answer, not a throw) comes as a rejection: the thread then ends, and the server says why.
   function run(messages) {
     const parts = [];
-    void db.execProtocolRawStream(messages, { syncToFs: false, onRawData: (chunk) => parts.push(Buffer.from(chunk)) });
+    db.execProtocolRawStream(messages, {
+      syncToFs: false,
+      onRawData: (chunk) => parts.push(Buffer.from(chunk)),
+    }).catch((error) => setImmediate(() => {
+      throw error;
+    }));
     return parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }
 
@@ -112,6 +119,8 @@ async function main() {
   // one, then what the session held goes, as for a new PostgreSQL backend. A reset that fails leaves a session
   // nobody can trust, so the thread ends (the server then answers SERVICE_UNAVAILABLE and says why).
   function resetSession() {
+    // A batch cut after its Execute, before its Sync, is in an implicit transaction: roll it back, not commit it.
+    run(ROLLBACK);
     run(SYNC);
     if (db.isInTransaction()) run(ROLLBACK);
     if (holdsError(run(DISCARD_ALL))) throw new Error('could not reset the PGlite session');
@@ -133,11 +142,11 @@ async function main() {
 
     function startUp() {
       while (!started) {
-        if (pending.length < 8) return false;
+        if (pending.length < 4) return false;
         const length = pending.readInt32BE(0);
-        const code = pending.readInt32BE(4);
         if (length < 8 || length > MAX_STARTUP_BYTES) throw new Error('bad start-up packet');
         if (pending.length < length) return false;
+        const code = pending.readInt32BE(4);
         const packet = take(length);
         if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
           socket.write('N');
@@ -181,13 +190,18 @@ async function main() {
       }
       if (terminate) {
         pending = Buffer.alloc(0);
-        socket.end();
+        socket.destroy();
       }
     }
 
     /** Bytes the next message needs before it can be served (avoids copying a large one at every read). */
     function needed() {
-      if (!started) return pending.length >= 4 ? Math.max(8, pending.readInt32BE(0)) : 8;
+      if (!started) {
+        if (pending.length < 4) return 8;
+        const length = pending.readInt32BE(0);
+        // A length out of bounds is refused now, not waited for.
+        return length < 8 || length > MAX_STARTUP_BYTES ? 0 : length;
+      }
       return pending.length >= 5 ? 1 + pending.readInt32BE(1) : 5;
     }
 

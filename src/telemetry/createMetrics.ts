@@ -7,7 +7,7 @@ export interface AdmissionReading {
   readonly bufferedBytes: number;
 }
 
-/** The database pool's connections right now: PostgreSQL's, or the one the PGlite thread serves. */
+/** A PostgreSQL pool's connections right now; PGlite, in-process, has no pool. */
 export interface PoolReading {
   readonly max: number;
   readonly total: number;
@@ -45,7 +45,7 @@ export interface AppMetrics {
   readonly databaseSeconds: Histogram<'operation' | 'outcome'>;
   /** Reads admission control's gauges at each scrape. */
   watchAdmission(read: () => AdmissionReading): void;
-  /** Adds the database pool's gauges, read at each scrape. */
+  /** Adds the database pool's gauges, read at each scrape (PGlite has no pool, and no such gauges). */
   watchPool(read: () => PoolReading): void;
   /** The exposition: this app's metrics, then the process's. */
   render(): Promise<string>;
@@ -155,7 +155,7 @@ export function createMetrics(): AppMetrics {
     watchPool(read) {
       new Gauge({
         name: 'bvg_db_pool_connections',
-        help: 'Database pool connections by state: idle, busy, and max (the pool size; 1 on PGlite, which has one session).',
+        help: 'PostgreSQL pool connections by state: idle, busy, and max (the pool size). Absent on PGlite.',
         labelNames: ['state'] as const,
         registers,
         collect() {
@@ -167,7 +167,7 @@ export function createMetrics(): AppMetrics {
       });
       new Gauge({
         name: 'bvg_db_pool_waiting',
-        help: 'Queries waiting for a free database pool connection.',
+        help: 'Queries waiting for a free PostgreSQL pool connection. Absent on PGlite.',
         registers,
         collect() {
           this.set(read().waiting);
@@ -175,7 +175,7 @@ export function createMetrics(): AppMetrics {
       });
       new Gauge({
         name: 'bvg_db_pool_queue_delay_seconds',
-        help: 'How long statements have all had to queue for a database pool connection over the last window of 250 ms (what MAX_DATABASE_WAIT_MS bounds); 0 when some got one at once.',
+        help: 'How long statements have all had to queue for a PostgreSQL pool connection over the last window of 250 ms (what MAX_DATABASE_WAIT_MS bounds); 0 when some got one at once. Absent on PGlite.',
         registers,
         collect() {
           this.set(read().queueDelayMs / 1000);

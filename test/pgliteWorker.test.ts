@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startPgliteWorker, type PgliteWorker } from '../src/store/startPgliteWorker.js';
 
 const started: PgliteWorker[] = [];
@@ -24,6 +24,43 @@ async function client(worker: PgliteWorker): Promise<pg.Client> {
 }
 
 const socketPath = (worker: PgliteWorker) => join(worker.connection.host, `.s.PGSQL.${worker.connection.port}`);
+
+/** A socket to the thread, with what it received and a promise of its close. */
+async function rawSocket(worker: PgliteWorker) {
+  const socket = connect(socketPath(worker));
+  socket.on('error', () => {});
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  return { socket, received, closed };
+}
+
+/** A frontend message: its type byte, then its length and body. */
+function message(type: string, body: Buffer): Buffer {
+  const header = Buffer.alloc(5);
+  header.write(type, 0, 'latin1');
+  header.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([header, body]);
+}
+const cstring = (text: string) => Buffer.from(`${text}\0`);
+
+/** A raw connection through start-up with the server's token, at ReadyForQuery. */
+async function rawSession(worker: PgliteWorker) {
+  const raw = await rawSocket(worker);
+  const { user, database, application_name } = worker.connection;
+  const body = Buffer.concat([
+    Buffer.from([0, 3, 0, 0]),
+    ...['user', user, 'database', database, 'application_name', application_name].map(cstring),
+    Buffer.from([0]),
+  ]);
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(4 + body.length);
+  raw.socket.write(Buffer.concat([length, body]));
+  await vi.waitFor(() => expect(Buffer.concat(raw.received).includes(0x5a)).toBe(true));
+  raw.received.length = 0;
+  return raw;
+}
 
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.end().catch(() => {});
@@ -58,7 +95,7 @@ describe('PGlite in its worker thread', () => {
     await first.query('BEGIN');
     await first.query('INSERT INTO kept VALUES (1)');
     await first.query('CREATE TABLE dropped (id int)');
-    // The pool gives up on a connection mid-transaction (a read timeout) and opens another.
+    // The pool loses a connection mid-transaction (an error closed it) and opens another.
     const second = await client(worker);
     await expect(first.query('SELECT 1')).rejects.toThrow();
     const { rows } = await second.query(
@@ -96,13 +133,33 @@ describe('PGlite in its worker thread', () => {
 
   it('closes a connection that sends a message no client may send, and serves the next one', async () => {
     const worker = await start();
-    const c = await client(worker);
-    // Reach the socket under c: a message of type 0x01, which would make PGlite's backend end (FATAL).
-    const stream = (c as unknown as { connection: { stream: NodeJS.WritableStream } }).connection.stream;
-    stream.write(Buffer.from([0x01, 0, 0, 0, 4]));
-    await expect(c.query('SELECT 1')).rejects.toThrow();
+    const raw = await rawSession(worker);
+    // A message of type 0x01, which would make PGlite's backend end (FATAL): closed before PGlite sees it.
+    raw.socket.write(Buffer.from([0x01, 0, 0, 0, 4]));
+    await raw.closed;
+    expect(Buffer.concat(raw.received)).toEqual(Buffer.alloc(0));
     const next = await client(worker);
     expect((await next.query('SELECT 3 AS three')).rows).toEqual([{ three: 3 }]);
+  });
+
+  it('rolls back a statement whose connection went between its Execute and its Sync', async () => {
+    const worker = await start();
+    const c = await client(worker);
+    await c.query('CREATE TABLE cut (id int)');
+    const raw = await rawSession(worker);
+    raw.socket.write(
+      Buffer.concat([
+        message('P', Buffer.concat([cstring(''), cstring('INSERT INTO cut VALUES (1)'), Buffer.from([0, 0])])),
+        message('B', Buffer.concat([cstring(''), cstring(''), Buffer.from([0, 0, 0, 0, 0, 0])])),
+        message('E', Buffer.concat([cstring(''), Buffer.from([0, 0, 0, 0])])),
+      ]),
+    );
+    // The INSERT ran (CommandComplete, 'C'), in the implicit transaction a Sync would have committed.
+    await vi.waitFor(() => expect(Buffer.concat(raw.received).includes(0x43)).toBe(true));
+    raw.socket.destroy();
+    await raw.closed;
+    const next = await client(worker);
+    expect((await next.query('SELECT count(*)::int AS n FROM cut')).rows).toEqual([{ n: 0 }]);
   });
 
   it('closes a connection whose start-up packet is malformed, and the connection it serves goes on', async () => {
@@ -111,20 +168,12 @@ describe('PGlite in its worker thread', () => {
     for (const packet of [
       Buffer.from([0, 0, 0, 4, 0, 3, 0, 0]), // claims to be 4 bytes long
       Buffer.from([0x7f, 0, 0, 0, 0, 3, 0, 0]), // claims 2 GB
+      Buffer.from([0x7f, 0, 0, 0, 0]), // the same claim, the rest not sent: refused at once, not waited for
     ]) {
-      const raw = connect(socketPath(worker));
-      await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
-      raw.write(packet);
-      await new Promise<void>((resolve) => raw.once('close', () => resolve()));
+      const raw = await rawSocket(worker);
+      raw.socket.write(packet);
+      await raw.closed;
     }
-    // The same 2 GB claim in two reads: refused at once, not waited for.
-    const raw = connect(socketPath(worker));
-    await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
-    const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
-    raw.write(Buffer.from([0x7f, 0, 0, 0, 0]));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    raw.write(Buffer.from([3, 0]));
-    await closed;
     expect((await c.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
   });
 

@@ -183,7 +183,7 @@ async function pgliteTarget(): Promise<Target> {
   };
 }
 
-/** PGlite as the server runs it: in a thread of its own, through node-postgres and Prisma's pg adapter. */
+/** PGlite in a thread of its own, reached through node-postgres and Prisma's pg adapter as the server reaches it. */
 async function pgliteThreadTarget(): Promise<Target> {
   const worker = await startPgliteWorker({ dataDir: undefined, startParams: [], onUnexpectedExit: () => {} });
   const pool = new pg.Pool({ ...worker.connection, max: 1 });

@@ -104,6 +104,7 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
   // bound on that queue or on a statement: with one connection, one slow statement (a usage summary on a large
   // ledger) would make every statement behind it, and every new request, a refusal on a laptop's own server.
   const pool = new pg.Pool({ ...worker.connection, max: 1, idleTimeoutMillis: 0 });
+  // The connection closing while idle (the thread ended) emits here; without a listener Node would exit.
   pool.on('error', () => {});
   async function withSession<T>(f: (session: SqlSession) => Promise<T>): Promise<T> {
     const client = await pool.connect();

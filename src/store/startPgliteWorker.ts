@@ -35,8 +35,9 @@ export interface PgliteWorkerOptions {
 const PORT = 5432;
 /** How long close() waits for PGlite to close before the thread is ended anyway (a statement stuck in WebAssembly). */
 const CLOSE_TIMEOUT_MS = 5_000;
-/** Linux takes a socket path of up to 107 bytes (macOS 103); past this, the folder goes in /tmp instead. */
-const MAX_SOCKET_DIR_CHARS = 80;
+/** The longest Unix socket path every platform takes (Linux 107 bytes, macOS 103); a longer one goes in /tmp. */
+const MAX_SOCKET_PATH_BYTES = 103;
+const SOCKET_NAME = `.s.PGSQL.${PORT}`;
 
 /**
  * The thread's code. It is plain JavaScript given to the Worker as text (as createPgliteFolder gives its child
@@ -44,7 +45,7 @@ const MAX_SOCKET_DIR_CHARS = 80;
  * file of TypeScript could not be loaded; the modules it needs come as resolved paths.
  *
  * It serves one connection at a time, which is all PGlite has: the main thread's pool holds one. A new connection
- * that gives the token (the pool replaced one it gave up on) ends the old one, and each connection starts with the
+ * that gives the token (the pool's next one, after an error closed the last) ends the old one, and each connection starts with the
  * session reset (transaction rolled back, prepared statements and advisory locks dropped), as a new PostgreSQL
  * backend would. Only messages a client may send reach PGlite: anything else could end its one backend.
  * Every complete message a read brought is handed to PGlite in one call, so a statement that node-postgres wrote
@@ -88,6 +89,14 @@ function startupParameters(packet) {
 }
 
 /** True when a run of backend messages holds an ErrorResponse. */
+/** PGlite failing, or a session nobody can trust: the thread ends, and the server says why. */
+class Fatal extends Error {}
+
+/** True when an answer ends with ReadyForQuery, as every answer to a Sync, a Query or a start-up must. */
+function endsReady(answer) {
+  return answer.length >= 6 && answer[answer.length - 6] === 0x5a;
+}
+
 function holdsError(answer) {
   for (let at = 0; at + 5 <= answer.length; at += 1 + answer.readInt32BE(at + 1)) {
     if (answer[at] === 0x45) return true;
@@ -103,7 +112,8 @@ async function main() {
   // PGlite's execProtocolRawSync, left to itself, also parses every answer into a list it never empties; with a
   // callback of our own it only hands the bytes over, which are views of its memory and are copied at once. Without
   // syncToFs the stream call runs to its end synchronously. What it throws (PGlite itself failing; a statement's
-  // error is an answer, not a throw) comes as a rejection: the thread then ends, and the server says why.
+  // error is an answer, not a throw) comes as a rejection, too late for the caller: the rejection ends the thread,
+  // and callers that expect ReadyForQuery check for it (endsReady) so that a failed call is not answered meanwhile.
   function run(messages) {
     const parts = [];
     db.execProtocolRawStream(messages, {
@@ -121,9 +131,9 @@ async function main() {
   function resetSession() {
     // A batch cut after its Execute, before its Sync, is in an implicit transaction: roll it back, not commit it.
     run(ROLLBACK);
-    run(SYNC);
+    if (!endsReady(run(SYNC))) throw new Fatal('PGlite did not answer a Sync');
     if (db.isInTransaction()) run(ROLLBACK);
-    if (holdsError(run(DISCARD_ALL))) throw new Error('could not reset the PGlite session');
+    if (holdsError(run(DISCARD_ALL))) throw new Fatal('could not reset the PGlite session');
   }
 
   let current = null;
@@ -151,7 +161,7 @@ async function main() {
         if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
           socket.write('N');
         } else if (code === PROTOCOL_3 && startupParameters(packet).get('application_name') === workerData.token) {
-          // Only the server's own pool may take the session over: it replaces a connection it gave up on.
+          // Only the server's own pool may take the session over (its next connection, after an error closed one).
           if (current !== null && current !== socket) {
             const previous = current;
             current = null;
@@ -160,7 +170,9 @@ async function main() {
           resetSession();
           current = socket;
           started = true;
-          socket.write(run(packet));
+          const answer = run(packet);
+          if (!endsReady(answer)) throw new Fatal('PGlite did not answer a start-up packet');
+          socket.write(answer);
         } else {
           throw new Error('refused start-up packet');
         }
@@ -171,6 +183,7 @@ async function main() {
     function serve() {
       if (!startUp()) return;
       let end = 0;
+      let lastType = 0;
       let terminate = false;
       while (pending.length - end >= 5) {
         const type = pending[end];
@@ -183,9 +196,11 @@ async function main() {
         if (length < 4 || length > MAX_MESSAGE_BYTES) throw new Error('bad message length');
         if (pending.length - end < 1 + length) break;
         end += 1 + length;
+        lastType = type;
       }
       if (end > 0) {
         const answer = run(take(end));
+        if ((lastType === 0x53 || lastType === 0x51) && !endsReady(answer)) throw new Fatal('PGlite did not answer');
         if (answer.length > 0) socket.write(answer);
       }
       if (terminate) {
@@ -217,7 +232,7 @@ async function main() {
       } catch (error) {
         socket.destroy();
         if (current === socket) current = null;
-        if (error.message === 'could not reset the PGlite session') throw error;
+        if (error instanceof Fatal) throw error;
       }
     });
     socket.on('error', () => {});
@@ -260,7 +275,9 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
   // mkdtemp makes the folder 0700, so only this user may reach the socket; the token keeps this user's other
   // processes from taking the session over by mistake (they could open the database's files anyway).
   const base = resolvePath(tmpdir());
-  const socketDir = await mkdtemp(join(base.length > MAX_SOCKET_DIR_CHARS ? '/tmp' : base, 'bvg-pglite-'));
+  // mkdtemp adds 7 characters to the prefix.
+  const fits = Buffer.byteLength(join(base, 'bvg-pglite-XXXXXX', SOCKET_NAME)) <= MAX_SOCKET_PATH_BYTES;
+  const socketDir = await mkdtemp(join(fits ? base : '/tmp', 'bvg-pglite-'));
   const token = `bvg-${randomBytes(16).toString('hex')}`;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
@@ -269,7 +286,7 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
       pgTrgm: require.resolve('@electric-sql/pglite/contrib/pg_trgm'),
       dataDir: options.dataDir,
       startParams: options.startParams,
-      socketPath: join(socketDir, `.s.PGSQL.${PORT}`),
+      socketPath: join(socketDir, SOCKET_NAME),
       token,
     },
   });

@@ -143,13 +143,8 @@ async function time(label: string, iterations: number, once: () => Promise<void>
   return `| ${label} | ${at(0.5)} | ${at(0.99)} | ${(wall / iterations).toFixed(2)} | ${cpuMs.toFixed(3)} | ${mainMs.toFixed(3)} |`;
 }
 
-async function postgresTarget(): Promise<Target> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  const pool = new pg.Pool({ connectionString: ADMIN_URL.replace(/\/postgres$/, `/${DB}`), max: 4 });
+/** A target on a node-postgres pool (PostgreSQL's, or the PGlite thread's), migrated first. */
+async function poolTarget(name: string, pool: pg.Pool, close: () => Promise<void>): Promise<Target> {
   const client = await pool.connect();
   await applyMigrations(
     { query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) },
@@ -158,13 +153,24 @@ async function postgresTarget(): Promise<Target> {
   );
   client.release();
   return {
-    name: 'PostgreSQL 127.0.0.1',
+    name,
     prisma: new PrismaClient({ adapter: new PrismaPg(pool) }),
     driver: async (sql) => (await pool.query({ text: sql.text, values: sql.values })).rows,
     async close() {
       await pool.end();
+      await close();
     },
   };
+}
+
+async function postgresTarget(): Promise<Target> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${DB}`);
+  await admin.end();
+  const pool = new pg.Pool({ connectionString: ADMIN_URL.replace(/\/postgres$/, `/${DB}`), max: 4 });
+  return poolTarget('PostgreSQL 127.0.0.1', pool, async () => {});
 }
 
 async function pgliteTarget(): Promise<Target> {
@@ -186,23 +192,9 @@ async function pgliteTarget(): Promise<Target> {
 /** PGlite in a thread of its own, reached through node-postgres and Prisma's pg adapter as the server reaches it. */
 async function pgliteThreadTarget(): Promise<Target> {
   const worker = await startPgliteWorker({ dataDir: undefined, startParams: [], onUnexpectedExit: () => {} });
-  const pool = new pg.Pool({ ...worker.connection, max: 1 });
-  const client = await pool.connect();
-  await applyMigrations(
-    { query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) },
-    join(packageRoot(), 'prisma', 'migrations'),
-    quiet,
+  return poolTarget('PGlite (memory, its own thread)', new pg.Pool({ ...worker.connection, max: 1 }), () =>
+    worker.close(),
   );
-  client.release();
-  return {
-    name: 'PGlite (memory, its own thread)',
-    prisma: new PrismaClient({ adapter: new PrismaPg(pool) }),
-    driver: async (sql) => (await pool.query({ text: sql.text, values: sql.values })).rows,
-    async close() {
-      await pool.end();
-      await worker.close();
-    },
-  };
 }
 
 async function main() {

@@ -88,7 +88,6 @@ function startupParameters(packet) {
   return parameters;
 }
 
-/** True when a run of backend messages holds an ErrorResponse. */
 /** PGlite failing, or a session nobody can trust: the thread ends, and the server says why. */
 class Fatal extends Error {}
 
@@ -97,6 +96,7 @@ function endsReady(answer) {
   return answer.length >= 6 && answer[answer.length - 6] === 0x5a;
 }
 
+/** True when a run of backend messages holds an ErrorResponse. */
 function holdsError(answer) {
   for (let at = 0; at + 5 <= answer.length; at += 1 + answer.readInt32BE(at + 1)) {
     if (answer[at] === 0x45) return true;

@@ -106,10 +106,11 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
   const pool = new pg.Pool({ ...worker.connection, max: 1, idleTimeoutMillis: 0 });
   // The connection closing while idle (the thread ended) emits here; without a listener Node would exit.
   pool.on('error', () => {});
-  async function withSession<T>(f: (session: SqlSession) => Promise<T>): Promise<T> {
+  // One process per folder (the lock above): migrations need no lock of their own.
+  async function withMigrationSession<T>(f: (session: SqlSession) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
-      return await f({ query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) });
+      return await f(sessionOf(client));
     } finally {
       client.release();
     }
@@ -119,7 +120,18 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
     await worker.close();
     await lock?.release();
   };
-  return { adapter: new PrismaPg(pool), withSession, driver: poolDriver(pool), closeDriver };
+  return {
+    adapter: new PrismaPg(pool),
+    withMigrationSession,
+    driver: poolDriver(pool),
+    poolUsage: (): PoolUsage | undefined => undefined,
+    closeDriver,
+  };
+}
+
+/** Migrations' view of one pooled connection. */
+function sessionOf(client: pg.PoolClient): SqlSession {
+  return { query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) };
 }
 
 /** The driver over a node-postgres pool, PostgreSQL's or the PGlite thread's. */
@@ -143,19 +155,19 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
   pool.on('error', () => {});
   const queueDelay = timeQueueing(pool, config.poolSize);
   // A frozen server (SIGSTOP, a hung host) enforces no statement_timeout: every statement through pool.query, the
-  // driver's and Prisma's, is given up a second after it. A migration under withLock takes a connection of its own
-  // and runs as long as it must.
+  // driver's and Prisma's, is given up a second after it. A migration (withMigrationSession) takes a connection of
+  // its own and runs as long as it must.
   boundPoolQueries(pool, config.statementTimeoutMs + 1_000);
   const adapter = new PrismaPg(pool);
   // Several servers may start at once behind a load balancer: one migrates, the others wait.
-  async function withLock<T>(f: (session: SqlSession) => Promise<T>): Promise<T> {
+  async function withMigrationSession<T>(f: (session: SqlSession) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
       // An index build on a large ledger takes longer than any request may.
       await client.query('SET statement_timeout = 0');
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       try {
-        return await f({ query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) });
+        return await f(sessionOf(client));
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       }
@@ -172,7 +184,7 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>) {
     waiting: pool.waitingCount,
     queueDelayMs: queueDelay.current(),
   });
-  return { adapter, withLock, driver, poolUsage, closeDriver: () => pool.end() };
+  return { adapter, withMigrationSession, driver, poolUsage, closeDriver: () => pool.end() };
 }
 
 /**
@@ -194,29 +206,14 @@ async function sharedSecret(prisma: PrismaClient, key: string): Promise<Buffer> 
  */
 export async function openStore(config: DatabaseConfig, options: OpenStoreOptions): Promise<Store> {
   const migrationsDir = options.migrationsDir ?? join(packageRoot(), 'prisma', 'migrations');
-  let adapter: ConstructorParameters<typeof PrismaClient>[0]['adapter'];
-  let closeDriver: () => Promise<unknown>;
-  let driver: DriverQuery;
-  let poolUsage: () => PoolUsage | undefined = () => undefined;
-  if (config.kind === 'postgres') {
-    const opened = openPostgres(config);
-    try {
-      await opened.withLock((session) => applyMigrations(session, migrationsDir, options.log));
-    } catch (error) {
-      await opened.closeDriver();
-      throw error;
-    }
-    ({ adapter, closeDriver, driver, poolUsage } = opened);
-  } else {
-    const opened = await openPglite(config, options.log);
-    try {
-      await opened.withSession((session) => applyMigrations(session, migrationsDir, options.log));
-    } catch (error) {
-      await opened.closeDriver();
-      throw error;
-    }
-    ({ adapter, closeDriver, driver } = opened);
+  const opened = config.kind === 'postgres' ? openPostgres(config) : await openPglite(config, options.log);
+  try {
+    await opened.withMigrationSession((session) => applyMigrations(session, migrationsDir, options.log));
+  } catch (error) {
+    await opened.closeDriver();
+    throw error;
   }
+  const { adapter, closeDriver, driver, poolUsage } = opened;
   const prisma = new PrismaClient({ adapter });
   const lease = options.leaseTtlMs === undefined ? undefined : await createInstanceLease(driver, options.leaseTtlMs);
   const descriptions = refuseWhenUnavailable(

@@ -7,10 +7,10 @@ export const READ_TIMEOUT_MESSAGE = 'Query read timeout';
  * One statement on a pool connection, given up after `timeoutMs`: statement_timeout is enforced by the server,
  * and a frozen server (SIGSTOP, a hung host) enforces nothing. It does what `pool.query` does, with a timer.
  *
- * Why not node-postgres's own `query_timeout`: set on the pool it also bounds a migration under withLock, which
- * may rightly run for minutes; and node-postgres 8.23 builds its callback in a scope that keeps the statement's
- * whole result alive until V8's next full collection, so an export of a million rows (2 000 per statement) peaked
- * at 335 MB instead of 175. Nothing here refers to the result once it is handed over.
+ * Why not node-postgres's own `query_timeout`: set on the pool it also bounds a migration (openStore's
+ * withMigrationSession), which may rightly run for minutes; and node-postgres 8.23 builds its callback in a scope
+ * that keeps the statement's whole result alive until V8's next full collection, so an export of a million rows
+ * (2 000 per statement) peaked at 335 MB instead of 175. Nothing here refers to the result once it is handed over.
  */
 export function queryWithReadTimeout(pool: pg.Pool, query: pg.QueryConfig, timeoutMs: number): Promise<pg.QueryResult> {
   return new Promise((resolve, reject) => {

@@ -1,18 +1,47 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startPgliteWorker, type PgliteWorker } from '../src/store/startPgliteWorker.js';
+import { startPgliteWorker, type PgliteWorker, type PgliteWorkerOptions } from '../src/store/startPgliteWorker.js';
 
 const started: PgliteWorker[] = [];
 const clients: pg.Client[] = [];
+const folders: string[] = [];
 
-async function start(dataDir?: string): Promise<PgliteWorker> {
-  const worker = await startPgliteWorker({ dataDir, startParams: [], onUnexpectedExit: () => {} });
+async function start(dataDir?: string, events: Partial<PgliteWorkerOptions> = {}): Promise<PgliteWorker> {
+  const worker = await startPgliteWorker({ dataDir, startParams: [], onUnexpectedExit: () => {}, ...events });
   started.push(worker);
   return worker;
+}
+
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'bvg-pglite-worker-test-'));
+  folders.push(dir);
+  return dir;
+}
+
+/** What a thread told while it ended and started again, in order. */
+function recorder() {
+  const told: string[] = [];
+  const events: Partial<PgliteWorkerOptions> = {
+    onUnexpectedExit: (_why, restartInMs) => told.push(`ended, restart in ${restartInMs}`),
+    onRestarted: () => told.push('restarted'),
+    onRestartFailed: (_why, retryInMs) => told.push(`restart failed, retry in ${retryInMs}`),
+  };
+  return { told, events };
+}
+
+/**
+ * Ends the thread the way a session it cannot trust does: COPY … FROM STDIN answers with CopyInResponse, not
+ * ReadyForQuery, and the thread ends on purpose (the client sees its connection cut).
+ */
+async function endThread(worker: PgliteWorker): Promise<void> {
+  const c = await client(worker);
+  await c.query('CREATE TABLE IF NOT EXISTS copy_target (v int)');
+  await expect(c.query('COPY copy_target FROM STDIN')).rejects.toThrow();
 }
 
 async function client(worker: PgliteWorker): Promise<pg.Client> {
@@ -65,6 +94,7 @@ async function rawSession(worker: PgliteWorker) {
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.end().catch(() => {});
   for (const w of started.splice(0)) await w.close();
+  for (const dir of folders.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
 describe('PGlite in its worker thread', () => {
@@ -195,5 +225,66 @@ describe('PGlite in its worker thread', () => {
       for (const w of started.splice(0)) await w.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('starts a thread that ended again, on the same socket, with what was committed', async () => {
+    const { told, events } = recorder();
+    const worker = await start(join(await folder(), 'db'), events);
+    const c = await client(worker);
+    await c.query('CREATE TABLE t (v text)');
+    await c.query('INSERT INTO t VALUES ($1)', ['committed']);
+    await endThread(worker);
+    await vi.waitFor(() => expect(told).toEqual(['ended, restart in 500', 'restarted']), { timeout: 10_000 });
+    // The connection settings the pool holds reach the new thread.
+    expect((await (await client(worker)).query('SELECT v FROM t')).rows).toEqual([{ v: 'committed' }]);
+  });
+
+  it('waits longer before each restart of a thread that keeps ending soon after it starts', async () => {
+    const { told, events } = recorder();
+    const worker = await start(join(await folder(), 'db'), events);
+    await endThread(worker);
+    await vi.waitFor(() => expect(told).toContain('restarted'), { timeout: 10_000 });
+    await endThread(worker);
+    await vi.waitFor(() => expect(told.filter((t) => t === 'restarted')).toHaveLength(2), { timeout: 10_000 });
+    expect(told).toEqual(['ended, restart in 500', 'restarted', 'ended, restart in 1000', 'restarted']);
+  });
+
+  it('tries again later when the new thread cannot open the database, and serves once it can', async () => {
+    const { told, events } = recorder();
+    const dataDir = join(await folder(), 'db');
+    const worker = await start(dataDir, events);
+    await (await client(worker)).query('CREATE TABLE copy_target (v int)');
+    // The folder is gone and a file stands in its place: PGlite cannot open it.
+    await rm(dataDir, { recursive: true, force: true });
+    await writeFile(dataDir, 'not a database');
+    await endThread(worker);
+    await vi.waitFor(() => expect(told).toContain('restart failed, retry in 1000'), { timeout: 10_000 });
+    await rm(dataDir);
+    await vi.waitFor(() => expect(told.at(-1)).toBe('restarted'), { timeout: 15_000 });
+    expect(told.slice(0, 2)).toEqual(['ended, restart in 500', 'restart failed, retry in 1000']);
+    expect((await (await client(worker)).query('SELECT 4 AS four')).rows).toEqual([{ four: 4 }]);
+  });
+
+  it('does not start a database in memory again: a new one would be empty', async () => {
+    const { told, events } = recorder();
+    const worker = await start(undefined, events);
+    await endThread(worker);
+    await vi.waitFor(() => expect(told).toEqual(['ended, restart in undefined']));
+    await sleep(1_000);
+    expect(told).toEqual(['ended, restart in undefined']);
+    const late = new pg.Client({ ...worker.connection });
+    late.on('error', () => {});
+    await expect(late.connect()).rejects.toThrow();
+  });
+
+  it('starts no thread after close, even with a restart waiting', async () => {
+    const { told, events } = recorder();
+    const worker = await start(join(await folder(), 'db'), events);
+    await endThread(worker);
+    await vi.waitFor(() => expect(told).toEqual(['ended, restart in 500']));
+    await worker.close();
+    await sleep(1_500);
+    expect(told).toEqual(['ended, restart in 500']);
+    await expect(stat(worker.connection.host)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -93,8 +93,15 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
     worker = await startPgliteWorker({
       dataDir: config.kind === 'pglite' ? config.dataDir : undefined,
       startParams: PGLITE_START_PARAMS,
-      onUnexpectedExit: (why) =>
-        log.warn(`The PGlite thread ended (${why}): every statement fails until the server is restarted`),
+      onUnexpectedExit: (why, restartInMs) =>
+        log.warn(
+          restartInMs === undefined
+            ? `The PGlite thread ended (${why}): every statement fails until the server is restarted`
+            : `The PGlite thread ended (${why}): statements fail until it is started again, in ${restartInMs} ms`,
+        ),
+      onRestarted: () => log.info('The PGlite thread started again; statements are served'),
+      onRestartFailed: (why, retryInMs) =>
+        log.warn(`The PGlite thread could not start again (${why}); next try in ${retryInMs} ms`),
     });
   } catch (error) {
     await lock?.release();

@@ -19,7 +19,10 @@ export interface PgliteWorker {
     readonly database: string;
     readonly application_name: string;
   };
-  /** Closes the database (PGlite writes what it holds) and ends the thread; a thread that does not, is ended. */
+  /**
+   * Closes the database (PGlite writes what it holds) and ends the thread; a thread that does not, is ended. A
+   * restart under way is waited for and undone.
+   */
   close(): Promise<void>;
 }
 
@@ -28,8 +31,15 @@ export interface PgliteWorkerOptions {
   readonly dataDir: string | undefined;
   /** Postgres settings beyond PGlite's defaults. */
   readonly startParams: readonly string[];
-  /** Told when the thread ends without being asked to (PGlite aborted): every statement fails from then on. */
-  readonly onUnexpectedExit: (why: string) => void;
+  /**
+   * Told when the thread ends without being asked to (PGlite aborted): statements fail until a new one runs, which
+   * starts after `restartInMs` (undefined: never, for a database in memory).
+   */
+  readonly onUnexpectedExit: (why: string, restartInMs: number | undefined) => void;
+  /** Told when a new thread took over after one ended. */
+  readonly onRestarted?: () => void;
+  /** Told when a new thread could not start; the next try is after `retryInMs`. */
+  readonly onRestartFailed?: (why: string, retryInMs: number) => void;
 }
 
 const PORT = 5432;
@@ -265,10 +275,44 @@ main().catch((error) => {
 });
 `;
 
+/** What a thread that started says, and why one that did not, did not. */
+type ThreadMessage = { ready?: true; failed?: string; closed?: true };
+
+/** The first wait before a thread that ended is started again; each end soon after a start doubles it. */
+const FIRST_RESTART_DELAY_MS = 500;
+const MAX_RESTART_DELAY_MS = 30_000;
+/** A thread that served this long ended for a reason of its own, not a crash loop: the next restart is at once. */
+const STABLE_AFTER_MS = 60_000;
+
+/** One thread, started and ready; rejects (the thread ended) if PGlite could not open or the socket not listen. */
+async function startThread(workerData: Record<string, unknown>): Promise<Worker> {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: ThreadMessage) => {
+        if (message.ready) resolve();
+        else if (message.failed !== undefined) reject(new Error(message.failed));
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the PGlite thread ended (exit code ${code})`)));
+    });
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  return worker;
+}
+
 /**
  * Starts PGlite in a worker thread. On the main thread PGlite's WebAssembly was about half of the API's busy
  * time at 100 requests/s, run between the requests' own work; in a thread of its own it runs beside them, and the
  * main thread only speaks the wire protocol, through node-postgres and Prisma's pg adapter as on PostgreSQL.
+ *
+ * A thread that ends without being asked to (PGlite failing, or a session it could not trust) is started again on
+ * the same folder, socket and token, so the pool's next connection finds it; PostgreSQL's own recovery replays what
+ * was committed. Until then statements fail as the database being down (SERVICE_UNAVAILABLE). A thread that keeps
+ * ending soon after it starts is started again later and later (0.5 s, doubling, at most 30 s). A database in memory
+ * is not: a new one would be empty.
  */
 export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<PgliteWorker> {
   const require = createRequire(import.meta.url);
@@ -278,56 +322,111 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
   // mkdtemp adds 7 characters to the prefix.
   const fits = Buffer.byteLength(join(base, 'bvg-pglite-XXXXXX', SOCKET_NAME)) <= MAX_SOCKET_PATH_BYTES;
   const socketDir = await mkdtemp(join(fits ? base : '/tmp', 'bvg-pglite-'));
-  const token = `bvg-${randomBytes(16).toString('hex')}`;
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      pglite: require.resolve('@electric-sql/pglite'),
-      pgTrgm: require.resolve('@electric-sql/pglite/contrib/pg_trgm'),
-      dataDir: options.dataDir,
-      startParams: options.startParams,
-      socketPath: join(socketDir, SOCKET_NAME),
-      token,
-    },
-  });
-  let closing = false;
-  let closed: (() => void) | undefined;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const socketPath = join(socketDir, SOCKET_NAME);
+  const workerData = {
+    pglite: require.resolve('@electric-sql/pglite'),
+    pgTrgm: require.resolve('@electric-sql/pglite/contrib/pg_trgm'),
+    dataDir: options.dataDir,
+    startParams: options.startParams,
+    socketPath,
+    token: `bvg-${randomBytes(16).toString('hex')}`,
+  };
+  let thread: Worker;
   try {
-    await new Promise<void>((resolve, reject) => {
-      worker.on('message', (message: { ready?: true; failed?: string; closed?: true }) => {
-        if (message.ready) resolve();
-        else if (message.failed !== undefined) reject(new Error(message.failed));
-        else if (message.closed) closed?.();
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the PGlite thread ended (exit code ${code})`)));
-    });
+    thread = await startThread(workerData);
   } catch (error) {
-    await worker.terminate();
     await rm(socketDir, { recursive: true, force: true });
     throw error;
   }
-  // An uncaught error in the thread is told ('error'), then its end ('exit'): say it once, with the error.
-  let told = false;
-  const unexpected = (why: string) => {
-    if (closing || told) return;
-    told = true;
-    options.onUnexpectedExit(why);
-  };
-  worker.on('error', (error) => unexpected(error.message));
-  worker.once('exit', (code) => unexpected(`exit code ${code}`));
+
+  let closing = false;
+  /** Set while no thread runs: the restart waiting for its turn, and the wait. */
+  let restart: { timer: NodeJS.Timeout | undefined; starting: Promise<void> | undefined } | undefined;
+  let delayMs = 0;
+
+  function watch(worker: Worker) {
+    const startedAt = Date.now();
+    // An uncaught error in the thread is told ('error'), then its end ('exit'): say it once, with the error.
+    let why: string | undefined;
+    worker.on('error', (error) => (why ??= error.message));
+    worker.once('exit', (code) => {
+      if (closing) return;
+      why ??= `exit code ${code}`;
+      if (options.dataDir === undefined) {
+        options.onUnexpectedExit(why, undefined);
+        return;
+      }
+      delayMs = Date.now() - startedAt >= STABLE_AFTER_MS ? 0 : nextDelay(delayMs);
+      options.onUnexpectedExit(why, delayMs);
+      scheduleRestart();
+    });
+  }
+
+  function scheduleRestart() {
+    restart = { timer: undefined, starting: undefined };
+    const pending = restart;
+    pending.timer = setTimeout(() => {
+      pending.timer = undefined;
+      pending.starting = (async () => {
+        try {
+          const next = await startThread(workerData);
+          if (closing) {
+            await next.terminate();
+            return;
+          }
+          thread = next;
+          restart = undefined;
+          watch(next);
+          options.onRestarted?.();
+        } catch (error) {
+          if (closing) return;
+          delayMs = nextDelay(delayMs);
+          options.onRestartFailed?.(error instanceof Error ? error.message : String(error), delayMs);
+          scheduleRestart();
+        }
+      })();
+    }, delayMs);
+  }
+
+  watch(thread);
+  let closed: Promise<void> | undefined;
   return {
-    connection: { host: socketDir, port: PORT, user: 'postgres', database: 'postgres', application_name: token },
-    async close() {
-      if (closing) return exited;
-      closing = true;
-      const done = new Promise<void>((resolve) => (closed = resolve));
-      worker.postMessage('close');
-      // Unref'd: the wait must not keep a stopping process alive once the thread is gone.
-      await Promise.race([done, exited, sleep(CLOSE_TIMEOUT_MS, undefined, { ref: false })]);
-      await worker.terminate();
-      await rm(socketDir, { recursive: true, force: true });
+    connection: {
+      host: socketDir,
+      port: PORT,
+      user: 'postgres',
+      database: 'postgres',
+      application_name: workerData.token,
+    },
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        if (restart === undefined) await closeThread(thread);
+        else {
+          clearTimeout(restart.timer);
+          await restart.starting;
+        }
+        await rm(socketDir, { recursive: true, force: true });
+      })();
+      return closed;
     },
   };
+}
+
+function nextDelay(previousMs: number): number {
+  return Math.min(MAX_RESTART_DELAY_MS, previousMs === 0 ? FIRST_RESTART_DELAY_MS : previousMs * 2);
+}
+
+/** Asks the thread to close PGlite (which writes what it holds); ends it anyway after CLOSE_TIMEOUT_MS. */
+async function closeThread(worker: Worker): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const done = new Promise<void>((resolve) =>
+    worker.on('message', (message: ThreadMessage) => {
+      if (message.closed) resolve();
+    }),
+  );
+  worker.postMessage('close');
+  // Unref'd: the wait must not keep a stopping process alive once the thread is gone.
+  await Promise.race([done, exited, sleep(CLOSE_TIMEOUT_MS, undefined, { ref: false })]);
+  await worker.terminate();
 }

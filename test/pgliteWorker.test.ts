@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -249,27 +249,30 @@ describe('PGlite in its worker thread', () => {
     expect(told).toEqual(['ended, restart in 500', 'restarted', 'ended, restart in 1000', 'restarted']);
   });
 
-  it('tries again later when the new thread cannot open the database, and serves once it can', async () => {
+  it('does not make a new, empty database where the folder went, and serves the old one once it is back', async () => {
     const { told, events } = recorder();
     const dataDir = join(await folder(), 'db');
     const worker = await start(dataDir, events);
-    await (await client(worker)).query('CREATE TABLE copy_target (v int)');
-    // The folder is gone and a file stands in its place: PGlite cannot open it.
-    await rm(dataDir, { recursive: true, force: true });
-    await writeFile(dataDir, 'not a database');
+    const c = await client(worker);
+    await c.query('CREATE TABLE t (v text)');
+    await c.query('INSERT INTO t VALUES ($1)', ['kept']);
+    await c.query('CREATE TABLE copy_target (v int)');
+    // The folder is moved away (an unmounted disk, a careless clean-up) while the server runs.
+    await rename(dataDir, `${dataDir}.away`);
     await endThread(worker);
     await vi.waitFor(() => expect(told).toContain('restart failed, retry in 1000'), { timeout: 10_000 });
-    await rm(dataDir);
+    await expect(stat(dataDir)).rejects.toMatchObject({ code: 'ENOENT' });
+    await rename(`${dataDir}.away`, dataDir);
     await vi.waitFor(() => expect(told.at(-1)).toBe('restarted'), { timeout: 15_000 });
     expect(told.slice(0, 2)).toEqual(['ended, restart in 500', 'restart failed, retry in 1000']);
-    expect((await (await client(worker)).query('SELECT 4 AS four')).rows).toEqual([{ four: 4 }]);
+    expect((await (await client(worker)).query('SELECT v FROM t')).rows).toEqual([{ v: 'kept' }]);
   });
 
   it('does not start a database in memory again: a new one would be empty', async () => {
     const { told, events } = recorder();
     const worker = await start(undefined, events);
     await endThread(worker);
-    await vi.waitFor(() => expect(told).toEqual(['ended, restart in undefined']));
+    await vi.waitFor(() => expect(told).toEqual(['ended, restart in undefined']), { timeout: 10_000 });
     await sleep(1_000);
     expect(told).toEqual(['ended, restart in undefined']);
     const late = new pg.Client({ ...worker.connection });
@@ -281,10 +284,22 @@ describe('PGlite in its worker thread', () => {
     const { told, events } = recorder();
     const worker = await start(join(await folder(), 'db'), events);
     await endThread(worker);
-    await vi.waitFor(() => expect(told).toEqual(['ended, restart in 500']));
+    await vi.waitFor(() => expect(told).toEqual(['ended, restart in 500']), { timeout: 10_000 });
     await worker.close();
     await sleep(1_500);
     expect(told).toEqual(['ended, restart in 500']);
     await expect(stat(worker.connection.host)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('ends a thread that is still starting when closed, and starts none after', async () => {
+    const { told, events } = recorder();
+    const worker = await start(join(await folder(), 'db'), events);
+    await endThread(worker);
+    await vi.waitFor(() => expect(told).toEqual(['ended, restart in 500']), { timeout: 10_000 });
+    // Past the 0.5 s wait, while PGlite opens (a second or more here).
+    await sleep(650);
+    await worker.close();
+    await sleep(1_500);
+    expect(told).toEqual(['ended, restart in 500']);
   });
 });

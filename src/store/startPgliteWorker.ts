@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -281,26 +282,37 @@ type ThreadMessage = { ready?: true; failed?: string; closed?: true };
 /** The first wait before a thread that ended is started again; each end soon after a start doubles it. */
 const FIRST_RESTART_DELAY_MS = 500;
 const MAX_RESTART_DELAY_MS = 30_000;
-/** A thread that served this long ended for a reason of its own, not a crash loop: the next restart is at once. */
+/** A thread that served this long ended for a reason of its own, not a crash loop: the wait starts over. */
 const STABLE_AFTER_MS = 60_000;
 
-/** One thread, started and ready; rejects (the thread ended) if PGlite could not open or the socket not listen. */
-async function startThread(workerData: Record<string, unknown>): Promise<Worker> {
+/** A thread, from the moment it is created; `ready` rejects (and the thread is ended) if it could not start. */
+interface Thread {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  /** True once `ready` has resolved. */
+  readonly isReady: () => boolean;
+  /** Settles when the thread has ended, however it ended. */
+  readonly exited: Promise<void>;
+}
+
+function spawnThread(workerData: Record<string, unknown>): Thread {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      worker.on('message', (message: ThreadMessage) => {
-        if (message.ready) resolve();
-        else if (message.failed !== undefined) reject(new Error(message.failed));
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the PGlite thread ended (exit code ${code})`)));
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let isReady = false;
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: ThreadMessage) => {
+      if (message.ready) {
+        isReady = true;
+        resolve();
+      } else if (message.failed !== undefined) reject(new Error(message.failed));
     });
-  } catch (error) {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the PGlite thread ended (exit code ${code})`)));
+  }).catch(async (error: unknown) => {
     await worker.terminate();
     throw error;
-  }
-  return worker;
+  });
+  return { worker, ready, isReady: () => isReady, exited };
 }
 
 /**
@@ -310,9 +322,10 @@ async function startThread(workerData: Record<string, unknown>): Promise<Worker>
  *
  * A thread that ends without being asked to (PGlite failing, or a session it could not trust) is started again on
  * the same folder, socket and token, so the pool's next connection finds it; PostgreSQL's own recovery replays what
- * was committed. Until then statements fail as the database being down (SERVICE_UNAVAILABLE). A thread that keeps
- * ending soon after it starts is started again later and later (0.5 s, doubling, at most 30 s). A database in memory
- * is not: a new one would be empty.
+ * was committed. Until then statements fail as the database being down (SERVICE_UNAVAILABLE). The first restart
+ * waits 0.5 s, and each end within a minute of a start doubles the wait (at most 30 s), so a thread that keeps
+ * failing does not spin. Not restarted: a database in memory (a new one would be empty), and a folder that no longer
+ * holds a database (PGlite would make a new, empty one there), which is tried again later.
  */
 export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<PgliteWorker> {
   const require = createRequire(import.meta.url);
@@ -322,68 +335,72 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
   // mkdtemp adds 7 characters to the prefix.
   const fits = Buffer.byteLength(join(base, 'bvg-pglite-XXXXXX', SOCKET_NAME)) <= MAX_SOCKET_PATH_BYTES;
   const socketDir = await mkdtemp(join(fits ? base : '/tmp', 'bvg-pglite-'));
-  const socketPath = join(socketDir, SOCKET_NAME);
   const workerData = {
     pglite: require.resolve('@electric-sql/pglite'),
     pgTrgm: require.resolve('@electric-sql/pglite/contrib/pg_trgm'),
     dataDir: options.dataDir,
     startParams: options.startParams,
-    socketPath,
+    socketPath: join(socketDir, SOCKET_NAME),
     token: `bvg-${randomBytes(16).toString('hex')}`,
   };
-  let thread: Worker;
+  let thread = spawnThread(workerData);
   try {
-    thread = await startThread(workerData);
+    await thread.ready;
   } catch (error) {
     await rm(socketDir, { recursive: true, force: true });
     throw error;
   }
 
   let closing = false;
-  /** Set while no thread runs: the restart waiting for its turn, and the wait. */
-  let restart: { timer: NodeJS.Timeout | undefined; starting: Promise<void> | undefined } | undefined;
+  /** Set while no thread serves: the wait before the next start, then the start itself. */
+  let restart: { timer?: NodeJS.Timeout; starting?: Thread; done?: Promise<void> } | undefined;
   let delayMs = 0;
 
-  function watch(worker: Worker) {
+  function watch(current: Thread) {
     const startedAt = Date.now();
     // An uncaught error in the thread is told ('error'), then its end ('exit'): say it once, with the error.
     let why: string | undefined;
-    worker.on('error', (error) => (why ??= error.message));
-    worker.once('exit', (code) => {
+    current.worker.on('error', (error) => (why ??= error.message));
+    current.worker.once('exit', (code) => {
       if (closing) return;
       why ??= `exit code ${code}`;
       if (options.dataDir === undefined) {
         options.onUnexpectedExit(why, undefined);
         return;
       }
-      delayMs = Date.now() - startedAt >= STABLE_AFTER_MS ? 0 : nextDelay(delayMs);
+      delayMs = Date.now() - startedAt >= STABLE_AFTER_MS ? FIRST_RESTART_DELAY_MS : nextDelay(delayMs);
+      scheduleRestart(options.dataDir);
       options.onUnexpectedExit(why, delayMs);
-      scheduleRestart();
     });
   }
 
-  function scheduleRestart() {
-    restart = { timer: undefined, starting: undefined };
-    const pending = restart;
+  function scheduleRestart(dataDir: string) {
+    const pending: NonNullable<typeof restart> = {};
+    restart = pending;
     pending.timer = setTimeout(() => {
-      pending.timer = undefined;
-      pending.starting = (async () => {
-        try {
-          const next = await startThread(workerData);
-          if (closing) {
-            await next.terminate();
-            return;
+      pending.done = (async () => {
+        let failure: string | undefined;
+        // A folder without its database (moved, deleted, another disk not mounted) would become a new, empty one.
+        if (!existsSync(join(dataDir, 'PG_VERSION'))) failure = `${dataDir} holds no database`;
+        else {
+          pending.starting = spawnThread(workerData);
+          try {
+            await pending.starting.ready;
+          } catch (error) {
+            failure = error instanceof Error ? error.message : String(error);
           }
-          thread = next;
-          restart = undefined;
-          watch(next);
-          options.onRestarted?.();
-        } catch (error) {
-          if (closing) return;
-          delayMs = nextDelay(delayMs);
-          options.onRestartFailed?.(error instanceof Error ? error.message : String(error), delayMs);
-          scheduleRestart();
         }
+        if (closing) return;
+        if (failure !== undefined) {
+          delayMs = nextDelay(delayMs);
+          scheduleRestart(dataDir);
+          options.onRestartFailed?.(failure, delayMs);
+          return;
+        }
+        thread = pending.starting!;
+        restart = undefined;
+        watch(thread);
+        options.onRestarted?.();
       })();
     }, delayMs);
   }
@@ -404,7 +421,11 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
         if (restart === undefined) await closeThread(thread);
         else {
           clearTimeout(restart.timer);
-          await restart.starting;
+          const { starting } = restart;
+          // A thread still opening PGlite may never finish (a stuck disk): it is ended, as a crash would end it.
+          if (starting?.isReady() === true) await closeThread(starting);
+          else if (starting !== undefined) await starting.worker.terminate();
+          await restart.done;
         }
         await rm(socketDir, { recursive: true, force: true });
       })();
@@ -418,8 +439,7 @@ function nextDelay(previousMs: number): number {
 }
 
 /** Asks the thread to close PGlite (which writes what it holds); ends it anyway after CLOSE_TIMEOUT_MS. */
-async function closeThread(worker: Worker): Promise<void> {
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+async function closeThread({ worker, exited }: Thread): Promise<void> {
   const done = new Promise<void>((resolve) =>
     worker.on('message', (message: ThreadMessage) => {
       if (message.closed) resolve();

@@ -6,8 +6,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 export interface ProcessStats {
-  /** User + system CPU since the process started, in ms (resolution: one clock tick). */
+  /** User + system CPU since the process started, in ms (resolution: one clock tick), every thread. */
   readonly cpuMs: number;
+  /**
+   * The same for the main thread alone (the thread whose id is the process's): for Node, the event loop, which
+   * bounds what one process serves; the rest is V8's compiler and GC threads, libuv's pool and worker threads.
+   */
+  readonly mainThreadCpuMs: number;
   readonly rssBytes: number;
   /** The kernel's own peak RSS (VmHWM) since start or since `resetPeakRss`. */
   readonly vmHwmBytes: number;
@@ -16,16 +21,22 @@ export interface ProcessStats {
 /** One reading of another process's CPU and memory from /proc; undefined once it has exited. */
 export function processStats(pid: number): ProcessStats | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which may itself hold spaces and parentheses: utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
+    const cpuMs = cpuMsOf(`/proc/${pid}/stat`);
+    const mainThreadCpuMs = cpuMsOf(`/proc/${pid}/task/${pid}/stat`);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kB = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { cpuMs: (ticks * 1000) / CLOCK_TICKS, rssBytes: kB('VmRSS'), vmHwmBytes: kB('VmHWM') };
+    return { cpuMs, mainThreadCpuMs, rssBytes: kB('VmRSS'), vmHwmBytes: kB('VmHWM') };
   } catch {
     return undefined;
   }
+}
+
+/** utime + stime of a /proc stat file (a process's, or one thread's under task/), in ms. */
+function cpuMsOf(path: string): number {
+  const stat = readFileSync(path, 'utf8');
+  // Fields after the command name, which may itself hold spaces and parentheses: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
 /**

@@ -2,6 +2,8 @@ import { processStats, resetPeakRss } from '../procStats.js';
 
 export interface ProcessWatch {
   readonly cpuMs: number;
+  /** Of `cpuMs`, the main thread's (see ProcessStats). */
+  readonly mainThreadCpuMs: number;
   readonly peakRssBytes: number;
   readonly vmHwmBytes: number;
   readonly vmHwmReset: boolean;
@@ -28,6 +30,8 @@ export function watchProcess(pid: number): { stop: () => ProcessWatch } {
       if (after !== undefined) peakRssBytes = Math.max(peakRssBytes, after.rssBytes);
       return {
         cpuMs: before !== undefined && after !== undefined ? after.cpuMs - before.cpuMs : NaN,
+        mainThreadCpuMs:
+          before !== undefined && after !== undefined ? after.mainThreadCpuMs - before.mainThreadCpuMs : NaN,
         peakRssBytes,
         vmHwmBytes: after?.vmHwmBytes ?? NaN,
         vmHwmReset,

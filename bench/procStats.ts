@@ -10,7 +10,8 @@ export interface ProcessStats {
   readonly cpuMs: number;
   /**
    * The same for the main thread alone (the thread whose id is the process's): for Node, the event loop, which
-   * bounds what one process serves; the rest is V8's compiler and GC threads, libuv's pool and worker threads.
+   * bounds what one process serves; the rest is V8's compiler and GC threads, libuv's pool and worker threads (on
+   * PGlite, its database thread).
    */
   readonly mainThreadCpuMs: number;
   readonly rssBytes: number;
@@ -22,12 +23,21 @@ export interface ProcessStats {
 export function processStats(pid: number): ProcessStats | undefined {
   try {
     const cpuMs = cpuMsOf(`/proc/${pid}/stat`);
-    const mainThreadCpuMs = cpuMsOf(`/proc/${pid}/task/${pid}/stat`);
+    const mainThreadCpuMs = mainThreadCpuMsOf(pid);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kB = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? NaN) * 1024;
     return { cpuMs, mainThreadCpuMs, rssBytes: kB('VmRSS'), vmHwmBytes: kB('VmHWM') };
   } catch {
     return undefined;
+  }
+}
+
+/** NaN where one thread's figures cannot be read: the process's own figures stand without them. */
+function mainThreadCpuMsOf(pid: number): number {
+  try {
+    return cpuMsOf(`/proc/${pid}/task/${pid}/stat`);
+  } catch {
+    return NaN;
   }
 }
 

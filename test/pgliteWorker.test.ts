@@ -28,6 +28,7 @@ function recorder() {
   const told: string[] = [];
   const events: Partial<PgliteWorkerOptions> = {
     onUnexpectedExit: (_why, restartInMs) => told.push(`ended, restart in ${restartInMs}`),
+    onRestarting: () => told.push('restarting'),
     onRestarted: () => told.push('restarted'),
     onRestartFailed: (_why, retryInMs) => told.push(`restart failed, retry in ${retryInMs}`),
   };
@@ -234,7 +235,9 @@ describe('PGlite in its worker thread', () => {
     await c.query('CREATE TABLE t (v text)');
     await c.query('INSERT INTO t VALUES ($1)', ['committed']);
     await endThread(worker);
-    await vi.waitFor(() => expect(told).toEqual(['ended, restart in 500', 'restarted']), { timeout: 10_000 });
+    await vi.waitFor(() => expect(told).toEqual(['ended, restart in 500', 'restarting', 'restarted']), {
+      timeout: 10_000,
+    });
     // The connection settings the pool holds reach the new thread.
     expect((await (await client(worker)).query('SELECT v FROM t')).rows).toEqual([{ v: 'committed' }]);
   });
@@ -246,7 +249,14 @@ describe('PGlite in its worker thread', () => {
     await vi.waitFor(() => expect(told).toContain('restarted'), { timeout: 10_000 });
     await endThread(worker);
     await vi.waitFor(() => expect(told.filter((t) => t === 'restarted')).toHaveLength(2), { timeout: 10_000 });
-    expect(told).toEqual(['ended, restart in 500', 'restarted', 'ended, restart in 1000', 'restarted']);
+    expect(told).toEqual([
+      'ended, restart in 500',
+      'restarting',
+      'restarted',
+      'ended, restart in 1000',
+      'restarting',
+      'restarted',
+    ]);
   });
 
   it('does not make a new, empty database where the folder went, and serves the old one once it is back', async () => {
@@ -291,15 +301,14 @@ describe('PGlite in its worker thread', () => {
     await expect(stat(worker.connection.host)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('ends a thread that is still starting when closed, and starts none after', async () => {
+  it('ends a thread that is still opening the database when closed, and starts none after', async () => {
     const { told, events } = recorder();
     const worker = await start(join(await folder(), 'db'), events);
     await endThread(worker);
-    await vi.waitFor(() => expect(told).toEqual(['ended, restart in 500']), { timeout: 10_000 });
-    // Past the 0.5 s wait, while PGlite opens (a second or more here).
-    await sleep(650);
+    await vi.waitFor(() => expect(told).toEqual(['ended, restart in 500', 'restarting']), { timeout: 10_000 });
     await worker.close();
     await sleep(1_500);
-    expect(told).toEqual(['ended, restart in 500']);
+    expect(told).toEqual(['ended, restart in 500', 'restarting']);
+    await expect(stat(worker.connection.host)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

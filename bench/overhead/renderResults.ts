@@ -30,6 +30,8 @@ export function formatErrors(p: PhaseSummary, refusals: PhaseRefusals = []): str
 
 /** Share of a core a process used over a phase. */
 const corePercent = (cpuMs: number, wallMs: number) => (100 * cpuMs) / wallMs;
+/** CPU ms per served request. */
+const perServed = (cpuMs: number, served: number) => (served === 0 ? NaN : cpuMs / served);
 
 /** Send lag (p99) past which the generator, not the system measured, set part of a phase's latency. */
 const GENERATOR_BEHIND_MS = 20;
@@ -46,7 +48,6 @@ function latencies(p: PhaseSummary, emulator: ProcessWatch): string {
 function caseRow(r: CaseResult): string {
   const { direct, api } = r;
   const ratio = direct.servedPerSecond === 0 ? NaN : api.servedPerSecond / direct.servedPerSecond;
-  const perServed = (cpuMs: number) => (api.served === 0 ? NaN : cpuMs / api.served);
   return [
     r.spec.db === 'postgres' ? 'PostgreSQL' : 'PGlite',
     kb(r.spec.jpeg.length),
@@ -58,7 +59,7 @@ function caseRow(r: CaseResult): string {
     Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–',
     formatErrors(api, r.refusals),
     formatErrors(direct),
-    `${ms(perServed(r.server.cpuMs))} (${ms(perServed(r.server.mainThreadCpuMs))})`,
+    `${ms(perServed(r.server.cpuMs, api.served))} (${ms(perServed(r.server.mainThreadCpuMs, api.served))})`,
     `${pct(corePercent(r.server.cpuMs, api.wallMs))} (${pct(corePercent(r.server.mainThreadCpuMs, api.wallMs))})`,
     `${mb(r.server.peakRssBytes)} (${mb(r.server.vmHwmBytes)})`,
     mb(r.idleRssBytes),
@@ -164,8 +165,8 @@ export function renderResults(
       'request (a refusal at its answer, a timeout at the timeout). Added = (b) − (a) at the same percentile.',
       "served/s: served requests over the time to the last served answer. CPU ms / served: the API process's user +",
       "system time over phase (b) ÷ served requests, every thread; in brackets the main thread's alone (the event",
-      "loop, which bounds one process; the rest is V8's compiler and GC threads and libuv's pool). Idle RSS: after",
-      "start-up, warm-up and a second's pause.",
+      "loop, which bounds one process; the rest is V8's compiler and GC threads, libuv's pool and, on PGlite, its",
+      "database thread). Idle RSS: after start-up, warm-up and a second's pause.",
       'Event-loop delay: `monitorEventLoopDelay` in the API (preloaded), beyond its 10 ms timer. CPU % are of one core.',
       `† requests left the generator late (send lag p99 > ${GENERATOR_BEHIND_MS} ms), from its own CPU or a machine with no core`,
       "free: that wait is in the path's latency, which then measures the machine as much as the path.",
@@ -208,7 +209,7 @@ export function describeCase(r: CaseResult): string {
     line('(a) direct', r.direct),
     line('(b) API   ', r.api, r.refusals),
     `  by second of the phase, p50/p99 ms (not served):\n    (a) ${formatSeconds(r.direct)}\n    (b) ${formatSeconds(r.api)}`,
-    `  server: CPU ${ms(r.server.cpuMs)} ms over (b) = ${ms(r.api.served === 0 ? NaN : r.server.cpuMs / r.api.served)} ms per served request, of which the main thread ${ms(r.api.served === 0 ? NaN : r.server.mainThreadCpuMs / r.api.served)} ms; RSS at start ${mb(r.startRssBytes)} MB, idle after warm-up ${mb(r.idleRssBytes)} MB, peak ${mb(r.server.peakRssBytes)} MB, VmHWM ${mb(r.server.vmHwmBytes)} MB${r.server.vmHwmReset ? '' : ' (not reset: whole life)'}; event-loop delay p50/p99/max ${ms(r.eventLoop.p50Ms)}/${ms(r.eventLoop.p99Ms)}/${ms(r.eventLoop.maxMs)} ms`,
+    `  server: CPU ${ms(r.server.cpuMs)} ms over (b) = ${ms(perServed(r.server.cpuMs, r.api.served))} ms per served request, of which the main thread ${ms(perServed(r.server.mainThreadCpuMs, r.api.served))} ms; RSS at start ${mb(r.startRssBytes)} MB, idle after warm-up ${mb(r.idleRssBytes)} MB, peak ${mb(r.server.peakRssBytes)} MB, VmHWM ${mb(r.server.vmHwmBytes)} MB${r.server.vmHwmReset ? '' : ' (not reset: whole life)'}; event-loop delay p50/p99/max ${ms(r.eventLoop.p50Ms)}/${ms(r.eventLoop.p99Ms)}/${ms(r.eventLoop.maxMs)} ms`,
     `  emulator: CPU ${pct(corePercent(r.emulatorDirect.cpuMs, r.direct.wallMs))} in (a), ${pct(corePercent(r.emulatorApi.cpuMs, r.api.wallMs))} in (b); peak RSS ${mb(Math.max(r.emulatorDirect.peakRssBytes, r.emulatorApi.peakRssBytes))} MB${r.emulatorDirect.alive && r.emulatorApi.alive ? '' : '; THE EMULATOR DIED DURING THIS CASE'}`,
     `  API stop: ${describeExit(r.exit)}`,
     ...(r.exit.clean || lastLines(r.exit.tail, 3) === ''

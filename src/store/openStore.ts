@@ -99,6 +99,7 @@ async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pg
             ? `The PGlite thread ended (${why}): every statement fails until the server is restarted`
             : `The PGlite thread ended (${why}): statements fail until it is started again, in ${restartInMs} ms`,
         ),
+      onRestarting: () => log.info('The PGlite thread is starting again'),
       onRestarted: () => log.info('The PGlite thread started again; statements are served'),
       onRestartFailed: (why, retryInMs) =>
         log.warn(`The PGlite thread could not start again (${why}); next try in ${retryInMs} ms`),

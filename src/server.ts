@@ -191,6 +191,12 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   app.use(drain.middleware);
   // Closed unless CORS_ORIGINS lists an origin; the built-in page and playground are same-origin.
   app.use(createCors(allowedOrigins));
+  // The request's id, start and span come first, so that a refusal carries its id too.
+  const graphqlChain = [httpObservation.start, admit, authenticate, ...graphqlHttp.handlers];
+  // A POST to /graphql, the request this server exists for, skips the routers below: none of them answers a POST,
+  // and walking their layers was 1.3 % of the main thread's CPU (the router's share fell from 3.1 % to 1.8 % in an
+  // on-CPU profile at 150/s, README "The main thread on the CPU, by owner").
+  app.post('/graphql', ...graphqlChain);
   app.use(createHealthRouter(store, logger));
   // From METRICS_ALLOW's addresses, or with an admin API key from anywhere.
   const isAdminRequest = async (req: { headers: { authorization?: string | undefined } }) => {
@@ -220,8 +226,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       holdAdmissionWhile(createExportHandler(store.history, logger, format, filterType)),
     );
   }
-  // The request's id, start and span come first, so that a refusal carries its id too.
-  app.use('/graphql', httpObservation.start, admit, authenticate, ...graphqlHttp.handlers);
+  // Every other request to /graphql (a GET the playground did not take, /graphql/…) after the routers above.
+  app.use('/graphql', ...graphqlChain);
   app.use(createHttpErrorHandler(MAX_BODY_BYTES));
 
   return {

@@ -13,7 +13,7 @@ async function dev(): Promise<void> {
   const config = loadConfig();
   const emulator = await startEmulator({ port: EMULATOR_PORT });
   const bedrock = { ...config.bedrock, endpoint: emulator.url, mode: 'emulator' as const };
-  const app = await startApp({ ...config, bedrock });
+  const app = await startApp({ ...config, bedrock }, { logProcessWarnings: true });
   app.logger.info(
     { url: app.url, emulator: emulator.url, database: config.database.kind },
     'dev server ready (Bedrock emulator)',

@@ -4,7 +4,7 @@ import { startApp } from './startApp.js';
 /** The process: read config, start the app, stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await startApp(config);
+  const app = await startApp(config, { logProcessWarnings: true });
   // The one stop path: Apollo's own signal handlers are off (see createGraphqlHttpRoute), and a second
   // signal while stopping changes nothing: the grace (SHUTDOWN_GRACE_MS) already bounds the wait.
   let stopping = false;

@@ -13,7 +13,7 @@ import {
   type Recovery,
 } from './housekeeping/index.js';
 import { createFileImageStore, NO_IMAGE_STORE } from './images/index.js';
-import { createLogger } from './logging/index.js';
+import { createLogger, routeProcessWarnings } from './logging/index.js';
 import { openVisionModel, type OpenedVisionModel } from './openVisionModel.js';
 import { createServer } from './server.js';
 import { openStore, type Store } from './store/index.js';
@@ -40,6 +40,8 @@ export interface StartAppOptions {
   readonly logger?: Logger;
   /** Static AWS credentials (tests); otherwise the SDK's default chain (or fixed ones for the emulator). */
   readonly credentials?: AwsCredentialIdentity;
+  /** The process's warnings become lines of the app's log (see routeProcessWarnings): for the process entry points. */
+  readonly logProcessWarnings?: boolean;
 }
 
 /**
@@ -49,6 +51,8 @@ export interface StartAppOptions {
  */
 export async function startApp(config: AppConfig, options: StartAppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
+  // Before the model client is made: the AWS SDK warns then.
+  if (options.logProcessWarnings === true) routeProcessWarnings(logger);
   const store = await openStore(config.database, {
     log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
     leaseTtlMs: config.recovery.leaseTtlMs,

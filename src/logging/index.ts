@@ -3,3 +3,4 @@
  */
 export { createLogger, REDACTED_PATHS, type LogOutput } from './createLogger.js';
 export { formatLogLine } from './formatLogLine.js';
+export { routeProcessWarnings } from './routeProcessWarnings.js';

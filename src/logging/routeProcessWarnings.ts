@@ -7,7 +7,11 @@ import type { Logger } from 'pino';
  * entry points call it: it changes the whole process.
  */
 export function routeProcessWarnings(logger: Logger): void {
-  process.removeAllListeners('warning');
+  // Node's own printer only (`onWarning`, as Node 20 names it); a library's listener stays. Were it renamed, warnings would
+  // be printed twice, not lost, and the test would say so.
+  for (const listener of process.listeners('warning')) {
+    if (listener.name === 'onWarning') process.removeListener('warning', listener);
+  }
   process.on('warning', (warning: Error & { code?: unknown }) => {
     const { name, message, code } = warning;
     logger.warn(

@@ -15,7 +15,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** A JavaScript frame in a perf map: `JS:*name file:///…/x.js:1:2` (`*` optimised, `~` interpreted, `^` baseline). */
-const JS_FRAME = /^(?:JS|LazyCompile|Function):[*~^+]?\S* (\S+)$/;
+// The name may hold spaces (`get size`, `bound run`); the file is the last word.
+const JS_FRAME = /^(?:JS|LazyCompile|Function):[*~^+]?.* (\S+)$/;
 
 /** The package (`pg`, `@smithy/core`) or app folder (`src/store`) a frame's file belongs to; undefined for Node's own. */
 export function ownerOfFrame(symbol: string): string | undefined {
@@ -28,23 +29,25 @@ export function ownerOfFrame(symbol: string): string | undefined {
     const parts = file.slice(modules + 'node_modules/'.length).split('/');
     return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
-  const app = /\/(src|bench)\/([^/]+)\//.exec(file);
-  if (app !== null) return `${app[1]}/${app[2]}`;
-  return file;
+  // The last `/src/` or `/bench/` of the path: the checkout itself may sit in a folder named src.
+  const app = /.*\/(src|bench)\/(.*)$/.exec(file);
+  if (app === null) return file;
+  const [folder, rest] = app[2]!.split(/\/(.*)/);
+  return `${app[1]}/${rest === undefined ? '(root)' : folder}`;
 }
 
 const GROUPS: readonly (readonly [string, RegExp])[] = [
   [
     'the AWS SDK: Converse call, SigV4, its HTTP/2 client (src/bedrock included)',
-    /^(@smithy\/|@aws-sdk\/|src\/bedrock$)/,
+    /^(@smithy\/|@aws-sdk\/|@aws\/|src\/bedrock$)/,
   ],
   [
     'HTTP server: Express, its router and body parsing',
-    /^(@as-integrations\/.*|express|router|body-parser|raw-body|iconv-lite|bytes|http-errors|debug|negotiator|etag|content-type|type-is|whatwg-mimetype|send|finalhandler|on-finished|accepts|fresh|vary|cookie|mime-types|media-typer|serve-static|parseurl|depd)$/,
+    /^(@as-integrations\/.*|express|router|path-to-regexp|is-promise|statuses|ee-first|unpipe|body-parser|raw-body|iconv-lite|bytes|http-errors|debug|negotiator|etag|content-type|type-is|whatwg-mimetype|send|finalhandler|on-finished|accepts|fresh|vary|cookie|mime-types|media-typer|serve-static|parseurl|depd)$/,
   ],
   [
     "node-postgres and Prisma's runtime helpers (statements and rows)",
-    /^(pg|pg-protocol|pg-pool|pg-types|@prisma\/.*)$/,
+    /^(pg|pg-protocol|pg-pool|pg-types|pg-connection-string|postgres-.*|@prisma\/.*)$/,
   ],
   [
     'GraphQL: graphql-js, Apollo Server',

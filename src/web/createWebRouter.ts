@@ -41,8 +41,9 @@ export const SAMPLE_PATH = '/sample/photo-board.jpg';
 /**
  * The browser-facing routes: the one-page app at `/`, its assets, the sample photo, stored
  * image thumbnails and (unless `off`) the playground at `/playground` and at the GraphQL
- * path for browser navigations. Mount it before the GraphQL handler: every request it does
- * not answer — any GET of the GraphQL path that does not prefer HTML — falls through.
+ * path for browser navigations. Mount it before the GraphQL handler (server.ts routes only a POST
+ * to the GraphQL path ahead of it): every request it does not answer — any GET of the GraphQL path
+ * that does not prefer HTML — falls through. It must never answer a POST.
  * Files are read here, at start-up, so a missing asset stops the start rather than a page.
  */
 export function createWebRouter(options: WebRouterOptions): Router {

@@ -31,6 +31,10 @@ describe('perfByOwner', () => {
   it('names scoped packages and app folders, and nothing for Node or V8 frames', () => {
     expect(ownerOfFrame('JS:*x /a/node_modules/@aws-sdk/core/dist-cjs/index.js:1:1')).toBe('@aws-sdk/core');
     expect(ownerOfFrame('JS:^start file:///w/dist/src/describe/createDescribeImage.js:51:25')).toBe('src/describe');
+    expect(ownerOfFrame('JS:* file:///w/dist/src/store/queryWithReadTimeout.js:14:22')).toBe('src/store');
+    expect(ownerOfFrame('JS:*get size /w/node_modules/lru-cache/dist/index.js:9:1')).toBe('lru-cache');
+    expect(ownerOfFrame('JS:~ file:///home/me/src/app/dist/src/bedrock/x.js:1:1')).toBe('src/bedrock');
+    expect(ownerOfFrame('JS:*contextFor file:///w/dist/src/server.js:120:3')).toBe('src/(root)');
     expect(ownerOfFrame('JS:*emit node:events:470:1')).toBeUndefined();
     expect(ownerOfFrame('Builtins_LoadIC')).toBeUndefined();
   });
@@ -42,6 +46,9 @@ describe('perfByOwner', () => {
     expect(groupOf('pg-protocol')).toMatch(/node-postgres/);
     expect(groupOf('src/graphql')).toMatch(/GraphQL/);
     expect(groupOf('src/store')).toMatch(/the app/);
+    expect(groupOf('src/telemetry')).toMatch(/metrics, logs, tracing/);
+    expect(groupOf('path-to-regexp')).toMatch(/HTTP server/);
+    expect(groupOf('@aws/lambda-invoke-store')).toMatch(/AWS SDK/);
     expect(groupOf(undefined)).toMatch(/no package or app frame/);
     expect(groupOf('left-pad')).toBe('other: left-pad');
   });

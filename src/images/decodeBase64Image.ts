@@ -24,17 +24,20 @@ export function decodeBase64Image(text: string): Buffer {
 }
 
 /**
- * The common case, checked without a pass of regular expressions over the text (about 6 ms
- * a megabyte, on the event loop): decode, encode again, and compare. Equal means the text
- * was canonical standard base64, padded or not, so nothing was skipped. Anything else
- * (URL-safe, line-wrapped, or invalid) returns undefined and takes the careful path.
+ * The common case, checked without a pass of regular expressions over the text (about 6 ms a megabyte, on the event
+ * loop) and without encoding the bytes again to compare (11 % of the main thread's CPU at 250 KB images, most of it
+ * the kernel handing over fresh pages for a copy of the text): Node's decoder skips what is not in its alphabet
+ * (standard and URL-safe) and stops at a `=`, so text it decoded whole gives exactly ⌊3n/4⌋ bytes for n characters
+ * before the padding, and text with anything skipped gives fewer, except when n is 4k + 1, where one character less
+ * gives as many (and 4k + 1 characters are never valid base64). Anything else (whitespace, invalid characters, a
+ * `=` inside) returns undefined and takes the careful path, which decides.
  */
 function decodeCanonical(payload: string): Buffer | undefined {
+  const padding = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0;
+  const characters = payload.length - padding;
+  if (characters % 4 === 1) return undefined;
   const bytes = Buffer.from(payload, 'base64');
-  const again = bytes.toString('base64');
-  if (again === payload) return bytes;
-  const padding = again.endsWith('==') ? 2 : again.endsWith('=') ? 1 : 0;
-  return padding > 0 && again.length - padding === payload.length && again.startsWith(payload) ? bytes : undefined;
+  return bytes.length === Math.floor((characters * 3) / 4) ? bytes : undefined;
 }
 
 function decodeChecked(text: string): Buffer {

@@ -35,6 +35,62 @@ describe('decodeBase64Image', () => {
   it('refuses empty input', () => {
     expect(reasonOf(() => decodeBase64Image(''))).toBe('IMAGE_EMPTY');
   });
+
+  it('refuses a skipped character that the decoded length alone would not show', () => {
+    // Node decodes 'AAAA*' to three bytes, as many as 'AAAA' (five characters, one skipped).
+    expect(reasonOf(() => decodeBase64Image('AAAA*'))).toBe('IMAGE_BASE64_INVALID');
+    expect(reasonOf(() => decodeBase64Image('AAAAAAA\u00e9A'))).toBe('IMAGE_BASE64_INVALID');
+    expect(reasonOf(() => decodeBase64Image('QQ==QUFB'))).toBe('IMAGE_BASE64_INVALID');
+  });
+
+  it('decodes any text exactly as the careful reading of the contract does', () => {
+    // The contract, read slowly: whitespace ignored; the standard and URL-safe alphabets, mixed or not; at most two
+    // '=' and only at the end; never 4k + 1 characters; empty refused.
+    const contract = (text: string): Buffer | string => {
+      const payload = text.replace(/\s+/g, '');
+      const unpadded = payload.replace(/=+$/, '');
+      if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload) || unpadded.length % 4 === 1) return 'IMAGE_BASE64_INVALID';
+      const bytes = Buffer.from(unpadded.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+      return bytes.length === 0 ? 'IMAGE_EMPTY' : bytes;
+    };
+    let seed = 20261129;
+    const random = (below: number) => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed % below;
+    };
+    const symbols = ['A', 'Q', 'z', '0', '9', '+', '/', '-', '_', '=', '=', ' ', '\n', '*', '.', '\u00e9'];
+    const texts: string[] = [];
+    for (let i = 0; i < 20_000; i += 1) {
+      const length = random(14);
+      texts.push(Array.from({ length }, () => symbols[random(symbols.length)]).join(''));
+    }
+    for (let i = 0; i < 2_000; i += 1) {
+      const encoded = Buffer.from(Array.from({ length: random(40) }, () => random(256))).toString(
+        random(2) === 0 ? 'base64' : 'base64url',
+      );
+      const at = random(encoded.length + 1);
+      // Valid text, then the same with one change: a character dropped, replaced, or padding cut or added.
+      texts.push(
+        encoded,
+        encoded.slice(0, at) + encoded.slice(at + 1),
+        encoded.slice(0, at) + symbols[random(symbols.length)] + encoded.slice(at + 1),
+        encoded.replace(/=+$/, ''),
+        `${encoded}=`,
+      );
+    }
+    const outcome = (text: string) => {
+      try {
+        return decodeBase64Image(text);
+      } catch (error) {
+        return (error as { reason?: string }).reason;
+      }
+    };
+    const disagreements = texts.filter((text) => {
+      const [got, expected] = [outcome(text), contract(text)];
+      return Buffer.isBuffer(got) && Buffer.isBuffer(expected) ? !got.equals(expected) : got !== expected;
+    });
+    expect(disagreements).toEqual([]);
+  });
 });
 
 describe('sniffImageFormat', () => {

@@ -29,10 +29,14 @@ export function decodeBase64Image(text: string): Buffer {
  * the kernel handing over fresh pages for a copy of the text): Node's decoder skips what is not in its alphabet
  * (standard and URL-safe) and stops at a `=`, so text it decoded whole gives exactly ⌊3n/4⌋ bytes for n characters
  * before the padding, and text with anything skipped gives fewer, except when n is 4k + 1, where one character less
- * gives as many (and 4k + 1 characters are never valid base64). Anything else (whitespace, invalid characters, a
- * `=` inside) returns undefined and takes the careful path, which decides.
+ * gives as many (and 4k + 1 characters are never valid base64). That holds for ASCII text only (see below). Anything
+ * else (whitespace, invalid or non-ASCII characters, a `=` inside) returns undefined and takes the careful path,
+ * which decides.
  */
 function decodeCanonical(payload: string): Buffer | undefined {
+  // Only ASCII: Node decodes a string with wider characters from each code unit's low byte, so `\u0141` would read
+  // as `A` and `\u202f` (a space to the careful path) as `/`, skipping nothing. A native scan, no copy.
+  if (Buffer.byteLength(payload, 'utf8') !== payload.length) return undefined;
   const padding = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0;
   const characters = payload.length - padding;
   if (characters % 4 === 1) return undefined;

@@ -43,6 +43,14 @@ describe('decodeBase64Image', () => {
     expect(reasonOf(() => decodeBase64Image('QQ==QUFB'))).toBe('IMAGE_BASE64_INVALID');
   });
 
+  it('reads no character beyond ASCII as a base64 letter', () => {
+    // Node decodes wide characters from their low byte: '\u0141' as 'A', '\u0452' as 'R', '\u202f' as '/'.
+    expect(reasonOf(() => decodeBase64Image('AAA\u0141'))).toBe('IMAGE_BASE64_INVALID');
+    expect(reasonOf(() => decodeBase64Image('iVBO\u0452w0KGgo='))).toBe('IMAGE_BASE64_INVALID');
+    // A Unicode space is whitespace to the contract: skipped, not read as '/'.
+    expect(decodeBase64Image('AAA\u202f').equals(Buffer.from([0, 0]))).toBe(true);
+  });
+
   it('decodes any text exactly as the careful reading of the contract does', () => {
     // The contract, read slowly: whitespace ignored; the standard and URL-safe alphabets, mixed or not; at most two
     // '=' and only at the end; never 4k + 1 characters; empty refused.
@@ -53,16 +61,28 @@ describe('decodeBase64Image', () => {
       const bytes = Buffer.from(unpadded.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
       return bytes.length === 0 ? 'IMAGE_EMPTY' : bytes;
     };
+    // mulberry32: every bit of its output varies (the low bits of a plain LCG repeat every few draws).
     let seed = 20261129;
     const random = (below: number) => {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      return seed % below;
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return (((t ^ (t >>> 14)) >>> 0) % below) >>> 0;
     };
-    const symbols = ['A', 'Q', 'z', '0', '9', '+', '/', '-', '_', '=', '=', ' ', '\n', '*', '.', '\u00e9'];
+    // Beyond ASCII: characters whose low byte is in the alphabet ('\u0141' ends in 0x41, 'A'; '\u0452' in 0x52, 'R'),
+    // Unicode spaces the careful path strips but whose low byte is '/' or '_' ('\u202f', '\u205f'), a lone surrogate.
+    const wide = ['\u00e9', '\u00a0', '\u0141', '\u0452', '\u202f', '\u205f', '\u2028', '\u3000', '\ud841', '\u013d'];
+    const symbols = ['A', 'Q', 'z', '0', '9', '+', '/', '-', '_', '=', '=', ' ', '\n', '\t', '*', '.', ...wide];
     const texts: string[] = [];
     for (let i = 0; i < 20_000; i += 1) {
       const length = random(14);
       texts.push(Array.from({ length }, () => symbols[random(symbols.length)]).join(''));
+      // Any code unit at all, among base64 letters.
+      texts.push(
+        Array.from({ length }, () => (random(3) === 0 ? String.fromCharCode(random(0x10000)) : 'QUFB'[random(4)])).join(
+          '',
+        ),
+      );
     }
     for (let i = 0; i < 2_000; i += 1) {
       const encoded = Buffer.from(Array.from({ length: random(40) }, () => random(256))).toString(

@@ -58,7 +58,7 @@ const GROUPS: readonly (readonly [string, RegExp])[] = [
   ['the app (src/describe, src/store, src/images, src/http …)', /^src\//],
 ];
 
-/** The group an owner from ownerOfFrame falls in; undefined for a sample with no owning frame. */
+/** The group an owner from ownerOfFrame falls in; an owner of undefined (a sample with no owning frame) has one too. */
 export function groupOf(owner: string | undefined): string {
   if (owner === undefined)
     return "no package or app frame: Node's internals alone (promise jobs, streams), native code, GC, kernel";

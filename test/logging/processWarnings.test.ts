@@ -8,9 +8,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOADER = fileURLToPath(new URL('../helpers/registerTsLoader.mjs', import.meta.url));
 
 /** Runs a module of code in a process of its own, from the sources; resolves with what it wrote. */
-function runModule(code: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
+function runModule(
+  code: string,
+  nodeOptions: string[] = [],
+): Promise<{ stdout: string; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', LOADER, '--input-type=module', '-e', code], {
+    const child = spawn(process.execPath, [...nodeOptions, '--import', LOADER, '--input-type=module', '-e', code], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -25,24 +28,34 @@ function runModule(code: string): Promise<{ stdout: string; stderr: string; code
 }
 
 describe('process warnings', { timeout: 120_000 }, () => {
+  const ROUTED = `
+    import { createLogger, routeProcessWarnings } from './src/logging/index.ts';
+    routeProcessWarnings(createLogger({ level: 'info', format: 'json' }));
+    process.emitWarning('the old way is going away', { type: 'DeprecationWarning', code: 'BVG_TEST_DEP', detail: 'use the new one' });
+    process.emitWarning('a notice\\nover two lines');
+    // Node's printer ignores what is not an Error; so must the log, or the process would end.
+    process.emit('warning', undefined);
+  `;
+  const jsonLines = (stdout: string) =>
+    stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
   it('are one JSON warn line each, and nothing reaches stderr', async () => {
-    const { stdout, stderr, code } = await runModule(`
-      import { createLogger, routeProcessWarnings } from './src/logging/index.ts';
-      routeProcessWarnings(createLogger({ level: 'info', format: 'json' }));
-      process.emitWarning('the old way is going away', { type: 'DeprecationWarning', code: 'BVG_TEST_DEP' });
-      process.emitWarning('a notice\\nover two lines');
-    `);
+    const { stdout, stderr, code } = await runModule(ROUTED);
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    const lines = stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines).toEqual([
+    expect(jsonLines(stdout)).toEqual([
       expect.objectContaining({
         level: 40,
         msg: 'process warning: DeprecationWarning',
-        warning: { name: 'DeprecationWarning', message: 'the old way is going away', code: 'BVG_TEST_DEP' },
+        warning: {
+          name: 'DeprecationWarning',
+          message: 'the old way is going away',
+          code: 'BVG_TEST_DEP',
+          detail: 'use the new one',
+        },
       }),
       expect.objectContaining({
         level: 40,
@@ -50,6 +63,19 @@ describe('process warnings', { timeout: 120_000 }, () => {
         warning: { name: 'Warning', message: 'a notice\nover two lines' },
       }),
     ]);
+  });
+
+  it('carry their stack when --trace-warnings asks for it', async () => {
+    const { stdout, code } = await runModule(ROUTED, ['--trace-warnings']);
+    expect(code).toBe(0);
+    const stacks = jsonLines(stdout).map((line) => (line.warning as { stack?: string }).stack);
+    expect(stacks).toEqual([expect.stringContaining('at '), expect.stringContaining('at ')]);
+  });
+
+  it('stay silent where Node would print none (--no-warnings)', async () => {
+    const { stdout, stderr, code } = await runModule(ROUTED, ['--no-warnings']);
+    expect(code).toBe(0);
+    expect([stdout, stderr]).toEqual(['', '']);
   });
 
   describe('from the server', () => {

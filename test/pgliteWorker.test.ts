@@ -228,6 +228,28 @@ describe('PGlite in its worker thread', () => {
     }
   });
 
+  it('syncs each commit in a folder to the disk before answering it: fsync on, the WAL synced by fsync()', async () => {
+    const worker = await start(join(await folder(), 'db'));
+    const c = await client(worker);
+    const settings = await c.query(
+      "SELECT current_setting('fsync') AS fsync, current_setting('wal_sync_method') AS method",
+    );
+    expect(settings.rows).toEqual([{ fsync: 'on', method: 'fsync' }]);
+    await c.query('CREATE TABLE durable (v int)');
+    const before = await worker.fileSyncs();
+    for (let i = 0; i < 5; i += 1) await c.query('INSERT INTO durable VALUES ($1)', [i]);
+    expect(await worker.fileSyncs()).toBeGreaterThanOrEqual(before + 5);
+  });
+
+  it('syncs nothing for a database in memory, which no disk keeps anyway', async () => {
+    const worker = await start();
+    const c = await client(worker);
+    await c.query('CREATE TABLE fleeting (v int)');
+    await c.query('INSERT INTO fleeting VALUES (1)');
+    expect((await c.query("SELECT current_setting('fsync') AS fsync")).rows).toEqual([{ fsync: 'off' }]);
+    expect(await worker.fileSyncs()).toBe(0);
+  });
+
   it('starts a thread that ended again, on the same socket, with what was committed', async () => {
     const { told, events } = recorder();
     const worker = await start(join(await folder(), 'db'), events);

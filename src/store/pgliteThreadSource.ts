@@ -13,7 +13,9 @@
 export const PGLITE_THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const net = require('node:net');
+const fs = require('node:fs');
 const { PGlite } = require(workerData.pglite);
+const { NodeFS } = require(workerData.pgliteNodefs);
 const { pg_trgm } = require(workerData.pgTrgm);
 
 const SSL_REQUEST = 80877103;
@@ -47,6 +49,48 @@ function startupParameters(packet) {
   return parameters;
 }
 
+/**
+ * PGlite starts Postgres with fsync off (-F), and its Node file system passes no fsync on to the operating system
+ * (electric-sql/pglite#1107): a commit reached the disk only when the kernel chose to write it back, and a power
+ * cut could lose it or leave a folder Postgres cannot trust. On a folder, Postgres's fsync is turned on again, with
+ * fsync() for the WAL (fdatasync() does nothing in PGlite's runtime, fsync() asks the file system), and the file
+ * system gets the operation it lacks. A commit then returns once its WAL is on the disk, and a checkpoint syncs the
+ * pages it wrote before the WAL they need goes, as on a PostgreSQL server.
+ */
+const DURABLE_START_PARAMS = ['-c', 'fsync=on', '-c', 'wal_sync_method=fsync'];
+let fileSyncs = 0;
+
+class DurableNodeFS extends NodeFS {
+  async init(pg, emscriptenOptions) {
+    const base = await super.init(pg, emscriptenOptions);
+    const addSync = (mod) => {
+      const NODEFS = mod.NODEFS;
+      NODEFS.stream_ops.fsync = (stream) => {
+        try {
+          if (typeof stream.nfd === 'number') fs.fsyncSync(stream.nfd);
+          else {
+            // A directory (Postgres syncs one after creating or renaming a file in it) has no descriptor of its own.
+            const fd = fs.openSync(NODEFS.realPath(stream.node), 'r');
+            try {
+              fs.fsyncSync(fd);
+            } finally {
+              fs.closeSync(fd);
+            }
+          }
+        } catch (error) {
+          // As an errno, so Postgres sees a failed fsync (and stops, as it must) rather than a JavaScript exception.
+          if (typeof error?.code !== 'string') throw error;
+          throw new mod.FS.ErrnoError(NODEFS.convertNodeCode(error));
+        }
+        fileSyncs += 1;
+        return 0;
+      };
+    };
+    const opts = base.emscriptenOpts;
+    return { ...base, emscriptenOpts: { ...opts, preRun: [...(opts.preRun ?? []), addSync] } };
+  }
+}
+
 /** PGlite failing, or a session nobody can trust: the thread ends, and the server says why. */
 class Fatal extends Error {}
 
@@ -64,8 +108,15 @@ function holdsError(answer) {
 }
 
 async function main() {
-  const options = { extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, ...workerData.startParams] };
-  const db = workerData.dataDir === undefined ? new PGlite(options) : new PGlite(workerData.dataDir, options);
+  const startParams = [...PGlite.defaultStartParams, ...workerData.startParams];
+  const db =
+    workerData.dataDir === undefined
+      ? new PGlite({ extensions: { pg_trgm }, startParams })
+      : new PGlite({
+          extensions: { pg_trgm },
+          fs: new DurableNodeFS(workerData.dataDir),
+          startParams: [...startParams, ...DURABLE_START_PARAMS],
+        });
   await db.waitReady;
 
   // PGlite's execProtocolRawSync, left to itself, also parses every answer into a list it never empties; with a
@@ -207,6 +258,10 @@ async function main() {
     server.listen(workerData.socketPath, resolve);
   });
   parentPort.on('message', async (message) => {
+    if (message === 'fileSyncs') {
+      parentPort.postMessage({ fileSyncs });
+      return;
+    }
     if (message !== 'close') return;
     closing = true;
     server.close();

@@ -27,6 +27,11 @@ export interface PgliteWorker {
    * restart under way is called off, and a thread it was starting is ended.
    */
   close(): Promise<void>;
+  /**
+   * How many times the serving thread's database has synced a file to the disk (a commit syncs its WAL once): 0 for
+   * a database in memory. Counted from that thread's start.
+   */
+  fileSyncs(): Promise<number>;
 }
 
 export interface PgliteWorkerOptions {
@@ -55,7 +60,7 @@ const MAX_SOCKET_PATH_BYTES = 103;
 const SOCKET_NAME = `.s.PGSQL.${PORT}`;
 
 /** What a thread that started says, and why one that did not, did not. */
-type ThreadMessage = { ready?: true; failed?: string; closed?: true };
+type ThreadMessage = { ready?: true; failed?: string; closed?: true; fileSyncs?: number };
 
 /** A thread, from the moment it is created; `ready` rejects (and the thread is ended) if it could not start. */
 interface Thread {
@@ -105,6 +110,7 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
   const workerData = {
     pglite: require.resolve('@electric-sql/pglite'),
     pgTrgm: require.resolve('@electric-sql/pglite/contrib/pg_trgm'),
+    pgliteNodefs: require.resolve('@electric-sql/pglite/nodefs'),
     dataDir: options.dataDir,
     startParams: options.startParams,
     socketPath: join(socketDir, SOCKET_NAME),
@@ -197,7 +203,25 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
       })();
       return closed;
     },
+    fileSyncs: () => askFileSyncs(thread),
   };
+}
+
+/** The thread's count of file syncs (see PgliteWorker.fileSyncs). */
+function askFileSyncs({ worker, exited }: Thread): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const onMessage = (message: ThreadMessage) => {
+      if (message.fileSyncs === undefined) return;
+      worker.off('message', onMessage);
+      resolve(message.fileSyncs);
+    };
+    worker.on('message', onMessage);
+    void exited.then(() => {
+      worker.off('message', onMessage);
+      reject(new Error('the PGlite thread ended'));
+    });
+    worker.postMessage('fileSyncs');
+  });
 }
 
 /** Asks the thread to close PGlite (which writes what it holds); ends it anyway after CLOSE_TIMEOUT_MS. */

@@ -16,9 +16,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ['default'],
     env: {
-      // The SDK warns every process on Node 20 that its releases after January 2027 need Node 22 (README, Logs):
-      // once per test file, 70 times a run, it buried CI's output. Tests that spawn with an env of their own still
-      // see it; the server's own handling of warnings is tested in test/logging/processWarnings.test.ts.
+      // The SDK warns each process that builds one of its clients on Node < 22 that its releases after January 2027
+      // need Node 22 (README, Logs): 71 times a run, it buried CI's output. Tests that spawn with an env of their own
+      // still see it; the server's own handling of warnings is tested in test/logging/processWarnings.test.ts.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
   },

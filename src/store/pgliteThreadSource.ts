@@ -67,20 +67,15 @@ class DurableNodeFS extends NodeFS {
       const NODEFS = mod.NODEFS;
       NODEFS.stream_ops.fsync = (stream) => {
         try {
-          if (typeof stream.nfd === 'number') fs.fsyncSync(stream.nfd);
-          else {
-            // A directory (Postgres syncs one after creating or renaming a file in it) has no descriptor of its own.
-            const fd = fs.openSync(NODEFS.realPath(stream.node), 'r');
-            try {
-              fs.fsyncSync(fd);
-            } finally {
-              fs.closeSync(fd);
-            }
-          }
+          // NODEFS opens every node it streams, directories included, with a descriptor of its own.
+          fs.fsyncSync(stream.nfd);
         } catch (error) {
-          // As an errno, so Postgres sees a failed fsync (and stops, as it must) rather than a JavaScript exception.
-          if (typeof error?.code !== 'string') throw error;
-          throw new mod.FS.ErrnoError(NODEFS.convertNodeCode(error));
+          // A failed sync may have lost what the kernel held: Postgres would PANIC and recover from its WAL, but
+          // PGlite swallows the abort that a PANIC becomes and carries on with a backend mid-commit. The thread
+          // ends instead (only the thread: this is a worker), and the server starts a new one, whose recovery
+          // replays what was committed.
+          parentPort.postMessage({ failed: \`could not sync a file of the database to the disk: \${error?.message ?? error}\` });
+          process.exit(1);
         }
         fileSyncs += 1;
         return 0;
@@ -258,8 +253,8 @@ async function main() {
     server.listen(workerData.socketPath, resolve);
   });
   parentPort.on('message', async (message) => {
-    if (message === 'fileSyncs') {
-      parentPort.postMessage({ fileSyncs });
+    if (typeof message?.fileSyncs === 'number') {
+      parentPort.postMessage({ fileSyncs: { id: message.fileSyncs, count: fileSyncs } });
       return;
     }
     if (message !== 'close') return;

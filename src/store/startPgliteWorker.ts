@@ -60,7 +60,7 @@ const MAX_SOCKET_PATH_BYTES = 103;
 const SOCKET_NAME = `.s.PGSQL.${PORT}`;
 
 /** What a thread that started says, and why one that did not, did not. */
-type ThreadMessage = { ready?: true; failed?: string; closed?: true; fileSyncs?: number };
+type ThreadMessage = { ready?: true; failed?: string; closed?: true; fileSyncs?: { id: number; count: number } };
 
 /** A thread, from the moment it is created; `ready` rejects (and the thread is ended) if it could not start. */
 interface Thread {
@@ -134,6 +134,10 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
     // An uncaught error in the thread is told ('error'), then its end ('exit'): say it once, with the error.
     let why: string | undefined;
     current.worker.on('error', (error) => (why ??= error.message));
+    // A thread that ends itself (a file it could not sync) says why first.
+    current.worker.on('message', (message: ThreadMessage) => {
+      if (message.failed !== undefined) why ??= message.failed;
+    });
     current.worker.once('exit', (code) => {
       if (closing) return;
       why ??= `exit code ${code}`;
@@ -207,21 +211,21 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
   };
 }
 
-/** The thread's count of file syncs (see PgliteWorker.fileSyncs). */
+let fileSyncsAsked = 0;
+
+/** The thread's count of file syncs (see PgliteWorker.fileSyncs), answered to this call's own id. */
 function askFileSyncs({ worker, exited }: Thread): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    const onMessage = (message: ThreadMessage) => {
-      if (message.fileSyncs === undefined) return;
-      worker.off('message', onMessage);
-      resolve(message.fileSyncs);
+  const id = (fileSyncsAsked += 1);
+  let onMessage: (message: ThreadMessage) => void = () => {};
+  const answered = new Promise<number>((resolve) => {
+    onMessage = (message) => {
+      if (message.fileSyncs?.id === id) resolve(message.fileSyncs.count);
     };
     worker.on('message', onMessage);
-    void exited.then(() => {
-      worker.off('message', onMessage);
-      reject(new Error('the PGlite thread ended'));
-    });
-    worker.postMessage('fileSyncs');
   });
+  worker.postMessage({ fileSyncs: id });
+  const ended = exited.then(() => Promise.reject(new Error('the PGlite thread ended')));
+  return Promise.race([answered, ended]).finally(() => worker.off('message', onMessage));
 }
 
 /** Asks the thread to close PGlite (which writes what it holds); ends it anyway after CLOSE_TIMEOUT_MS. */

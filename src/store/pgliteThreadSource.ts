@@ -70,6 +70,12 @@ class DurableNodeFS extends NodeFS {
           // NODEFS opens every node it streams, directories included, with a descriptor of its own.
           fs.fsyncSync(stream.nfd);
         } catch (error) {
+          // Some file systems cannot sync a directory (some FUSE, 9p and network mounts): Postgres lets that pass
+          // (fsync_fname_ext), so it gets the errno, as from a real fsync().
+          const code = error?.code;
+          if (mod.FS.isDir(stream.node.mode) && (code === 'EINVAL' || code === 'EBADF')) {
+            throw new mod.FS.ErrnoError(NODEFS.convertNodeCode(error));
+          }
           // A failed sync may have lost what the kernel held: Postgres would PANIC and recover from its WAL, but
           // PGlite swallows the abort that a PANIC becomes and carries on with a backend mid-commit. The thread
           // ends instead (only the thread: this is a worker), and the server starts a new one, whose recovery

@@ -228,7 +228,7 @@ describe('PGlite in its worker thread', () => {
     }
   });
 
-  it('syncs each commit in a folder to the disk before answering it: fsync on, the WAL synced by fsync()', async () => {
+  it('syncs each commit in a folder to the disk: fsync on, the WAL synced by fsync(), at least one sync a commit', async () => {
     const worker = await start(join(await folder(), 'db'));
     const c = await client(worker);
     const settings = await c.query(

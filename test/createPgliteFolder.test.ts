@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -12,6 +12,24 @@ import { openStore } from '../src/store/openStore.js';
 const LOADER = fileURLToPath(new URL('./helpers/registerTsLoader.mjs', import.meta.url));
 const MODULE = fileURLToPath(new URL('../src/store/createPgliteFolder.ts', import.meta.url));
 const quiet = { info: () => {}, warn: () => {} };
+
+/** Runs a creation of `dataDir` in a process of its own under strace, and returns the syscalls it made, in order. */
+function straceCreation(dataDir: string, traceFile: string): string[] {
+  const creation = spawnSync(
+    'strace',
+    [
+      ...['-f', '-y', '-qq', '-o', traceFile, '-e', 'trace=fsync,fdatasync,rename,renameat,renameat2'],
+      ...[process.execPath, '--import', LOADER, '--input-type=module', '-e'],
+      `import { createPgliteFolder } from ${JSON.stringify(MODULE)}; await createPgliteFolder(process.argv[1], []);`,
+      dataDir,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 90_000 },
+  );
+  if (creation.status !== 0) throw new Error(`the traced creation failed: ${creation.stderr}`);
+  return readFileSync(traceFile, 'utf8').split('\n');
+}
+
+const hasStrace = spawnSync('strace', ['-V']).status === 0;
 
 /** Pids of live processes whose command line names `text`. */
 function processesNaming(text: string): number[] {
@@ -122,6 +140,40 @@ describe('creating the PGlite database of a new folder', () => {
       expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
       expect(readdirSync(dataDir).filter((name) => name.startsWith('.creating-'))).toEqual([]);
       expect(besides(dataDir)).toEqual(['pglite']);
+    },
+  );
+
+  // A power cut soon after the first start must not leave catalog files that never reached the disk under commits
+  // that did: PGlite's initdb syncs nothing, so the creation does. strace sees what reaches the kernel.
+  it.skipIf(!hasStrace)(
+    'syncs every file of a new database and the folder before PG_VERSION appears, and the folder after',
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = folder();
+      const calls = straceCreation(dataDir, join(dataDir, '..', 'trace'));
+      /** The path a line's fsync synced, when it did. */
+      const syncedPath = (call: string) => /\bfsync\(\d+<(.*)>\) = 0$/.exec(call)?.[1];
+      const pgVersionAt = calls.findIndex((call) => call.endsWith(`, "${dataDir}/PG_VERSION") = 0`));
+      expect(pgVersionAt).toBeGreaterThan(0);
+
+      // Every file of the database was synced, where it was written, before PG_VERSION moved in.
+      const staging = /rename\("(.*?)\/PG_VERSION"/.exec(calls[pgVersionAt]!)![1]!;
+      const syncedBefore = new Set(calls.slice(0, pgVersionAt).map(syncedPath));
+      const files = readdirSync(dataDir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name).slice(dataDir.length));
+      expect(files.length).toBeGreaterThan(500);
+      expect(files.filter((file) => !syncedBefore.has(staging + file))).toEqual([]);
+
+      // The folder was synced after the other files moved in and before PG_VERSION did, then after it, and so
+      // was the folder that holds it.
+      const lastOtherMove = calls.findLastIndex(
+        (call, index) => index < pgVersionAt && /rename/.test(call) && call.includes(`, "${dataDir}/`),
+      );
+      const folderSyncs = calls.flatMap((call, index) => (syncedPath(call) === dataDir ? [index] : []));
+      expect(folderSyncs.some((index) => index > lastOtherMove && index < pgVersionAt)).toBe(true);
+      expect(folderSyncs.some((index) => index > pgVersionAt)).toBe(true);
+      expect(calls.some((call) => syncedPath(call) === dirname(dataDir))).toBe(true);
     },
   );
 

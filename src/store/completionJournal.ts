@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Completion } from './completeRun.js';
+import { syncFolder } from './syncFolder.js';
 import type { UnitPrices } from '../bedrock/index.js';
 
 /**
@@ -155,9 +156,14 @@ export function createCompletionJournal(
       if (tries > MAX_APPEND_TRIES) throw new Error(`the completion journal ${own} kept moving under its appends`);
       const handle = await open(own, 'a');
       try {
-        await handle.appendFile(`\n${JSON.stringify(entry)}\n`);
+        const line = `\n${JSON.stringify(entry)}\n`;
+        await handle.appendFile(line);
         await handle.sync();
-        written = (await handle.stat()).ino === (await stat(own).catch(() => undefined))?.ino;
+        // The file's sync keeps its bytes, not its name: an append that made the file also syncs the folder,
+        // or a power cut could drop the file with the entry the caller was told is durable.
+        const file = await handle.stat();
+        if (file.size === Buffer.byteLength(line)) await syncFolder(dir);
+        written = file.ino === (await stat(own).catch(() => undefined))?.ino;
       } finally {
         await handle.close();
       }

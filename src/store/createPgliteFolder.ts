@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../config.js';
+import { syncFolder } from './syncFolder.js';
+import { syncTree } from './syncTree.js';
 
 /**
  * `<folder>/.creating-<random>`: where a creation writes. Inside the folder, so that moving its files in never
@@ -54,10 +56,15 @@ db.waitReady
  *
  * The child writes into a folder of its own inside the target, and its files are moved in only once it has
  * finished, PG_VERSION last: a creation cut short (the server killed, the disk full) never leaves a folder that
- * looks like a database but is not one, and its leftovers are removed by the next creation. (The moves are not
- * fsynced: a power cut just after them may still lose their order, as it may lose any file just written.) A
- * server killed mid-creation also ends its child, through the child's stdin; the staging is what keeps the
- * folder clean either way.
+ * looks like a database but is not one, and its leftovers are removed by the next creation. A server killed
+ * mid-creation also ends its child, through the child's stdin; the staging is what keeps the folder clean either
+ * way.
+ *
+ * The same holds through a power cut, because every step reaches the disk before the next: PGlite's initdb syncs
+ * nothing (it runs with fsync off, electric-sql/pglite#1107), so the staged tree is synced before its files move;
+ * the folder is synced after the moves and before PG_VERSION's, and again after it, with the folder's own parent
+ * (which may have just made it). Without this, the first minute's commits, which the server syncs, could sit on
+ * catalog files that never reached the disk. Measured on a new folder here: 971 files, 0.2–0.35 s of syncs.
  *
  * No time limit: initdb takes 2–3 s on a laptop and far longer on an emulated or starved machine, and the
  * supervisor that started the server has a start-up limit of its own.
@@ -81,11 +88,15 @@ export async function createPgliteFolder(dataDir: string, startParams: readonly 
   const staging = join(dataDir, `${STAGING}${randomBytes(4).toString('hex')}`);
   try {
     await createInChild(staging, startParams, dataDir);
+    await syncTree(staging);
     const created = await readdir(staging);
     for (const entry of created.filter((e) => e !== 'PG_VERSION')) {
       await rename(join(staging, entry), join(dataDir, entry));
     }
+    await syncFolder(dataDir);
     await rename(join(staging, 'PG_VERSION'), join(dataDir, 'PG_VERSION'));
+    await syncFolder(dataDir);
+    await syncFolder(dirname(dataDir));
   } finally {
     await rm(staging, { recursive: true, force: true, maxRetries: 5 });
   }

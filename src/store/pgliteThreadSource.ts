@@ -122,9 +122,10 @@ async function main() {
 
   // PGlite's execProtocolRawSync, left to itself, also parses every answer into a list it never empties; with a
   // callback of our own it only hands the bytes over, which are views of its memory and are copied at once. Without
-  // syncToFs the stream call runs to its end synchronously. What it throws (PGlite itself failing; a statement's
-  // error is an answer, not a throw) comes as a rejection, too late for the caller: the rejection ends the thread,
-  // and callers that expect ReadyForQuery check for it (endsReady) so that a failed call is not answered meanwhile.
+  // syncToFs the stream call runs to its end synchronously. PGlite 0.5.16 swallows what Postgres's main loop throws
+  // (it acts only on its own longjmp), so a failure there shows as an answer cut short, without ReadyForQuery:
+  // callers that expect one check for it (endsReady). What escapes (its flush failing; a statement's error is an
+  // answer, not a throw) comes as a rejection, too late for the caller, and the rejection ends the thread.
   function run(messages) {
     const parts = [];
     db.execProtocolRawStream(messages, {

@@ -1,5 +1,15 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,28 +18,11 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createPgliteFolder } from '../src/store/createPgliteFolder.js';
 import { lockPgliteFolder } from '../src/store/lockPgliteFolder.js';
 import { openStore } from '../src/store/openStore.js';
+import { canTrace, renamed, syncedPath, traceSyscalls } from './helpers/traceSyscalls.js';
 
 const LOADER = fileURLToPath(new URL('./helpers/registerTsLoader.mjs', import.meta.url));
 const MODULE = fileURLToPath(new URL('../src/store/createPgliteFolder.ts', import.meta.url));
 const quiet = { info: () => {}, warn: () => {} };
-
-/** Runs a creation of `dataDir` in a process of its own under strace, and returns the syscalls it made, in order. */
-function straceCreation(dataDir: string, traceFile: string): string[] {
-  const creation = spawnSync(
-    'strace',
-    [
-      ...['-f', '-y', '-qq', '-o', traceFile, '-e', 'trace=fsync,fdatasync,rename,renameat,renameat2'],
-      ...[process.execPath, '--import', LOADER, '--input-type=module', '-e'],
-      `import { createPgliteFolder } from ${JSON.stringify(MODULE)}; await createPgliteFolder(process.argv[1], []);`,
-      dataDir,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 90_000 },
-  );
-  if (creation.status !== 0) throw new Error(`the traced creation failed: ${creation.stderr}`);
-  return readFileSync(traceFile, 'utf8').split('\n');
-}
-
-const hasStrace = spawnSync('strace', ['-V']).status === 0;
 
 /** Pids of live processes whose command line names `text`. */
 function processesNaming(text: string): number[] {
@@ -145,37 +138,70 @@ describe('creating the PGlite database of a new folder', () => {
 
   // A power cut soon after the first start must not leave catalog files that never reached the disk under commits
   // that did: PGlite's initdb syncs nothing, so the creation does. strace sees what reaches the kernel.
-  it.skipIf(!hasStrace)(
-    'syncs every file of a new database and the folder before PG_VERSION appears, and the folder after',
+  it.skipIf(!canTrace)(
+    'syncs every file and folder of a new database before moving it in, and the folder around each move',
     { timeout: 120_000 },
     async () => {
-      const dataDir = folder();
-      const calls = straceCreation(dataDir, join(dataDir, '..', 'trace'));
-      /** The path a line's fsync synced, when it did. */
-      const syncedPath = (call: string) => /\bfsync\(\d+<(.*)>\) = 0$/.exec(call)?.[1];
-      const pgVersionAt = calls.findIndex((call) => call.endsWith(`, "${dataDir}/PG_VERSION") = 0`));
-      expect(pgVersionAt).toBeGreaterThan(0);
-
-      // Every file of the database was synced, where it was written, before PG_VERSION moved in.
-      const staging = /rename\("(.*?)\/PG_VERSION"/.exec(calls[pgVersionAt]!)![1]!;
-      const syncedBefore = new Set(calls.slice(0, pgVersionAt).map(syncedPath));
-      const files = readdirSync(dataDir, { recursive: true, withFileTypes: true })
-        .filter((entry) => entry.isFile())
-        .map((entry) => join(entry.parentPath, entry.name).slice(dataDir.length));
-      expect(files.length).toBeGreaterThan(500);
-      expect(files.filter((file) => !syncedBefore.has(staging + file))).toEqual([]);
-
-      // The folder was synced after the other files moved in and before PG_VERSION did, then after it, and so
-      // was the folder that holds it.
-      const lastOtherMove = calls.findLastIndex(
-        (call, index) => index < pgVersionAt && /rename/.test(call) && call.includes(`, "${dataDir}/`),
+      const dataDir = realpathSync(folder());
+      const calls = traceSyscalls(
+        `import { createPgliteFolder } from ${JSON.stringify(MODULE)}; await createPgliteFolder(process.argv[1], []);`,
+        [dataDir],
+        'fsync,rename,renameat,renameat2',
+        join(dataDir, '..', 'trace'),
       );
-      const folderSyncs = calls.flatMap((call, index) => (syncedPath(call) === dataDir ? [index] : []));
-      expect(folderSyncs.some((index) => index > lastOtherMove && index < pgVersionAt)).toBe(true);
-      expect(folderSyncs.some((index) => index > pgVersionAt)).toBe(true);
-      expect(calls.some((call) => syncedPath(call) === dirname(dataDir))).toBe(true);
+      const renames = calls.map(renamed);
+      const at = (test: (move: readonly [string, string]) => boolean) =>
+        renames.findIndex((move) => move !== undefined && test(move));
+      // The staging, renamed complete once its database is whole; then each entry; PG_VERSION last.
+      const markAt = at(([, to]) => to.startsWith(`${dataDir}/.complete-`));
+      const [staging, complete] = renames[markAt]!;
+      const pgVersionAt = at(([, to]) => to === `${dataDir}/PG_VERSION`);
+      const lastOtherMoveAt = renames.findLastIndex(
+        (move) => move !== undefined && move[0].startsWith(`${complete}/`) && move[1] !== `${dataDir}/PG_VERSION`,
+      );
+      expect([markAt > 0, lastOtherMoveAt > markAt, pgVersionAt > lastOtherMoveAt]).toEqual([true, true, true]);
+
+      // Every file and folder of the database was synced where it was written, before the mark.
+      const syncedBeforeMark = new Set(calls.slice(0, markAt).map(syncedPath));
+      const paths = readdirSync(dataDir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() || entry.isDirectory())
+        .map((entry) => join(entry.parentPath, entry.name).slice(dataDir.length));
+      expect(paths.length).toBeGreaterThan(500);
+      expect(['', ...paths].filter((path) => !syncedBeforeMark.has(staging + path))).toEqual([]);
+
+      // The folder was synced after the mark and before the moves, after the moves and before PG_VERSION's, and
+      // after it; then the folder that holds it.
+      const syncsOf = (path: string) => calls.flatMap((call, index) => (syncedPath(call) === path ? [index] : []));
+      const between = (from: number, to: number) => (index: number) => index > from && index < to;
+      const firstMoveAt = at(([from]) => from.startsWith(`${complete}/`));
+      expect(syncsOf(dataDir).some(between(markAt, firstMoveAt))).toBe(true);
+      expect(syncsOf(dataDir).some(between(lastOtherMoveAt, pgVersionAt))).toBe(true);
+      const lastFolderSync = Math.max(...syncsOf(dataDir));
+      expect(lastFolderSync).toBeGreaterThan(pgVersionAt);
+      expect(syncsOf(dirname(dataDir)).some((index) => index > lastFolderSync)).toBe(true);
     },
   );
+
+  it('finishes moving in a database whose creation was cut off among its moves, which PGlite then opens', async () => {
+    const made = folder();
+    await createPgliteFolder(made, []);
+    // As a power cut or a kill leaves it: some entries moved in, the rest (PG_VERSION among them) still marked.
+    const dataDir = folder();
+    const complete = join(dataDir, '.complete-0badc0de');
+    mkdirSync(complete);
+    for (const [index, entry] of readdirSync(made).entries()) {
+      renameSync(join(made, entry), join(index % 2 === 0 && entry !== 'PG_VERSION' ? dataDir : complete, entry));
+    }
+
+    await createPgliteFolder(dataDir, []);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith('.'))).toEqual([]);
+    const db = new PGlite(dataDir);
+    try {
+      expect((await db.query<{ n: number }>('SELECT 1 + 1 AS n')).rows).toEqual([{ n: 2 }]);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 
   it('creates the database in a fresh file system whose only entry is lost+found', async () => {
     const dataDir = folder();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Completion } from './completeRun.js';
+import { makeFolderDurably } from './makeFolderDurably.js';
 import { syncFolder } from './syncFolder.js';
 import type { UnitPrices } from '../bedrock/index.js';
 
@@ -149,21 +150,20 @@ export function createCompletionJournal(
   };
 
   const appendDurably = async (entry: JournalEntry) => {
-    await mkdir(dir, { recursive: true });
+    await makeFolderDurably(dir);
     // A sibling may claim (rename) the file between our open and our write, and read it before the
     // write lands: the entry is then written again to a new file. Applying it twice is harmless.
     for (let tries = 1, written = false; !written; tries++) {
       if (tries > MAX_APPEND_TRIES) throw new Error(`the completion journal ${own} kept moving under its appends`);
       const handle = await open(own, 'a');
       try {
-        const line = `\n${JSON.stringify(entry)}\n`;
-        await handle.appendFile(line);
+        await handle.appendFile(`\n${JSON.stringify(entry)}\n`);
         await handle.sync();
-        // The file's sync keeps its bytes, not its name: an append that made the file also syncs the folder,
-        // or a power cut could drop the file with the entry the caller was told is durable.
-        const file = await handle.stat();
-        if (file.size === Buffer.byteLength(line)) await syncFolder(dir);
-        written = file.ino === (await stat(own).catch(() => undefined))?.ino;
+        // The file's sync keeps its bytes, not its name, and the folder's sync keeps the name. Every append syncs
+        // the folder: telling which append made the file is not safe (one that made it and then failed leaves a
+        // file whose name may never have been synced), and the journal is written only while the database is away.
+        await syncFolder(dir);
+        written = (await handle.stat()).ino === (await stat(own).catch(() => undefined))?.ino;
       } finally {
         await handle.close();
       }

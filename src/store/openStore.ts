@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -10,6 +9,7 @@ import { createHistoryReader, type HistoryReader } from './createHistoryReader.j
 import type { DriverQuery, DriverQueryOptions } from './DriverQuery.js';
 import { lockPgliteFolder, type FolderLock } from './lockPgliteFolder.js';
 import { createPgliteFolder } from './createPgliteFolder.js';
+import { makeFolderDurably } from './makeFolderDurably.js';
 import { startPgliteWorker, type PgliteWorker } from './startPgliteWorker.js';
 import { refuseWhenUnavailable } from './refuseWhenUnavailable.js';
 import { createHistoryCursorCodec, type HistoryCursorCodec } from './historyCursor.js';
@@ -83,7 +83,7 @@ const MIGRATION_LOCK_KEY = 727_340_118;
 async function openPglite(config: Extract<DatabaseConfig, { kind: 'pglite' | 'pglite-memory' }>, log: MigrationLog) {
   let lock: FolderLock | undefined;
   if (config.kind === 'pglite') {
-    await mkdir(config.dataDir, { recursive: true });
+    await makeFolderDurably(config.dataDir);
     // One process per folder: PGlite takes no lock of its own, and two writers lose each other's rows.
     lock = await lockPgliteFolder(config.dataDir, log);
   }

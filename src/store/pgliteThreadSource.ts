@@ -123,9 +123,10 @@ async function main() {
   // PGlite's execProtocolRawSync, left to itself, also parses every answer into a list it never empties; with a
   // callback of our own it only hands the bytes over, which are views of its memory and are copied at once. Without
   // syncToFs the stream call runs to its end synchronously. PGlite 0.5.16 swallows what Postgres's main loop throws
-  // (it acts only on its own longjmp), so a failure there shows as an answer cut short, without ReadyForQuery:
-  // callers that expect one check for it (endsReady). What escapes (its flush failing; a statement's error is an
-  // answer, not a throw) comes as a rejection, too late for the caller, and the rejection ends the thread.
+  // (it acts only on its own longjmp) and goes on with the batch, so such a failure need not show here at all;
+  // that is why a failed sync ends the thread itself (DurableNodeFS). Callers that expect ReadyForQuery check for
+  // it (endsReady), which catches an answer cut short. What escapes PGlite (its flush failing; a statement's error
+  // is an answer, not a throw) comes as a rejection, too late for the caller, and the rejection ends the thread.
   function run(messages) {
     const parts = [];
     db.execProtocolRawStream(messages, {

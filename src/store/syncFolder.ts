@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 
 /**
@@ -5,17 +6,29 @@ import { open } from 'node:fs/promises';
  * makes its bytes durable, not the name that reaches it (POSIX leaves that to the folder's fsync, which Postgres's
  * initdb and every WAL-keeping store also call).
  *
- * Some file systems cannot sync a folder (some FUSE, 9p and network mounts answer EINVAL or EBADF): that passes, as
- * Postgres's fsync_fname_ext lets it pass, since nothing better can be done there.
+ * Where a folder cannot be synced, that passes, as Postgres's fsync_fname_ext lets it pass, since nothing better
+ * can be done there: a folder that cannot be opened for reading (EACCES: mode 0711; EISDIR), one whose file system
+ * refuses the sync (EINVAL, EBADF: some FUSE, 9p and network mounts), and Windows, which refuses every folder's
+ * (EPERM).
  */
 export async function syncFolder(path: string): Promise<void> {
-  const handle = await open(path, 'r');
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if (isOneOf(error, ['EACCES', 'EISDIR'])) return;
+    throw error;
+  }
   try {
     await handle.sync();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'EBADF') throw error;
+    if (!isOneOf(error, process.platform === 'win32' ? ['EINVAL', 'EBADF', 'EPERM'] : ['EINVAL', 'EBADF'])) {
+      throw error;
+    }
   } finally {
     await handle.close();
   }
 }
+
+const isOneOf = (error: unknown, codes: readonly string[]) =>
+  codes.includes((error as NodeJS.ErrnoException).code ?? '');

@@ -1,15 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { appendFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCompletionJournal, type JournalEntry } from '../../src/store/completionJournal.js';
+import { canTrace, syncedPath, traceSyscalls } from '../helpers/traceSyscalls.js';
 
-const LOADER = fileURLToPath(new URL('../helpers/registerTsLoader.mjs', import.meta.url));
 const MODULE = fileURLToPath(new URL('../../src/store/completionJournal.ts', import.meta.url));
-const hasStrace = spawnSync('strace', ['-V']).status === 0;
 
 const entry = (id: string): JournalEntry => ({
   id,
@@ -189,33 +188,24 @@ describe('the completion journal shared by instances', () => {
     expect(applied).toEqual(['a']);
   });
 
-  // An entry the caller was told is durable must survive a power cut, file name included. strace sees what reaches
-  // the kernel: two appends in a process of their own, the first of which makes the file.
-  it.skipIf(!hasStrace)('syncs the folder when an append makes the file, and not on every append', async () => {
-    const traceFile = join(dir, '..', `${OWNER}.trace`);
+  // An entry the caller was told is durable must survive a power cut, the file's name and its folder's included.
+  // strace sees what reaches the kernel: two appends in a process of their own, into a folder they make.
+  it.skipIf(!canTrace)('syncs each append, its folder, and each folder it made into its parent', () => {
+    const home = realpathSync(dir);
+    const journalDir = join(home, 'made', 'journal');
     const appends = `import { createCompletionJournal } from ${JSON.stringify(MODULE)};
       const journal = createCompletionJournal(process.argv[1], ${JSON.stringify(OWNER)});
       await journal.append(${JSON.stringify(entry('a'))});
       await journal.append(${JSON.stringify(entry('b'))});`;
-    try {
-      const run = spawnSync(
-        'strace',
-        ['-f', '-y', '-qq', '-o', traceFile, '-e', 'trace=fsync', process.execPath, '--import', LOADER].concat([
-          '--input-type=module',
-          '-e',
-          appends,
-          dir,
-        ]),
-        { encoding: 'utf8', timeout: 60_000 },
-      );
-      expect(run.stderr).toBe('');
-      const synced = (await readFile(traceFile, 'utf8'))
-        .split('\n')
-        .flatMap((call) => /\bfsync\(\d+<(.*)>\) = 0$/.exec(call)?.[1] ?? []);
-      const file = join(dir, `${OWNER}.jsonl`);
-      expect(synced).toEqual([file, dir, file]);
-    } finally {
-      await rm(traceFile, { force: true });
-    }
+    const calls = traceSyscalls(appends, [journalDir], 'fsync', join(home, '..', `${OWNER}.trace`));
+    const file = join(journalDir, `${OWNER}.jsonl`);
+    expect(calls.flatMap((call) => syncedPath(call) ?? [])).toEqual([
+      join(home, 'made'),
+      home,
+      file,
+      journalDir,
+      file,
+      journalDir,
+    ]);
   });
 });

@@ -58,7 +58,7 @@ describe('creating the PGlite database of a new folder', () => {
     await createPgliteFolder(dataDir, ['-c', 'shared_buffers=32MB']);
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
     expect(besides(dataDir)).toEqual(['pglite']);
-    expect(readdirSync(dataDir).filter((name) => name.startsWith('.creating-'))).toEqual([]);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith('.'))).toEqual([]);
 
     const db = new PGlite(dataDir);
     try {
@@ -139,7 +139,7 @@ describe('creating the PGlite database of a new folder', () => {
   // A power cut soon after the first start must not leave catalog files that never reached the disk under commits
   // that did: PGlite's initdb syncs nothing, so the creation does. strace sees what reaches the kernel.
   it.skipIf(!canTrace)(
-    'syncs every file and folder of a new database before moving it in, and the folder around each move',
+    'syncs every file and folder of a new database before moving it in, and the folder before and after PG_VERSION moves',
     { timeout: 120_000 },
     async () => {
       const dataDir = realpathSync(folder());
@@ -154,6 +154,7 @@ describe('creating the PGlite database of a new folder', () => {
         renames.findIndex((move) => move !== undefined && test(move));
       // The staging, renamed complete once its database is whole; then each entry; PG_VERSION last.
       const markAt = at(([, to]) => to.startsWith(`${dataDir}/.complete-`));
+      expect(markAt, 'no rename of the staging to .complete- in the trace').toBeGreaterThan(0);
       const [staging, complete] = renames[markAt]!;
       const pgVersionAt = at(([, to]) => to === `${dataDir}/PG_VERSION`);
       const lastOtherMoveAt = renames.findLastIndex(
@@ -189,18 +190,34 @@ describe('creating the PGlite database of a new folder', () => {
     const dataDir = folder();
     const complete = join(dataDir, '.complete-0badc0de');
     mkdirSync(complete);
-    for (const [index, entry] of readdirSync(made).entries()) {
+    const database = readdirSync(made).sort();
+    for (const [index, entry] of database.entries()) {
       renameSync(join(made, entry), join(index % 2 === 0 && entry !== 'PG_VERSION' ? dataDir : complete, entry));
     }
 
     await createPgliteFolder(dataDir, []);
-    expect(readdirSync(dataDir).filter((name) => name.startsWith('.'))).toEqual([]);
+    expect(readdirSync(dataDir).sort()).toEqual(database);
     const db = new PGlite(dataDir);
     try {
       expect((await db.query<{ n: number }>('SELECT 1 + 1 AS n')).rows).toEqual([{ n: 2 }]);
     } finally {
       await db.close();
     }
+  }, 60_000);
+
+  it('removes an empty mark of a finished creation, beside its database or in a folder emptied since', async () => {
+    const dataDir = folder();
+    writeFileSync(join(dataDir, 'PG_VERSION'), '17\n');
+    mkdirSync(join(dataDir, '.complete-0badc0de'));
+    await createPgliteFolder(dataDir, []);
+    expect(readdirSync(dataDir)).toEqual(['PG_VERSION']);
+
+    // `rm -rf folder/*` leaves dot-entries: the next start makes a new database rather than failing on the mark.
+    rmSync(join(dataDir, 'PG_VERSION'));
+    mkdirSync(join(dataDir, '.complete-0badc0de'));
+    await createPgliteFolder(dataDir, []);
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith('.'))).toEqual([]);
   }, 60_000);
 
   it('creates the database in a fresh file system whose only entry is lost+found', async () => {

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readdir, rename, rm } from 'node:fs/promises';
+import { readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../config.js';
@@ -79,11 +78,27 @@ db.waitReady
  * `startParams`: the server's Postgres settings beyond PGlite's defaults, for the child's own start of Postgres.
  */
 export async function createPgliteFolder(dataDir: string, startParams: readonly string[]): Promise<void> {
-  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
   const entries = await readdir(dataDir);
-  const complete = entries.find((name) => name.startsWith(COMPLETE));
-  if (complete !== undefined) return moveIn(join(dataDir, complete), dataDir);
-  const present = entries.filter((name) => !name.startsWith(STAGING) && name !== LOST_AND_FOUND);
+  const marks = entries.filter((name) => name.startsWith(COMPLETE)).map((name) => join(dataDir, name));
+  if (entries.includes('PG_VERSION')) {
+    // PG_VERSION moves last, so a mark beside it is empty: a start stopped before removing it.
+    for (const mark of marks) await rmdir(mark).catch(() => undefined);
+    return;
+  }
+  for (const mark of marks) {
+    const held = await readdir(mark);
+    if (held.includes('PG_VERSION')) return moveIn(mark, dataDir);
+    if (held.length > 0) {
+      throw new ConfigError(
+        `The PGlite folder ${dataDir} holds ${mark}, part of a database without its PG_VERSION: move it away or choose another folder`,
+      );
+    }
+    // Empty: its database was moved in, and the folder emptied since (its dot-entries left behind).
+    await rmdir(mark);
+  }
+  const present = entries.filter(
+    (name) => !name.startsWith(STAGING) && !name.startsWith(COMPLETE) && name !== LOST_AND_FOUND,
+  );
   if (present.length > 0) {
     throw new ConfigError(
       `The PGlite folder ${dataDir} holds files (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}) but no database (no PG_VERSION): empty it or choose another folder`,
@@ -119,7 +134,7 @@ async function moveIn(ready: string, dataDir: string): Promise<void> {
   await rename(join(ready, 'PG_VERSION'), join(dataDir, 'PG_VERSION'));
   await syncFolder(dataDir);
   await syncFolder(dirname(dataDir));
-  await rm(ready, { recursive: true, force: true });
+  await rmdir(ready);
 }
 
 function createInChild(staging: string, startParams: readonly string[], dataDir: string): Promise<void> {

@@ -24,7 +24,8 @@ export async function syncTree(path: string): Promise<void> {
 }
 
 async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
+  // Opened for writing, as Postgres's fsync_fname does: some systems (Windows) refuse to flush a read-only handle.
+  const handle = await open(path, 'r+');
   try {
     await handle.sync();
   } finally {

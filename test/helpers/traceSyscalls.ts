@@ -25,7 +25,13 @@ export function traceSyscalls(script: string, args: readonly string[], syscalls:
         script,
         ...args,
       ]),
-      { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 90_000 },
+      // io_uring would take fsync and rename past strace (libuv uses it where it may).
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+        timeout: 90_000,
+        env: { ...process.env, UV_USE_IO_URING: '0' },
+      },
     );
     if (run.error !== undefined || run.status !== 0) {
       throw new Error(`the traced process failed (${run.error?.message ?? `exit ${run.status}`}): ${run.stderr}`);
@@ -54,7 +60,7 @@ function joinResumed(lines: readonly string[]): string[] {
   const joined: string[] = [];
   for (const line of lines) {
     const unfinished = /^(\d+) +(.*) <unfinished \.\.\.>$/.exec(line);
-    const resumed = /^(\d+) +<\.\.\. \w+ resumed>(.*)$/.exec(line);
+    const resumed = /^(\d+) +<\.\.\. \w+ resumed> ?(.*)$/.exec(line);
     if (unfinished !== null) started.set(unfinished[1]!, unfinished[2]!);
     else if (resumed !== null) joined.push(`${resumed[1]} ${started.get(resumed[1]!) ?? ''}${resumed[2]}`);
     else joined.push(line);

@@ -70,7 +70,7 @@ db.waitReady
  * (renamed `.complete-`, the folder synced), then moved in; the folder is synced after the moves and before
  * PG_VERSION's, and again after it, with its parent. A start cut off among the moves finds the mark and finishes
  * them. Without the syncs, the first minute's commits, which the server syncs, could sit on catalog files that
- * never reached the disk. Measured on a new folder here: 971 files, 0.17–0.19 s of syncs.
+ * never reached the disk. Measured on a new folder here: 971 files, 0.17–0.20 s of syncs.
  *
  * No time limit: initdb takes 2–3 s on a laptop and far longer on an emulated or starved machine, and the
  * supervisor that started the server has a start-up limit of its own.

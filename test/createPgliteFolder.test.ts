@@ -24,6 +24,16 @@ const LOADER = fileURLToPath(new URL('./helpers/registerTsLoader.mjs', import.me
 const MODULE = fileURLToPath(new URL('../src/store/createPgliteFolder.ts', import.meta.url));
 const quiet = { info: () => {}, warn: () => {} };
 
+/** PGlite opens the folder's database and answers a query. */
+async function expectQueryable(dataDir: string): Promise<void> {
+  const db = new PGlite(dataDir);
+  try {
+    expect((await db.query<{ n: number }>('SELECT 1 + 1 AS n')).rows).toEqual([{ n: 2 }]);
+  } finally {
+    await db.close();
+  }
+}
+
 /** Pids of live processes whose command line names `text`. */
 function processesNaming(text: string): number[] {
   const pids: number[] = [];
@@ -60,12 +70,7 @@ describe('creating the PGlite database of a new folder', () => {
     expect(besides(dataDir)).toEqual(['pglite']);
     expect(readdirSync(dataDir).filter((name) => name.startsWith('.'))).toEqual([]);
 
-    const db = new PGlite(dataDir);
-    try {
-      expect((await db.query<{ n: number }>('SELECT 1 + 1 AS n')).rows).toEqual([{ n: 2 }]);
-    } finally {
-      await db.close();
-    }
+    await expectQueryable(dataDir);
   }, 60_000);
 
   it('leaves a folder that already holds a database untouched', async () => {
@@ -197,12 +202,7 @@ describe('creating the PGlite database of a new folder', () => {
 
     await createPgliteFolder(dataDir, []);
     expect(readdirSync(dataDir).sort()).toEqual(database);
-    const db = new PGlite(dataDir);
-    try {
-      expect((await db.query<{ n: number }>('SELECT 1 + 1 AS n')).rows).toEqual([{ n: 2 }]);
-    } finally {
-      await db.close();
-    }
+    await expectQueryable(dataDir);
   }, 60_000);
 
   it('removes an empty mark of a finished creation, beside its database or in a folder emptied since', async () => {

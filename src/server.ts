@@ -24,6 +24,7 @@ import { answerClientErrors } from './http/answerClientErrors.js';
 import { applyConnectionLimits } from './http/applyConnectionLimits.js';
 import { createCors } from './http/createCors.js';
 import { createAdmission } from './http/createAdmission.js';
+import { expressMessageClasses } from './http/expressMessageClasses.js';
 import { createAdmitMiddleware, holdAdmissionWhile } from './http/createAdmitMiddleware.js';
 import { createGraphqlHttpRoute } from './http/createGraphqlHttpRoute.js';
 import { createGraphqlWebSocket } from './http/createGraphqlWebSocket.js';
@@ -101,7 +102,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const app = express();
   app.disable('x-powered-by');
   // Timeouts are checked every second, not Node's 30 s, so a silent connection cannot outlive them by much.
-  const httpServer = createHttpServer({ connectionsCheckingInterval: 1_000 }, app);
+  const httpServer = createHttpServer({ connectionsCheckingInterval: 1_000, ...expressMessageClasses(app) }, app);
   applyConnectionLimits(httpServer, deps.http);
   answerClientErrors(httpServer, deps.http.requestTimeoutMs);
   const allowedOrigins = new Set(deps.http.corsOrigins);

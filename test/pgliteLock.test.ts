@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -30,16 +39,22 @@ describe('one process per PGlite folder', () => {
   describe('between real server processes', () => {
     let emulator: Emulator;
     const servers: ServerProcess[] = [];
+    // The servers' temporary folder, where each puts the folder of its PGlite thread's socket.
+    let serversTmp: string;
+    const socketFolders = () => readdirSync(serversTmp).filter((name) => name.startsWith('bvg-pglite-'));
     const spawn = (dataDir: string) => {
       const server = spawnServer({
         DATABASE_URL: `file:${dataDir}`,
         AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url,
+        TMPDIR: serversTmp,
       });
       servers.push(server);
       return server;
     };
     beforeAll(async () => {
       emulator = await startEmulator({ port: 0 });
+      serversTmp = mkdtempSync(join(tmpdir(), 'bvg-lock-tmp-'));
+      dirs.push(serversTmp);
     });
     afterEach(async () => {
       for (const server of servers.splice(0)) {
@@ -69,34 +84,45 @@ describe('one process per PGlite folder', () => {
       },
     );
 
-    it('takes over the lock of a server killed with SIGKILL, and keeps its rows', { timeout: 180_000 }, async () => {
-      const dataDir = folder();
-      const first = spawn(dataDir);
-      const firstOrigin = await first.ready();
-      const png = toBase64(await solidImage(20, 10));
-      const described = expectData(
-        await gql(
-          `${firstOrigin}/graphql`,
-          `mutation($input: DescribeImageInput!) { describeImage(input: $input) { id } }`,
-          {
-            input: { image: { base64: png } },
-          },
-        ),
-      ).describeImage;
-      first.child.kill('SIGKILL');
-      await first.exited;
-      expect(existsSync(`${dataDir}.lock`)).toBe(true);
+    it(
+      'takes over the lock of a server killed with SIGKILL, keeps its rows and removes the socket folder it left',
+      { timeout: 180_000 },
+      async () => {
+        const dataDir = folder();
+        const first = spawn(dataDir);
+        const firstOrigin = await first.ready();
+        const png = toBase64(await solidImage(20, 10));
+        const described = expectData(
+          await gql(
+            `${firstOrigin}/graphql`,
+            `mutation($input: DescribeImageInput!) { describeImage(input: $input) { id } }`,
+            {
+              input: { image: { base64: png } },
+            },
+          ),
+        ).describeImage;
+        const firstSocketFolders = socketFolders();
+        expect(firstSocketFolders).toHaveLength(1);
+        first.child.kill('SIGKILL');
+        await first.exited;
+        expect(existsSync(`${dataDir}.lock`)).toBe(true);
+        expect(socketFolders()).toEqual(firstSocketFolders);
 
-      const next = spawn(dataDir);
-      const origin = await next.ready();
+        const next = spawn(dataDir);
+        const origin = await next.ready();
+        // The killed server's folder is gone; the new server's own is there.
+        const nextSocketFolders = socketFolders();
+        expect(nextSocketFolders).toHaveLength(1);
+        expect(nextSocketFolders).not.toEqual(firstSocketFolders);
 
-      const takeover = next.lines.find((l) => String(l.msg).startsWith('Took over'));
-      expect(takeover?.msg).toContain(`pid ${first.pid} on host ${hostname()}`);
-      const history = expectData(
-        await gql(`${origin}/graphql`, `{ history { totalCount edges { node { id } } } }`),
-      ).history;
-      expect(history.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([described.id]);
-    });
+        const takeover = next.lines.find((l) => String(l.msg).startsWith('Took over'));
+        expect(takeover?.msg).toContain(`pid ${first.pid} on host ${hostname()}`);
+        const history = expectData(
+          await gql(`${origin}/graphql`, `{ history { totalCount edges { node { id } } } }`),
+        ).history;
+        expect(history.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([described.id]);
+      },
+    );
   });
 
   describe('the lock file', () => {

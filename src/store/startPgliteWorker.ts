@@ -7,6 +7,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { PGLITE_THREAD_SOURCE } from './pgliteThreadSource.js';
+import { removeStaleSocketFolders } from './removeStaleSocketFolders.js';
 import { restartDelay } from './restartDelay.js';
 
 /** PGlite in a worker thread, reached as a PostgreSQL server on a Unix socket only this process's user can open. */
@@ -58,6 +59,7 @@ const CLOSE_TIMEOUT_MS = 5_000;
 /** The longest Unix socket path every platform takes (Linux 107 bytes, macOS 103); a longer one goes in /tmp. */
 const MAX_SOCKET_PATH_BYTES = 103;
 const SOCKET_NAME = `.s.PGSQL.${PORT}`;
+const SOCKET_FOLDER_PREFIX = 'bvg-pglite-';
 
 /** What a thread that started says, and why one that did not, did not. */
 type ThreadMessage = { ready?: true; failed?: string; closed?: true; fileSyncs?: { id: number; count: number } };
@@ -105,8 +107,11 @@ export async function startPgliteWorker(options: PgliteWorkerOptions): Promise<P
   // processes from taking the session over by mistake (they could open the database's files anyway).
   const base = resolvePath(tmpdir());
   // mkdtemp adds 7 characters to the prefix.
-  const fits = Buffer.byteLength(join(base, 'bvg-pglite-XXXXXX', SOCKET_NAME)) <= MAX_SOCKET_PATH_BYTES;
-  const socketDir = await mkdtemp(join(fits ? base : '/tmp', 'bvg-pglite-'));
+  const fits = Buffer.byteLength(join(base, `${SOCKET_FOLDER_PREFIX}XXXXXX`, SOCKET_NAME)) <= MAX_SOCKET_PATH_BYTES;
+  const socketBase = fits ? base : '/tmp';
+  // Folders of servers that were killed before they could remove theirs would otherwise pile up in /tmp.
+  await removeStaleSocketFolders(socketBase, SOCKET_FOLDER_PREFIX, SOCKET_NAME);
+  const socketDir = await mkdtemp(join(socketBase, SOCKET_FOLDER_PREFIX));
   const workerData = {
     pglite: require.resolve('@electric-sql/pglite'),
     pgTrgm: require.resolve('@electric-sql/pglite/contrib/pg_trgm'),

@@ -3,6 +3,7 @@ import { formatRefusals, type PhaseRefusals } from './readRefusals.js';
 import type { OverloadResult } from './runOverload.js';
 import { SLOW_MS, type PhaseSummary } from './summarisePhase.js';
 import type { ProcessWatch } from './watchProcess.js';
+import { ledgerLine } from './ledgerLine.js';
 
 const MB = 1024 * 1024;
 
@@ -92,10 +93,7 @@ const CASE_HEADER = [
 function overloadRows(o: OverloadResult): string[] {
   const p = o.phase;
   const others = p.errors.filter(([code]) => !code.includes('HTTP 503'));
-  const rows =
-    typeof o.rows === 'string'
-      ? o.rows
-      : `${o.rows.all} rows (served: ${o.warmUpServed} warm-up + ${p.served}), ${o.rows.pending} PENDING, after ${(o.rows.waitedMs / 1000).toFixed(0)} s`;
+  const rows = typeof o.rows === 'string' ? o.rows : ledgerLine(o.rows, o.warmUpServed, p.served, p.timeouts);
   return [
     `| requests | ${p.sent} at ${o.rate}/s for ${o.seconds} s (10 KB describeImage, PostgreSQL) |`,
     `| served (200 with data) | ${p.served} (${p.servedPerSecond.toFixed(0)}/s) |`,

@@ -93,7 +93,7 @@ const CASE_HEADER = [
 function overloadRows(o: OverloadResult): string[] {
   const p = o.phase;
   const others = p.errors.filter(([code]) => !code.includes('HTTP 503'));
-  const rows = typeof o.rows === 'string' ? o.rows : ledgerLine(o.rows, o.warmUpServed, p.served, p.timeouts);
+  const rows = typeof o.rows === 'string' ? o.rows : ledgerLine(o.rows, o.warmUp, p);
   return [
     `| requests | ${p.sent} at ${o.rate}/s for ${o.seconds} s (10 KB describeImage, PostgreSQL) |`,
     `| served (200 with data) | ${p.served} (${p.servedPerSecond.toFixed(0)}/s) |`,

@@ -16,7 +16,8 @@ const SETTLE_TIMEOUT_MS = 30_000;
 export interface OverloadResult {
   readonly rate: number;
   readonly seconds: number;
-  readonly warmUpServed: number;
+  /** The warm-up's requests: sent, served, refused with 503. */
+  readonly warmUp: Pick<PhaseSummary, 'sent' | 'served' | 'refused503'>;
   readonly phase: PhaseSummary;
   /** The phase's admission refusals by the bound each hit. */
   readonly refusals: PhaseRefusals;
@@ -83,7 +84,7 @@ export async function runOverload(
     return {
       rate,
       seconds,
-      warmUpServed: warmUp.served,
+      warmUp: { sent: warmUp.sent, served: warmUp.served, refused503: warmUp.refused503 },
       phase,
       refusals,
       server,

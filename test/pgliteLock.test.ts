@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../src/emulator/index.js';
 import { FolderInUseError, lockPgliteFolder } from '../src/store/lockPgliteFolder.js';
 import { expectData, gql } from './helpers/graphqlClient.js';
@@ -39,7 +39,8 @@ describe('one process per PGlite folder', () => {
   describe('between real server processes', () => {
     let emulator: Emulator;
     const servers: ServerProcess[] = [];
-    // The servers' temporary folder, where each puts the folder of its PGlite thread's socket.
+    // The servers' temporary folder, where each puts the folder of its PGlite thread's socket: each test's own, since
+    // the servers that afterEach kills leave theirs behind.
     let serversTmp: string;
     const socketFolders = () => readdirSync(serversTmp).filter((name) => name.startsWith('bvg-pglite-'));
     const spawn = (dataDir: string) => {
@@ -53,6 +54,8 @@ describe('one process per PGlite folder', () => {
     };
     beforeAll(async () => {
       emulator = await startEmulator({ port: 0 });
+    });
+    beforeEach(() => {
       serversTmp = mkdtempSync(join(tmpdir(), 'bvg-lock-tmp-'));
       dirs.push(serversTmp);
     });
@@ -107,6 +110,9 @@ describe('one process per PGlite folder', () => {
         await first.exited;
         expect(existsSync(`${dataDir}.lock`)).toBe(true);
         expect(socketFolders()).toEqual(firstSocketFolders);
+        // The sweep leaves sockets under a minute old: this one is made to look older.
+        const then = new Date(Date.now() - 120_000);
+        utimesSync(join(serversTmp, firstSocketFolders[0]!, '.s.PGSQL.5432'), then, then);
 
         const next = spawn(dataDir);
         const origin = await next.ready();

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
@@ -59,7 +59,8 @@ const CLOSE_TIMEOUT_MS = 5_000;
 /** The longest Unix socket path every platform takes (Linux 107 bytes, macOS 103); a longer one goes in /tmp. */
 const MAX_SOCKET_PATH_BYTES = 103;
 const SOCKET_NAME = `.s.PGSQL.${PORT}`;
-const SOCKET_FOLDER_PREFIX = 'bvg-pglite-';
+/** Names the host, so that a temporary folder shared between hosts is swept only of this host's own folders. */
+const SOCKET_FOLDER_PREFIX = `bvg-pglite-${createHash('sha256').update(hostname()).digest('hex').slice(0, 8)}-`;
 
 /** What a thread that started says, and why one that did not, did not. */
 type ThreadMessage = { ready?: true; failed?: string; closed?: true; fileSyncs?: { id: number; count: number } };

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +10,17 @@ import { removeStaleSocketFolders } from '../../src/store/removeStaleSocketFolde
 const PREFIX = 'bvg-pglite-';
 const SOCKET = '.s.PGSQL.5432';
 
-/** A socket file whose listener is gone, as a server killed with SIGKILL leaves it (no close, so no unlink). */
-async function socketOfAKilledProcess(path: string): Promise<void> {
+/** Makes a file look `minutes` old. */
+function age(path: string, minutes: number): void {
+  const then = new Date(Date.now() - minutes * 60_000);
+  utimesSync(path, then, then);
+}
+
+/**
+ * A socket file whose listener is gone, as a server killed with SIGKILL leaves it (no close, so no unlink), `minutes`
+ * old.
+ */
+async function socketOfAKilledProcess(path: string, minutes = 2): Promise<void> {
   const child = spawn(
     process.execPath,
     ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('listening'))`],
@@ -20,6 +29,7 @@ async function socketOfAKilledProcess(path: string): Promise<void> {
   await once(child.stdout, 'data');
   child.kill('SIGKILL');
   await once(child, 'exit');
+  age(path, minutes);
 }
 
 describe('removing the socket folders of killed servers', () => {
@@ -47,6 +57,7 @@ describe('removing the socket folders of killed servers', () => {
     const server = createServer((socket) => socket.destroy());
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(join(live, SOCKET), resolve));
+    age(join(live, SOCKET), 2);
 
     expect(await removeStaleSocketFolders(base, PREFIX, SOCKET)).toBe(1);
 
@@ -54,8 +65,11 @@ describe('removing the socket folders of killed servers', () => {
     expect(existsSync(join(live, SOCKET))).toBe(true);
   });
 
-  it('leaves folders it cannot prove stale: no socket yet, a plain file, another prefix, a symbolic link', async () => {
+  it('leaves folders it cannot prove stale: no socket yet, a socket under a minute old, a plain file, another prefix, a symbolic link', async () => {
     const starting = folder(`${PREFIX}start1`);
+    // Refused, but new: Node binds a socket's path a moment before it listens.
+    const young = folder(`${PREFIX}young1`);
+    await socketOfAKilledProcess(join(young, SOCKET), 0);
     const plain = folder(`${PREFIX}plain1`);
     writeFileSync(join(plain, SOCKET), '');
     const other = folder('someone-else-1');
@@ -66,9 +80,27 @@ describe('removing the socket folders of killed servers', () => {
 
     expect(await removeStaleSocketFolders(base, PREFIX, SOCKET)).toBe(0);
 
-    for (const kept of [starting, plain, join(other, SOCKET), join(target, SOCKET), join(base, `${PREFIX}link01`)]) {
+    for (const kept of [
+      starting,
+      join(young, SOCKET),
+      plain,
+      join(other, SOCKET),
+      join(target, SOCKET),
+      join(base, `${PREFIX}link01`),
+    ]) {
       expect(existsSync(kept)).toBe(true);
     }
+  });
+
+  // Only root can give a folder to another user.
+  it.skipIf(process.getuid?.() !== 0)('leaves another user’s folder, stale or not', async () => {
+    const theirs = folder(`${PREFIX}other1`);
+    await socketOfAKilledProcess(join(theirs, SOCKET));
+    chownSync(theirs, 65534, 65534);
+
+    expect(await removeStaleSocketFolders(base, PREFIX, SOCKET)).toBe(0);
+
+    expect(existsSync(join(theirs, SOCKET))).toBe(true);
   });
 
   it('does nothing when the base folder cannot be read', async () => {

@@ -139,6 +139,8 @@ export interface HttpConfig {
   readonly maxConnections: number;
   /** 0: no cap per client address (behind a proxy, where every connection comes from it). */
   readonly maxConnectionsPerClient: number;
+  /** Descriptors of the listening socket, each accepting one new connection per turn of the event loop. */
+  readonly acceptHandles: number;
 }
 
 /** API keys and what is shared between instances for them. */
@@ -196,6 +198,7 @@ const envSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: intFrom(100, 600_000).default(5_000),
   MAX_CONNECTIONS: intFrom(1, 1_000_000).default(4_096),
   MAX_CONNECTIONS_PER_CLIENT: intFrom(0, 1_000_000).default(64),
+  HTTP_ACCEPT_HANDLES: intFrom(1, 64).default(16),
   DATABASE_URL: z.string().optional(),
   DATABASE_POOL_SIZE: intFrom(1, 1_000).default(10),
   DATABASE_CONNECT_TIMEOUT_MS: intFrom(50, 120_000).default(2_000),
@@ -414,6 +417,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: e.MAX_CONNECTIONS,
       maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT,
+      acceptHandles: e.HTTP_ACCEPT_HANDLES,
     }),
     database: parseDatabaseUrl(e.DATABASE_URL, cwd, {
       poolSize: e.DATABASE_POOL_SIZE,

@@ -21,6 +21,7 @@ import type { Store } from './store/index.js';
 import { createWebRouter } from './web/index.js';
 import type { AdmissionConfig, HttpConfig, PlaygroundMode } from './config.js';
 import { answerClientErrors } from './http/answerClientErrors.js';
+import { acceptInParallel, type ParallelAccept } from './http/acceptInParallel.js';
 import { applyConnectionLimits } from './http/applyConnectionLimits.js';
 import { createCors } from './http/createCors.js';
 import { createAdmission } from './http/createAdmission.js';
@@ -232,16 +233,19 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   app.use('/graphql', ...graphqlChain);
   app.use(createHttpErrorHandler(MAX_BODY_BYTES));
 
+  let parallelAccept: ParallelAccept | undefined;
   return {
     httpServer,
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
+    async listen(port, host) {
+      await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
-          resolve(httpServer.address() as AddressInfo);
+          resolve();
         });
       });
+      parallelAccept = await acceptInParallel(httpServer, deps.http.acceptHandles, logger);
+      return httpServer.address() as AddressInfo;
     },
     async stop() {
       await stopGracefully({
@@ -250,7 +254,11 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         quiet: () => admission.inFlight === 0,
         graceMs: deps.shutdownGraceMs,
         interrupt: () => shutdown.abort(),
-        closeTransports: () => graphqlHttp.stop(),
+        closeTransports: () => {
+          // The extra descriptors stop accepting when the server's own does.
+          parallelAccept?.close();
+          return graphqlHttp.stop();
+        },
         logger,
       });
       admission.close();

@@ -27,18 +27,26 @@ export function applyConnectionLimits(server: Server, limits: ConnectionLimits):
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // Node's own cap counts only what the server's own descriptor accepted; the count below covers the connections
+  // that more descriptors of the same socket hand to it as well (acceptInParallel).
   server.maxConnections = limits.maxConnections;
-  if (limits.maxConnectionsPerClient === 0) return;
+  let openInAll = 0;
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
-    const count = (open.get(address) ?? 0) + 1;
-    if (count > limits.maxConnectionsPerClient) {
+    if (openInAll >= limits.maxConnections) {
       socket.destroy();
       return;
     }
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = (open.get(address) ?? 0) + 1;
+    if (limits.maxConnectionsPerClient > 0 && count > limits.maxConnectionsPerClient) {
+      socket.destroy();
+      return;
+    }
+    openInAll += 1;
     open.set(address, count);
     socket.once('close', () => {
+      openInAll -= 1;
       const left = (open.get(address) ?? 1) - 1;
       if (left === 0) open.delete(address);
       else open.set(address, left);

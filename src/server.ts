@@ -27,7 +27,7 @@ import { createCors } from './http/createCors.js';
 import { createAdmission } from './http/createAdmission.js';
 import { expressMessageClasses } from './http/expressMessageClasses.js';
 import { createAdmitMiddleware, holdAdmissionWhile } from './http/createAdmitMiddleware.js';
-import { createGraphqlHttpRoute } from './http/createGraphqlHttpRoute.js';
+import { ANSWER_FLUSH_MS, createGraphqlHttpRoute } from './http/createGraphqlHttpRoute.js';
 import { createGraphqlWebSocket } from './http/createGraphqlWebSocket.js';
 import { createHealthRouter } from './http/createHealthRouter.js';
 import { createHttpErrorHandler } from './http/httpError.js';
@@ -234,6 +234,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   app.use(createHttpErrorHandler(MAX_BODY_BYTES));
 
   let parallelAccept: ParallelAccept | undefined;
+  let stopping = false;
   return {
     httpServer,
     async listen(port, host) {
@@ -245,6 +246,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         });
       });
       parallelAccept = await acceptInParallel(httpServer, deps.http.acceptHandles, logger);
+      // A stop that came while the descriptors were being opened did not see them.
+      if (stopping) parallelAccept.close();
       return httpServer.address() as AddressInfo;
     },
     async stop() {
@@ -254,10 +257,15 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         quiet: () => admission.inFlight === 0,
         graceMs: deps.shutdownGraceMs,
         interrupt: () => shutdown.abort(),
-        closeTransports: () => {
-          // The extra descriptors stop accepting when the server's own does.
+        closeTransports: async () => {
+          // The other descriptors stop accepting when the server's own does.
+          stopping = true;
           parallelAccept?.close();
-          return graphqlHttp.stop();
+          const started = Date.now();
+          await graphqlHttp.stop();
+          // Apollo's drain waited for the connections of the server's own descriptor; those the others accepted get
+          // what is left of the same grace.
+          await parallelAccept?.closeConnections(Math.max(0, ANSWER_FLUSH_MS - (Date.now() - started)));
         },
         logger,
       });

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptInParallel, type ParallelAccept } from '../src/http/acceptInParallel.js';
 import { applyConnectionLimits } from '../src/http/applyConnectionLimits.js';
+import { startTestApp } from './helpers/startTestApp.js';
 
 const logger = pino({ level: 'silent' });
 const BURST = 48;
@@ -44,6 +45,18 @@ async function acceptsPerTurn(server: Server, count: number, sockets: Socket[]):
   return [...byTurn.values()];
 }
 
+/** 'connected', or the error code a new connection to the port met. */
+function tryConnect(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+}
+
 describe('accepting new connections on several descriptors of the listening socket', () => {
   const servers: Server[] = [];
   const parallels: ParallelAccept[] = [];
@@ -69,15 +82,26 @@ describe('accepting new connections on several descriptors of the listening sock
     expect(Math.max(...perTurn)).toBeLessThanOrEqual(8);
   });
 
-  it('serves what the extra descriptors accept as the server’s own connections', async () => {
+  it('serves what the other descriptors accept as the server’s own connections', async () => {
     const server = await listening();
     servers.push(server);
-    parallels.push(await acceptInParallel(server, 4, logger));
+    const parallel = await acceptInParallel(server, 4, logger);
+    parallels.push(parallel);
     const { port } = server.address() as AddressInfo;
-    const answers = await Promise.all(
-      Array.from({ length: 32 }, () => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())),
-    );
-    expect(answers).toEqual(Array.from({ length: 32 }, () => 'ok'));
+    // All at once, so that they wait in the accept queue together and every descriptor takes some.
+    const answers = Array.from({ length: BURST }, () => {
+      const socket = connect(port, '127.0.0.1');
+      sockets.push(socket);
+      socket.write('GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+      return new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (data) => (text += data.toString()));
+        socket.once('close', () => resolve(text));
+      });
+    });
+    for (const answer of await Promise.all(answers)) expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nok$/);
+    expect(parallel.accepted).toBeGreaterThan(0);
+    expect(parallel.accepted).toBeLessThan(BURST);
   });
 
   it('holds MAX_CONNECTIONS across every descriptor', async () => {
@@ -110,21 +134,40 @@ describe('accepting new connections on several descriptors of the listening sock
     parallel.close();
     await new Promise((resolve) => server.close(resolve));
     // A descriptor left open would keep the socket listening: the handshake would complete and nobody accept.
-    const refused = await new Promise<string>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve('connected');
-      });
-      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-    });
-    expect(refused).toBe('ECONNREFUSED');
+    expect(await tryConnect(port)).toBe('ECONNREFUSED');
   });
 
-  it('keeps one descriptor when asked for one, without a helper process', async () => {
+  it('keeps one descriptor when asked for one', async () => {
     const server = await listening();
     servers.push(server);
     const parallel = await acceptInParallel(server, 1, logger);
     expect(parallel.handles).toBe(1);
+    expect(Math.max(...(await acceptsPerTurn(server, 8, sockets)))).toBe(1);
+  });
+
+  it('closes, at the end of the grace, the connections the other descriptors accepted that are still open', async () => {
+    const server = await listening();
+    servers.push(server);
+    const parallel = await acceptInParallel(server, 8, logger);
+    parallels.push(parallel);
+    await acceptsPerTurn(server, BURST, sockets);
+    expect(parallel.accepted).toBeGreaterThan(0);
+    let closed = 0;
+    for (const socket of sockets) socket.once('close', () => (closed += 1));
+    // Every connection is open and idle: the grace runs out.
+    const started = Date.now();
+    await parallel.closeConnections(300);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // Those, and only those: the server's own descriptor's connections are the server's close() to end.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(closed).toBe(parallel.accepted);
+  });
+
+  it('stops accepting on every descriptor when the server stops', { timeout: 60_000 }, async () => {
+    const t = await startTestApp('pglite');
+    const { port } = new URL(t.url);
+    expect((await fetch(new URL('/healthz', t.url))).status).toBe(200);
+    await t.stop();
+    expect(await tryConnect(Number(port))).toBe('ECONNREFUSED');
   });
 });

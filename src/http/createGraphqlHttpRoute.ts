@@ -26,7 +26,7 @@ import { refuseLargeDocument } from './refuseLargeDocument.js';
 import { stopSpoolingOnAnswer } from './stopSpoolingOnAnswer.js';
 
 /** How long sockets still busy when Apollo stops may take to send their last answer. */
-const ANSWER_FLUSH_MS = 2_000;
+export const ANSWER_FLUSH_MS = 2_000;
 
 export interface GraphqlHttpRouteDeps {
   readonly httpServer: Server;

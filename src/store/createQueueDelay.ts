@@ -11,8 +11,8 @@ export interface QueueDelay {
   wait(): () => void;
   /**
    * How long statements have all had to queue for a connection lately, in ms: the shortest wait of the last whole
-   * window, or, once it has lasted a window, how long the oldest statement still queueing has waited. The last
-   * window's reading no longer counts once a statement of this one got a connection at once: the queue has gone.
+   * window, or, once it has lasted a window, how long the oldest statement still queueing has waited. 0 while
+   * some statement gets a connection at once.
    */
   current(): number;
 }
@@ -71,11 +71,7 @@ export function createQueueDelay(
       roll(at);
       const oldest = open.values().next();
       const oldestMs = oldest.done ? 0 : at - oldest.value;
-      const stuck = oldestMs >= windowMs ? oldestMs : 0;
-      // Waiting for the window's end would refuse every request of the rest of it (75 of them at 300/s) after the
-      // queue had drained: the first seconds of a step up in load left refusals where the answers were on time.
-      if (windowWaits > 0 && windowMin === 0) return stuck;
-      return Math.max(lastMin, stuck);
+      return Math.max(lastMin, oldestMs >= windowMs ? oldestMs : 0);
     },
   };
 }

@@ -75,29 +75,6 @@ describe('createQueueDelay', () => {
     expect(delay.current()).toBe(0);
   });
 
-  it('stops reading the last window’s queue once a statement of this one gets a connection at once', () => {
-    const { delay, at, waitsEnding } = onClock();
-    waitsEnding(60, 70);
-    at(100);
-    expect(delay.current()).toBe(60);
-    at(120);
-    const queued = delay.wait();
-    at(130);
-    queued(); // still had to queue: the queue stands
-    expect(delay.current()).toBe(60);
-    delay.free();
-    expect(delay.current()).toBe(0);
-  });
-
-  it('still counts a statement stuck for a window after another got a connection at once', () => {
-    const { delay, at } = onClock();
-    delay.wait();
-    at(10);
-    delay.free();
-    at(150);
-    expect(delay.current()).toBe(150);
-  });
-
   it('forgets a queue that no statement or reader saw for more than a window', () => {
     const { delay, at, waitsEnding } = onClock();
     waitsEnding(60, 70);

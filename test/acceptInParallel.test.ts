@@ -137,6 +137,16 @@ describe('accepting new connections on several descriptors of the listening sock
     expect(await tryConnect(port)).toBe('ECONNREFUSED');
   });
 
+  it('goes on with the server’s own descriptor, and says so, when it cannot have the others', async () => {
+    const warnings: string[] = [];
+    const watched = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    // Not listening yet: there is no socket to hand to the helper.
+    const server = createServer();
+    const parallel = await acceptInParallel(server, 8, watched);
+    expect(parallel.handles).toBe(1);
+    expect(warnings.join('')).toContain('could not open all the descriptors of the listening socket');
+  });
+
   it('keeps one descriptor when asked for one', async () => {
     const server = await listening();
     servers.push(server);

@@ -72,8 +72,13 @@ export async function acceptInParallel(server: Server, handles: number, logger: 
       for (const extra of extras.splice(0)) extra.close();
     },
     async closeConnections(graceMs) {
-      const deadline = Date.now() + graceMs;
-      while (open.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        // Not events.once: it rejects on an 'error', and every socket ends with 'close' anyway.
+        Promise.all([...open].map((socket) => new Promise((resolve) => socket.once('close', resolve)))),
+        new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
       for (const socket of open) socket.destroy();
     },
   };
